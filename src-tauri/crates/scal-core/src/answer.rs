@@ -1,0 +1,282 @@
+//! Answers: what the supplier said for an item, and the rules an answer must meet to be taken.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::template::{Item, ItemKind, Template, OTHER};
+
+/// A response to one item. Multi-choice items hold a list; everything else a single string.
+/// Dates are ISO 8601 (`YYYY-MM-DD`) strings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Value {
+    /// The value as the workbook and the CLI write it: multi-choice joined with "; ".
+    pub fn display(&self) -> String {
+        match self {
+            Value::One(s) => s.clone(),
+            Value::Many(v) => v.join("; "),
+        }
+    }
+
+    pub fn as_one(&self) -> Option<&str> {
+        match self {
+            Value::One(s) => Some(s),
+            Value::Many(_) => None,
+        }
+    }
+
+    pub fn contains(&self, wanted: &str) -> bool {
+        match self {
+            Value::One(s) => s == wanted,
+            Value::Many(v) => v.iter().any(|s| s == wanted),
+        }
+    }
+}
+
+/// What is stored for an item: a value (or none yet) and a comment (mitigation, justification,
+/// statement, additional notes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    pub value: Option<Value>,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// Every answer in a draft, by item id.
+pub type Answers = BTreeMap<String, Answer>;
+
+/// Why a value cannot be taken for an item. Each renders as one sentence naming the item.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AnswerError {
+    #[error("there is no item \"{0}\" in this template")]
+    UnknownItem(String),
+    #[error("item \"{item}\" does not take an answer ({kind}): {hint}")]
+    NotAnswerable {
+        item: String,
+        kind: &'static str,
+        hint: &'static str,
+    },
+    #[error("\"{value}\" is not a response item \"{item}\" accepts; choose one of: {options}")]
+    NotAnOption {
+        item: String,
+        value: String,
+        options: String,
+    },
+    #[error("\"{value}\" is not a date for item \"{item}\": write it as YYYY-MM-DD, e.g. 2026-04-30")]
+    BadDate { item: String, value: String },
+    #[error("\"{value}\" is not an email address for item \"{item}\"")]
+    BadEmail { item: String, value: String },
+    #[error(
+        "\"{value}\" is not an ODS code for item \"{item}\": 3 to 10 letters and digits, e.g. RR8 or 8JK12"
+    )]
+    BadOdsCode { item: String, value: String },
+    #[error("\"{value}\" is not a version for item \"{item}\": it needs at least one digit, e.g. 2.4.1")]
+    BadVersion { item: String, value: String },
+    #[error("item \"{item}\" takes one response, not a list")]
+    NotMulti { item: String },
+    #[error("item \"{item}\" has a value of {len} characters; the most a response may hold is {max}")]
+    TooLong { item: String, len: usize, max: usize },
+}
+
+/// The longest response or comment we store (a bound, so hostile input cannot exhaust memory).
+pub const MAX_TEXT_CHARS: usize = 1_048_576;
+
+/// True for the dropdown placeholder ("Please select…", "please select….", "[please state]")
+/// and for blank text: none of them is ever an answer.
+pub fn is_placeholder(s: &str) -> bool {
+    let t = s.trim().trim_matches(|c| c == '[' || c == ']').trim();
+    if t.is_empty() {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    let stripped = lower.trim_end_matches(['.', '\u{2026}', ' ']);
+    stripped == "please select" || stripped == "please state" || stripped == "select"
+}
+
+/// True when the item has a real answer (not absent, not a placeholder, not an empty list).
+pub fn is_answered(answer: Option<&Answer>) -> bool {
+    match answer.and_then(|a| a.value.as_ref()) {
+        None => false,
+        Some(Value::One(s)) => !is_placeholder(s),
+        Some(Value::Many(v)) => v.iter().any(|s| !is_placeholder(s)),
+    }
+}
+
+/// Parses what a person typed for an item (`scal answer`), as the CLI and the app receive it:
+/// multi-choice values joined with `;`, dates in ISO 8601. An empty string clears the answer.
+pub fn parse_input(template: &Template, item_id: &str, raw: &str) -> Result<Option<Value>, AnswerError> {
+    let (_, item) = template
+        .item(item_id)
+        .ok_or_else(|| AnswerError::UnknownItem(item_id.to_string()))?;
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    let value = match item.kind {
+        ItemKind::MultiChoice { .. } => Value::Many(
+            raw.split(';')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        ),
+        _ => Value::One(raw.to_string()),
+    };
+    normalize(template, item_id, value).map(Some)
+}
+
+/// Checks a value against its item and returns it in canonical form (option spelling as the
+/// template has it, trimmed text, ISO date, upper-case ODS code). Rejects what cannot be stored.
+pub fn normalize(template: &Template, item_id: &str, value: Value) -> Result<Value, AnswerError> {
+    let (_, item) = template
+        .item(item_id)
+        .ok_or_else(|| AnswerError::UnknownItem(item_id.to_string()))?;
+    let id = || item.id.clone();
+    check_len(item, &value)?;
+    match &item.kind {
+        ItemKind::EvidenceSlot => Err(AnswerError::NotAnswerable {
+            item: id(),
+            kind: "evidence slot",
+            hint: "attach a file to it instead",
+        }),
+        ItemKind::Guidance { acknowledge: false, .. } => Err(AnswerError::NotAnswerable {
+            item: id(),
+            kind: "guidance",
+            hint: "it is there to be read",
+        }),
+        ItemKind::MultiChoice { other, .. } => {
+            let many = match value {
+                Value::Many(v) => v,
+                Value::One(s) => vec![s],
+            };
+            let mut out: Vec<String> = Vec::new();
+            for v in many {
+                let canon = canonical_option(item, &v, *other)?;
+                if !out.contains(&canon) {
+                    out.push(canon);
+                }
+            }
+            Ok(Value::Many(out))
+        }
+        kind => {
+            let Value::One(s) = value else {
+                return Err(AnswerError::NotMulti { item: id() });
+            };
+            let s = s.trim().to_string();
+            match kind {
+                ItemKind::Text | ItemKind::LongText => Ok(Value::One(s)),
+                ItemKind::Email => {
+                    if is_email(&s) {
+                        Ok(Value::One(s))
+                    } else {
+                        Err(AnswerError::BadEmail { item: id(), value: s })
+                    }
+                }
+                ItemKind::OdsCode => {
+                    let up = s.to_uppercase();
+                    if is_ods_code(&up) {
+                        Ok(Value::One(up))
+                    } else {
+                        Err(AnswerError::BadOdsCode { item: id(), value: s })
+                    }
+                }
+                ItemKind::Version => {
+                    if is_version(&s) {
+                        Ok(Value::One(s))
+                    } else {
+                        Err(AnswerError::BadVersion { item: id(), value: s })
+                    }
+                }
+                ItemKind::Date { .. } => match parse_date(&s) {
+                    Some(d) => Ok(Value::One(d.format("%Y-%m-%d").to_string())),
+                    None => Err(AnswerError::BadDate { item: id(), value: s }),
+                },
+                ItemKind::Choice { other, .. } => canonical_option(item, &s, *other).map(Value::One),
+                _ => canonical_option(item, &s, false).map(Value::One),
+            }
+        }
+    }
+}
+
+fn check_len(item: &Item, value: &Value) -> Result<(), AnswerError> {
+    let len = match value {
+        Value::One(s) => s.chars().count(),
+        Value::Many(v) => v.iter().map(|s| s.chars().count()).sum(),
+    };
+    if len > MAX_TEXT_CHARS {
+        return Err(AnswerError::TooLong {
+            item: item.id.clone(),
+            len,
+            max: MAX_TEXT_CHARS,
+        });
+    }
+    Ok(())
+}
+
+/// Matches a typed response to an option regardless of case and surrounding space, and accepts
+/// "Other: <text>" where the item offers Other.
+fn canonical_option(item: &Item, typed: &str, other_allowed: bool) -> Result<String, AnswerError> {
+    let t = typed.trim();
+    let options = item.options();
+    if let Some(o) = options.iter().find(|o| o.trim().eq_ignore_ascii_case(t)) {
+        return Ok(o.clone());
+    }
+    if other_allowed {
+        if let Some(rest) = other_text(t) {
+            return Ok(format!("{OTHER}: {}", rest.trim()));
+        }
+    }
+    Err(AnswerError::NotAnOption {
+        item: item.id.clone(),
+        value: t.to_string(),
+        options: options.join(", "),
+    })
+}
+
+/// For "Other: text" returns Some("text"); for a bare "Other" returns Some("").
+pub fn other_text(value: &str) -> Option<&str> {
+    let t = value.trim();
+    let head = t.get(..OTHER.len())?;
+    if !head.eq_ignore_ascii_case(OTHER) {
+        return None;
+    }
+    let rest = &t[OTHER.len()..];
+    if rest.is_empty() {
+        return Some("");
+    }
+    rest.strip_prefix(':').map(str::trim)
+}
+
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// ODS codes are short alphanumeric identifiers: `RR8`, `X26`, `8JK12`, `FA123`.
+pub fn is_ods_code(s: &str) -> bool {
+    (3..=10).contains(&s.len()) && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+pub fn is_version(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars().any(|c| c.is_ascii_digit())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_' | ' '))
+}

@@ -1,0 +1,16 @@
+//! The SCAL domain: templates, answers and the completeness rules.
+//!
+//! Invariant: this crate does no IO. Everything here is a pure function of its inputs (today's
+//! date included, passed in), so every rule can be tested with plain data.
+
+pub mod answer;
+pub mod bundled;
+pub mod completeness;
+pub mod load;
+pub mod template;
+
+pub use answer::{Answer, AnswerError, Answers, Value};
+pub use bundled::{bundled_template, bundled_template_json, bundled_templates};
+pub use completeness::{check, DraftState, Issue, Progress, Report, SectionProgress, Severity};
+pub use load::{load_template, TemplateErrors, TemplateProblem};
+pub use template::{Item, ItemKind, Level, Section, SectionKind, Template};

@@ -1,0 +1,195 @@
+//! Loading a template: JSON Schema first (every problem with its JSON path), then the rules a
+//! schema cannot express (unique ids, conditions naming earlier items, sensible option lists).
+
+use std::collections::HashSet;
+
+use crate::template::{ItemKind, Template};
+
+/// The template schema, the same file users and other tools validate against.
+pub const TEMPLATE_SCHEMA: &str = include_str!("../../../../schemas/scal-template.schema.json");
+
+/// One thing wrong with a template, located by its JSON path (`/sections/2/items/5/type`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateProblem {
+    pub path: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for TemplateProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = if self.path.is_empty() { "/" } else { &self.path };
+        write!(f, "{path}: {}", self.message)
+    }
+}
+
+/// Every problem found in a template; never empty.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} problem(s) in the template; first: {}", .0.len(), .0.first().map(|p| p.to_string()).unwrap_or_default())]
+pub struct TemplateErrors(pub Vec<TemplateProblem>);
+
+/// The most a template document may be, and how deep its JSON may nest: bounds against hostile
+/// input, far beyond any real SCAL (the largest real ones hold a few thousand rows).
+pub const MAX_TEMPLATE_BYTES: usize = 64 * 1024 * 1024;
+pub const MAX_JSON_DEPTH: usize = 64;
+
+pub fn load_template(json: &str) -> Result<Template, TemplateErrors> {
+    let one = |path: &str, message: String| {
+        TemplateErrors(vec![TemplateProblem {
+            path: path.to_string(),
+            message,
+        }])
+    };
+    if json.len() > MAX_TEMPLATE_BYTES {
+        return Err(one(
+            "",
+            format!(
+                "the template is {} bytes; the most accepted is {MAX_TEMPLATE_BYTES}",
+                json.len()
+            ),
+        ));
+    }
+    if json_depth(json) > MAX_JSON_DEPTH {
+        return Err(one(
+            "",
+            format!("the JSON nests deeper than {MAX_JSON_DEPTH} levels"),
+        ));
+    }
+    let doc: serde_json::Value =
+        serde_json::from_str(json).map_err(|e| one("", format!("not valid JSON: {e}")))?;
+    let mut problems = schema_problems(&doc);
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| a.path.cmp(&b.path));
+        return Err(TemplateErrors(problems));
+    }
+    let template: Template = serde_json::from_value(doc)
+        .map_err(|e| one("", format!("does not match the template format: {e}")))?;
+    let problems = semantic_problems(&template);
+    if problems.is_empty() {
+        Ok(template)
+    } else {
+        Err(TemplateErrors(problems))
+    }
+}
+
+fn schema_problems(doc: &serde_json::Value) -> Vec<TemplateProblem> {
+    let schema: serde_json::Value = match serde_json::from_str(TEMPLATE_SCHEMA) {
+        Ok(s) => s,
+        Err(e) => {
+            return vec![TemplateProblem {
+                path: String::new(),
+                message: format!("the bundled template schema is not valid JSON: {e}"),
+            }]
+        }
+    };
+    let validator = match jsonschema::validator_for(&schema) {
+        Ok(v) => v,
+        Err(e) => {
+            return vec![TemplateProblem {
+                path: String::new(),
+                message: format!("the bundled template schema is not a valid schema: {e}"),
+            }]
+        }
+    };
+    validator
+        .iter_errors(doc)
+        .map(|e| TemplateProblem {
+            path: e.instance_path().to_string(),
+            message: e.to_string(),
+        })
+        .collect()
+}
+
+fn semantic_problems(t: &Template) -> Vec<TemplateProblem> {
+    let mut problems = Vec::new();
+    let mut section_ids = HashSet::new();
+    let mut item_ids = HashSet::new();
+    let mut seen_before: HashSet<&str> = HashSet::new();
+    for (si, section) in t.sections.iter().enumerate() {
+        if !section_ids.insert(section.id.as_str()) {
+            problems.push(TemplateProblem {
+                path: format!("/sections/{si}/id"),
+                message: format!("section id \"{}\" is used more than once", section.id),
+            });
+        }
+        for (ii, item) in section.items.iter().enumerate() {
+            let at = format!("/sections/{si}/items/{ii}");
+            if !item_ids.insert(item.id.as_str()) {
+                problems.push(TemplateProblem {
+                    path: format!("{at}/id"),
+                    message: format!("item id \"{}\" is used more than once", item.id),
+                });
+            }
+            if let Some(cond) = &item.visible_when {
+                if !seen_before.contains(cond.item.as_str()) {
+                    problems.push(TemplateProblem {
+                        path: format!("{at}/visible_when/item"),
+                        message: format!(
+                            "the condition names \"{}\", which is not an item before this one",
+                            cond.item
+                        ),
+                    });
+                }
+                if cond.equals.is_none() && cond.any_of.is_empty() {
+                    problems.push(TemplateProblem {
+                        path: format!("{at}/visible_when"),
+                        message: "the condition needs \"equals\" or \"any_of\"".to_string(),
+                    });
+                }
+            }
+            let options = match &item.kind {
+                ItemKind::Choice { options, .. } | ItemKind::MultiChoice { options, .. } => {
+                    Some(options)
+                }
+                ItemKind::Declaration { options } => Some(options),
+                ItemKind::Requirement(r) => Some(&r.options),
+                _ => None,
+            };
+            if let Some(options) = options {
+                let mut seen = HashSet::new();
+                for (oi, o) in options.iter().enumerate() {
+                    if crate::answer::is_placeholder(o) {
+                        problems.push(TemplateProblem {
+                            path: format!("{at}/options/{oi}"),
+                            message: format!("\"{o}\" is a placeholder, not a response"),
+                        });
+                    }
+                    if !seen.insert(o.to_lowercase()) {
+                        problems.push(TemplateProblem {
+                            path: format!("{at}/options/{oi}"),
+                            message: format!("option \"{o}\" is listed twice"),
+                        });
+                    }
+                }
+            }
+            seen_before.insert(item.id.as_str());
+        }
+    }
+    problems
+}
+
+/// How deep brackets nest, ignoring those inside strings: refuses hostile nesting before serde
+/// recurses into it.
+fn json_depth(json: &str) -> usize {
+    let (mut depth, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
+    for b in json.bytes() {
+        if in_str {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}

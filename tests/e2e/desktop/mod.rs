@@ -1,0 +1,1 @@
+//! Tests of the real desktop window through tauri-driver.
