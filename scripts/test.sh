@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets up whatever is missing, then passes every test: formatting, lints (Rust and UI), the UI's
+# unit tests, and the whole Rust workspace — unit, property, store crash tests, the built `scal`
+# binary, and the real desktop window under Xvfb through tauri-driver.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$(date +%s)
+step() { printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" "$(( $(date +%s) - started ))" >&2; }
+
+step "Setting up"
+scripts/setup.sh
+
+if [ -f ui/package.json ]; then
+  step "UI: lint, unit tests, build"
+  (cd ui && npm run --silent lint && npm run --silent test && npm run --silent build)
+fi
+
+step "Rust: formatting"
+cargo fmt --all -- --check
+
+step "Rust: clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "Rust: tests (libraries, CLI, desktop window)"
+cargo test --workspace
+
+step "All tests passed"
