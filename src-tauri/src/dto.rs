@@ -1,0 +1,553 @@
+//! The transport types between the shell and the UI, and only those. Domain types stay free of
+//! the UI's needs: each DTO is built from them here. `ui/src/generated/types.ts` is generated
+//! from these definitions (see `typescript()`), and a test fails when it is stale.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use scal_core::template::{Assessment, DateRule, ItemKind, SectionKind};
+
+/// A bundled template offered on the start screen.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TemplateSummary {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub publisher: String,
+    pub description: String,
+    pub sections: u32,
+    pub items: u32,
+}
+
+/// One line of the start screen's "Recent drafts".
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+pub struct RecentDraft {
+    pub path: String,
+    pub title: String,
+    pub template: String,
+    pub percent: f64,
+    /// RFC 3339; empty when the draft has no answer yet.
+    pub last_change: String,
+    /// False when the file has since been moved or deleted.
+    pub exists: bool,
+}
+
+/// What the start screen shows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct StartInfo {
+    pub recent: Vec<RecentDraft>,
+    pub templates: Vec<TemplateSummary>,
+    /// True until the user has created or opened a draft once: the start screen offers a sample.
+    pub first_launch: bool,
+    pub version: String,
+}
+
+/// A response: one string, or a list for multi-choice items.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+#[serde(untagged)]
+pub enum ValueDto {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
+pub struct AnswerDto {
+    pub value: Option<ValueDto>,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ConditionView {
+    pub item: String,
+    /// The item is visible when the other item's answer is (or contains) one of these.
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct RequirementView {
+    pub reference: Option<String>,
+    pub category: String,
+    /// MUST, SHOULD, MAY, Action or Info.
+    pub level: String,
+    pub how_assessed: String,
+    /// supplier_declared | supplier_statement | evidence | conformance_report
+    pub assessment: String,
+    pub actioned_by: String,
+    pub test_cases: Vec<String>,
+    pub evidence_expected: String,
+    pub applies_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ItemView {
+    pub id: String,
+    pub label: String,
+    pub text: String,
+    pub guidance: String,
+    pub required: bool,
+    /// text | long_text | email | ods_code | version | date | choice | multi_choice | yes_no |
+    /// declaration | requirement | guidance | evidence_slot
+    pub kind: String,
+    pub options: Vec<String>,
+    /// Choice offers "Other, please state".
+    pub other: bool,
+    /// Answering "No" needs a comment (declarations and requirements always do).
+    pub comment_when_no: bool,
+    /// within_12_months | current_financial_year | not_future
+    pub date_rule: Option<String>,
+    /// A guidance row that heads the rows after it.
+    pub heading: bool,
+    pub answerable: bool,
+    pub visible_when: Option<ConditionView>,
+    pub requirement: Option<RequirementView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ColumnView {
+    pub field: String,
+    pub header: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SectionView {
+    pub id: String,
+    pub title: String,
+    /// form | service | guidance
+    pub kind: String,
+    pub description: String,
+    pub has_status: bool,
+    pub shared: bool,
+    pub columns: Vec<ColumnView>,
+    pub items: Vec<ItemView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct TemplateView {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub publisher: String,
+    pub description: String,
+    pub placeholder: String,
+    pub sections: Vec<SectionView>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct IssueDto {
+    pub item: String,
+    pub section: String,
+    /// blocking | warning
+    pub severity: String,
+    pub rule: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SectionProgressDto {
+    pub section: String,
+    pub title: String,
+    pub total: u32,
+    pub answered: u32,
+    pub blocking: u32,
+    pub warnings: u32,
+    pub percent: f64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProgressDto {
+    pub total: u32,
+    pub answered: u32,
+    pub percent: f64,
+    pub sections: Vec<SectionProgressDto>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReportDto {
+    pub complete: bool,
+    pub progress: ProgressDto,
+    pub issues: Vec<IssueDto>,
+}
+
+/// One evidence file linked to an item.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EvidenceDto {
+    pub link_id: String,
+    pub item: String,
+    pub file_name: String,
+    pub media_type: String,
+    #[ts(type = "number")]
+    pub size: u64,
+    pub sha256: String,
+    pub added_at: String,
+}
+
+/// Everything the editor needs about the open draft.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DraftView {
+    pub path: String,
+    pub read_only: bool,
+    /// Why the draft is read-only (opened for review, or another window holds it).
+    pub read_only_reason: String,
+    pub template: TemplateView,
+    pub answers: BTreeMap<String, AnswerDto>,
+    pub evidence: Vec<EvidenceDto>,
+    pub section_status: BTreeMap<String, String>,
+    pub report: ReportDto,
+    pub last_change: String,
+    pub exports: Vec<ExportRecordDto>,
+}
+
+/// What a saved answer gives back: the answer as stored (normalised) and the new completeness.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SaveResult {
+    pub item: String,
+    pub answer: AnswerDto,
+    pub report: ReportDto,
+    pub saved_at: String,
+}
+
+/// What attaching or unlinking evidence gives back.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EvidenceResult {
+    pub evidence: Vec<EvidenceDto>,
+    pub report: ReportDto,
+    /// The file's content was already in the draft: linked again, stored once.
+    pub deduplicated: bool,
+}
+
+/// Progress of long work (attaching a large file, exporting), sent through a channel.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ProgressEvent {
+    pub stage: String,
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct HistoryEntryDto {
+    pub at: String,
+    pub who: String,
+    /// answer | comment | attach | detach | status
+    pub action: String,
+    /// For evidence changes: which file, in words.
+    pub detail: String,
+    pub old: Option<AnswerDto>,
+    pub new: Option<AnswerDto>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportRequest {
+    pub out_dir: String,
+    pub xlsx: bool,
+    pub pdf: bool,
+    pub pack: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportedFile {
+    /// xlsx | pdf | pack
+    pub kind: String,
+    pub path: String,
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct VerificationDto {
+    pub ok: bool,
+    pub checked: u32,
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportResult {
+    pub out_dir: String,
+    pub files: Vec<ExportedFile>,
+    pub verification: Option<VerificationDto>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportRecordDto {
+    pub at: String,
+    pub summary: String,
+}
+
+/// What a failed command gives the UI. `code` is set only where the UI branches on it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CmdError {
+    pub code: Option<String>,
+    pub message: String,
+}
+
+// ---- mapping from the domain ----------------------------------------------------------------
+
+impl From<&scal_core::Value> for ValueDto {
+    fn from(v: &scal_core::Value) -> Self {
+        match v {
+            scal_core::Value::One(s) => ValueDto::One(s.clone()),
+            scal_core::Value::Many(v) => ValueDto::Many(v.clone()),
+        }
+    }
+}
+
+impl From<ValueDto> for scal_core::Value {
+    fn from(v: ValueDto) -> Self {
+        match v {
+            ValueDto::One(s) => scal_core::Value::One(s),
+            ValueDto::Many(v) => scal_core::Value::Many(v),
+        }
+    }
+}
+
+impl From<&scal_core::Answer> for AnswerDto {
+    fn from(a: &scal_core::Answer) -> Self {
+        AnswerDto {
+            value: a.value.as_ref().map(ValueDto::from),
+            comment: a.comment.clone(),
+        }
+    }
+}
+
+impl From<&scal_core::Template> for TemplateSummary {
+    fn from(t: &scal_core::Template) -> Self {
+        TemplateSummary {
+            id: t.id.clone(),
+            version: t.version.clone(),
+            title: t.title.clone(),
+            publisher: t.publisher.clone(),
+            description: t.description.clone(),
+            sections: count(t.sections.len()),
+            items: count(t.items().count()),
+        }
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn snake<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl From<&scal_core::Template> for TemplateView {
+    fn from(t: &scal_core::Template) -> Self {
+        TemplateView {
+            id: t.id.clone(),
+            version: t.version.clone(),
+            title: t.title.clone(),
+            publisher: t.publisher.clone(),
+            description: t.description.clone(),
+            placeholder: t.placeholder.clone(),
+            sections: t.sections.iter().map(SectionView::from).collect(),
+        }
+    }
+}
+
+impl From<&scal_core::Section> for SectionView {
+    fn from(s: &scal_core::Section) -> Self {
+        SectionView {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            kind: match s.kind {
+                SectionKind::Form => "form",
+                SectionKind::Service => "service",
+                SectionKind::Guidance => "guidance",
+            }
+            .to_string(),
+            description: s.description.clone(),
+            has_status: s.has_status,
+            shared: s.shared,
+            columns: s
+                .columns
+                .iter()
+                .map(|c| ColumnView {
+                    field: snake(&c.field),
+                    header: c.header.clone(),
+                })
+                .collect(),
+            items: s.items.iter().map(ItemView::from).collect(),
+        }
+    }
+}
+
+impl From<&scal_core::Item> for ItemView {
+    fn from(i: &scal_core::Item) -> Self {
+        let (other, comment_when_no, date_rule, heading) = match &i.kind {
+            ItemKind::Choice { other, .. } | ItemKind::MultiChoice { other, .. } => (*other, false, None, false),
+            ItemKind::YesNo { comment_when_no } => (false, *comment_when_no, None, false),
+            ItemKind::Declaration { .. } | ItemKind::Requirement(_) => (false, true, None, false),
+            ItemKind::Date { rule } => (false, false, rule.map(date_rule_name), false),
+            ItemKind::Guidance { heading, .. } => (false, false, None, *heading),
+            _ => (false, false, None, false),
+        };
+        ItemView {
+            id: i.id.clone(),
+            label: i.label.clone(),
+            text: i.text.clone(),
+            guidance: i.guidance.clone(),
+            required: i.required,
+            kind: i.type_name().to_string(),
+            options: i.options(),
+            other,
+            comment_when_no,
+            date_rule,
+            heading,
+            answerable: i.is_answerable(),
+            visible_when: i.visible_when.as_ref().map(|c| ConditionView {
+                item: c.item.clone(),
+                values: c.equals.iter().chain(c.any_of.iter()).cloned().collect(),
+            }),
+            requirement: i.requirement().map(|r| RequirementView {
+                reference: r.reference.clone(),
+                category: r.category.clone(),
+                level: r.level.as_str().to_string(),
+                how_assessed: r.how_assessed.clone(),
+                assessment: match r.assessment {
+                    Assessment::SupplierDeclared => "supplier_declared",
+                    Assessment::SupplierStatement => "supplier_statement",
+                    Assessment::Evidence => "evidence",
+                    Assessment::ConformanceReport => "conformance_report",
+                }
+                .to_string(),
+                actioned_by: r.actioned_by.clone(),
+                test_cases: r.test_cases.clone(),
+                evidence_expected: r.evidence_expected.clone(),
+                applies_to: r.applies_to.clone(),
+            }),
+        }
+    }
+}
+
+fn date_rule_name(rule: DateRule) -> String {
+    match rule {
+        DateRule::Within12Months => "within_12_months",
+        DateRule::CurrentFinancialYear => "current_financial_year",
+        DateRule::NotFuture => "not_future",
+    }
+    .to_string()
+}
+
+impl From<&scal_core::Report> for ReportDto {
+    fn from(r: &scal_core::Report) -> Self {
+        ReportDto {
+            complete: r.complete,
+            progress: ProgressDto {
+                total: count(r.progress.total),
+                answered: count(r.progress.answered),
+                percent: r.progress.percent,
+                sections: r
+                    .progress
+                    .sections
+                    .iter()
+                    .map(|s| SectionProgressDto {
+                        section: s.section.clone(),
+                        title: s.title.clone(),
+                        total: count(s.total),
+                        answered: count(s.answered),
+                        blocking: count(s.blocking),
+                        warnings: count(s.warnings),
+                        percent: s.percent,
+                    })
+                    .collect(),
+            },
+            issues: r
+                .issues
+                .iter()
+                .map(|i| IssueDto {
+                    item: i.item.clone(),
+                    section: i.section.clone(),
+                    severity: snake(&i.severity),
+                    rule: i.rule.to_string(),
+                    message: i.message.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+// ---- TypeScript ------------------------------------------------------------------------------
+
+/// The TypeScript declarations of every DTO, as `ui/src/generated/types.ts` must hold them.
+pub fn typescript() -> String {
+    let decls = [
+        TemplateSummary::decl(),
+        RecentDraft::decl(),
+        StartInfo::decl(),
+        ValueDto::decl(),
+        AnswerDto::decl(),
+        ConditionView::decl(),
+        RequirementView::decl(),
+        ItemView::decl(),
+        ColumnView::decl(),
+        SectionView::decl(),
+        TemplateView::decl(),
+        IssueDto::decl(),
+        SectionProgressDto::decl(),
+        ProgressDto::decl(),
+        ReportDto::decl(),
+        EvidenceDto::decl(),
+        DraftView::decl(),
+        SaveResult::decl(),
+        EvidenceResult::decl(),
+        ProgressEvent::decl(),
+        HistoryEntryDto::decl(),
+        ExportRequest::decl(),
+        ExportedFile::decl(),
+        VerificationDto::decl(),
+        ExportResult::decl(),
+        ExportRecordDto::decl(),
+        CmdError::decl(),
+    ];
+    let mut out = String::from(
+        "// Generated from src-tauri/src/dto.rs by `cargo test -p scal-workbench` with\n\
+         // UPDATE_TS=1. Do not edit: change the Rust types and regenerate.\n\n",
+    );
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(d.trim());
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GENERATED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/generated/types.ts");
+
+    /// The UI compiles against ui/src/generated/types.ts: if it no longer matches the Rust DTOs,
+    /// the UI and the shell disagree about what crosses the boundary.
+    #[test]
+    fn generated_typescript_types_are_up_to_date() {
+        let want = typescript();
+        if std::env::var_os("UPDATE_TS").is_some() {
+            std::fs::create_dir_all(std::path::Path::new(GENERATED).parent().unwrap()).unwrap();
+            #[allow(clippy::disallowed_methods, reason = "a generated source file, rewritten on request")]
+            std::fs::write(GENERATED, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(GENERATED).unwrap_or_default();
+        assert!(
+            have == want,
+            "ui/src/generated/types.ts is stale: run `UPDATE_TS=1 cargo test -p scal-workbench dto` and commit it"
+        );
+    }
+
+    #[test]
+    fn a_value_crosses_as_a_string_or_a_list() {
+        let one = serde_json::to_string(&ValueDto::One("Yes".into())).unwrap();
+        let many = serde_json::to_string(&ValueDto::Many(vec!["A".into(), "B".into()])).unwrap();
+        assert_eq!(one, "\"Yes\"");
+        assert_eq!(many, "[\"A\",\"B\"]");
+    }
+}

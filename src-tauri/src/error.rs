@@ -1,0 +1,84 @@
+//! Errors as the UI receives them: `{code, message}`. A code is set only where the UI branches
+//! on it; everything else is a sentence to show.
+
+use crate::dto::CmdError;
+
+/// The codes the UI acts on.
+pub mod code {
+    /// The value typed for an item was refused: shown next to that item.
+    pub const INVALID_ANSWER: &str = "invalid_answer";
+    /// The draft is open in another window or command: the UI offers to review it read-only.
+    pub const ALREADY_OPEN: &str = "already_open";
+}
+
+impl CmdError {
+    pub fn new(message: impl Into<String>) -> CmdError {
+        CmdError {
+            code: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CmdError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<scal_store::StoreError> for CmdError {
+    fn from(e: scal_store::StoreError) -> CmdError {
+        let code = match &e {
+            scal_store::StoreError::Answer(_) => Some(code::INVALID_ANSWER),
+            scal_store::StoreError::AlreadyOpen { .. } => Some(code::ALREADY_OPEN),
+            _ => None,
+        };
+        CmdError {
+            code: code.map(str::to_string),
+            message: capitalise(&e.to_string()),
+        }
+    }
+}
+
+impl From<scal_core::AnswerError> for CmdError {
+    fn from(e: scal_core::AnswerError) -> CmdError {
+        CmdError {
+            code: Some(code::INVALID_ANSWER.to_string()),
+            message: capitalise(&e.to_string()),
+        }
+    }
+}
+
+/// Library messages start in lower case so they can be embedded; shown alone, a sentence starts
+/// with a capital.
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+pub type CmdResult<T> = Result<T, CmdError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_answer_carries_the_code_the_ui_shows_next_to_the_item() {
+        let e: CmdError = scal_core::AnswerError::BadEmail {
+            item: "cso-email".into(),
+            value: "nobody".into(),
+        }
+        .into();
+        assert_eq!(e.code.as_deref(), Some(code::INVALID_ANSWER));
+        assert!(e.message.starts_with("\"nobody\" is not an email address for item \"cso-email\""), "{}", e.message);
+    }
+
+    #[test]
+    fn errors_cross_as_code_and_message() {
+        let json = serde_json::to_value(CmdError::new("Something went wrong.")).unwrap();
+        assert_eq!(json, serde_json::json!({"code": null, "message": "Something went wrong."}));
+    }
+}

@@ -1,0 +1,263 @@
+//! Building the DTOs the commands return from an open draft, and the few multi-step actions
+//! (open the sample, attach off the UI thread) the commands share.
+
+use std::path::{Path, PathBuf};
+
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager};
+
+use scal_store::{Draft, EvidenceLink, HistoryEntry};
+
+use crate::dto::*;
+use crate::error::CmdResult;
+use crate::recent::DataDir;
+use crate::state::{AppState, OpenDraft};
+
+/// The largest template file read (a real SCAL template is well under 1 MB).
+const MAX_TEMPLATE_BYTES: u64 = 20 * 1024 * 1024;
+
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+pub fn start_info(data: &DataDir) -> StartInfo {
+    let recent = data
+        .recent()
+        .into_iter()
+        .map(|mut r| {
+            r.exists = Path::new(&r.path).is_file();
+            r
+        })
+        .collect();
+    StartInfo {
+        recent,
+        templates: scal_core::bundled_templates().iter().map(TemplateSummary::from).collect(),
+        first_launch: data.first_launch(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    }
+}
+
+/// (JSON, title) of a bundled template.
+pub fn bundled_json(id: &str) -> CmdResult<(String, String)> {
+    let json = scal_core::bundled_template_json(id)
+        .ok_or_else(|| CmdError::new(format!("There is no bundled template \"{id}\".")))?;
+    let title = scal_core::bundled_template(id).map(|t| t.title).unwrap_or_else(|| id.to_string());
+    Ok((json.to_string(), title))
+}
+
+/// (JSON, title) of a template file, checked before any draft is made from it.
+pub fn template_file_json(file: &Path) -> CmdResult<(String, String)> {
+    let size = std::fs::metadata(file)
+        .map_err(|e| CmdError::new(format!("Could not read {}: {e}.", file.display())))?
+        .len();
+    if size > MAX_TEMPLATE_BYTES {
+        return Err(CmdError::new(format!(
+            "{} is {} MB, too large to be a SCAL template.",
+            file.display(),
+            size / (1024 * 1024)
+        )));
+    }
+    let json = std::fs::read_to_string(file)
+        .map_err(|e| CmdError::new(format!("Could not read {}: {e}.", file.display())))?;
+    let template = scal_core::load_template(&json)
+        .map_err(|e| CmdError::new(format!("{} is not a valid SCAL template: {e}", file.display())))?;
+    Ok((json, template.title))
+}
+
+pub fn recent_entry(draft: &Draft) -> RecentDraft {
+    let t = draft.template();
+    let percent = draft
+        .state()
+        .map(|s| scal_core::check(t, &s, today()).progress.percent)
+        .unwrap_or(0.0);
+    RecentDraft {
+        path: draft.path().display().to_string(),
+        title: draft
+            .path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| t.title.clone()),
+        template: format!("{} {}", t.title, t.version),
+        percent,
+        last_change: draft.last_change_at().ok().flatten().unwrap_or_default(),
+        exists: true,
+    }
+}
+
+pub fn remember_and_view(data: &DataDir, open: &mut OpenDraft) -> CmdResult<DraftView> {
+    data.remember(recent_entry(&open.draft))?;
+    draft_view(open)
+}
+
+pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
+    let d = &open.draft;
+    let state = d.state()?;
+    let report = scal_core::check(d.template(), &state, today());
+    Ok(DraftView {
+        path: d.path().display().to_string(),
+        read_only: d.is_read_only(),
+        read_only_reason: open.read_only_reason.clone(),
+        template: d.template().into(),
+        answers: state.answers.iter().map(|(k, a)| (k.clone(), a.into())).collect(),
+        evidence: d.evidence()?.iter().map(evidence_dto).collect(),
+        section_status: state.section_status.clone(),
+        report: (&report).into(),
+        last_change: d.last_change_at()?.unwrap_or_default(),
+        exports: d
+            .exports()?
+            .iter()
+            .map(|x| ExportRecordDto {
+                at: x.at.clone(),
+                summary: format!(
+                    "{} to {}",
+                    x.files.iter().map(|(name, _, _)| name.as_str()).collect::<Vec<_>>().join(", "),
+                    x.out_dir
+                ),
+            })
+            .collect(),
+    })
+}
+
+pub fn report(d: &Draft) -> CmdResult<ReportDto> {
+    let state = d.state()?;
+    Ok((&scal_core::check(d.template(), &state, today())).into())
+}
+
+pub fn save_result(d: &Draft, item: &str) -> CmdResult<SaveResult> {
+    let state = d.state()?;
+    let report = scal_core::check(d.template(), &state, today());
+    Ok(SaveResult {
+        item: item.to_string(),
+        answer: state.answers.get(item).map(AnswerDto::from).unwrap_or(AnswerDto { value: None, comment: String::new() }),
+        report: (&report).into(),
+        saved_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
+}
+
+pub fn evidence_dto(l: &EvidenceLink) -> EvidenceDto {
+    EvidenceDto {
+        link_id: l.id.to_string(),
+        item: l.item.clone(),
+        file_name: l.file_name.clone(),
+        media_type: l.media_type.clone(),
+        size: l.size,
+        sha256: l.sha256.clone(),
+        added_at: l.added_at.clone(),
+    }
+}
+
+pub fn evidence_result(d: &Draft, deduplicated: bool) -> CmdResult<EvidenceResult> {
+    Ok(EvidenceResult {
+        evidence: d.evidence()?.iter().map(evidence_dto).collect(),
+        report: report(d)?,
+        deduplicated,
+    })
+}
+
+/// Sends progress at most about a hundred times per job, however large the file.
+pub fn progress_sink(channel: Channel<ProgressEvent>, stage: &'static str) -> impl FnMut(u64, u64) {
+    let mut last: Option<u64> = None;
+    move |done, total| {
+        let step = (total / 100).max(256 * 1024);
+        if last.is_none_or(|l| done >= l.saturating_add(step) || done < l) || done == total {
+            last = Some(done);
+            let _ = channel.send(ProgressEvent { stage: stage.to_string(), done, total });
+        }
+    }
+}
+
+/// Attaches on a blocking worker thread: a multi-gigabyte file is hashed and copied in chunks
+/// while the window stays responsive and the progress bar moves.
+pub async fn attach_off_thread(
+    app: AppHandle,
+    item: String,
+    path: PathBuf,
+    channel: Channel<ProgressEvent>,
+) -> CmdResult<EvidenceResult> {
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        state.with(|o| {
+            let had: std::collections::HashSet<String> = o.draft.evidence()?.into_iter().map(|l| l.sha256).collect();
+            let mut progress = progress_sink(channel, "Attaching");
+            let link = o.draft.attach(&item, &path, &scal_store::default_author(), &mut progress)?;
+            evidence_result(&o.draft, had.contains(&link.sha256))
+        })
+    })
+    .await
+    .map_err(|e| CmdError::new(format!("Attaching stopped unexpectedly: {e}.")))?
+}
+
+/// Writes a linked file out to `dir/<hash prefix>/<its name>` (once) and returns that path.
+pub fn write_out_evidence(d: &Draft, link_id: &str, dir: &Path) -> CmdResult<PathBuf> {
+    let link = d
+        .evidence()?
+        .into_iter()
+        .find(|l| l.id.to_string() == link_id)
+        .ok_or_else(|| CmdError::new("That evidence link no longer exists: it may have been unlinked."))?;
+    let folder = dir.join(link.sha256.get(..16).unwrap_or(&link.sha256));
+    let target = folder.join(&link.file_name);
+    if target.is_file() {
+        return Ok(target);
+    }
+    let io_err = |e: std::io::Error| CmdError::new(format!("Could not write {} to open it: {e}.", target.display()));
+    std::fs::create_dir_all(&folder).map_err(io_err)?;
+    let tmp = scal_store::fsutil::sibling_temp_path(&target, "partial");
+    let mut out = std::fs::File::create(&tmp).map_err(io_err)?;
+    let written = d.extract(&link.sha256, &mut out);
+    drop(out);
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.into());
+    }
+    std::fs::rename(&tmp, &target).map_err(io_err)?;
+    Ok(target)
+}
+
+pub fn history_entry(h: &HistoryEntry) -> HistoryEntryDto {
+    let side = |value: &Option<scal_core::Value>, comment: &Option<String>| {
+        (value.is_some() || comment.is_some()).then(|| AnswerDto {
+            value: value.as_ref().map(ValueDto::from),
+            comment: comment.clone().unwrap_or_default(),
+        })
+    };
+    let detail = h
+        .detail
+        .as_deref()
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .map(|d| {
+            let name = d.get("file_name").and_then(|v| v.as_str()).unwrap_or("a file");
+            let sha = d.get("sha256").and_then(|v| v.as_str()).unwrap_or("");
+            format!("{} {name} (SHA-256 {}…)", if h.action == "detach" { "Unlinked" } else { "Attached" }, sha.get(..12).unwrap_or(sha))
+        })
+        .unwrap_or_default();
+    HistoryEntryDto {
+        at: h.at.clone(),
+        who: h.author.clone(),
+        action: h.action.clone(),
+        detail,
+        old: side(&h.old_value, &h.old_comment),
+        new: side(&h.new_value, &h.new_comment),
+    }
+}
+
+/// Opens the sample draft, making it first if it is not there yet.
+pub fn open_sample(state: &AppState, data: &DataDir) -> CmdResult<DraftView> {
+    let (template, json) = crate::sample::sample_template()
+        .ok_or_else(|| CmdError::new("This build has no bundled template to make a sample from."))?;
+    let dir = data.samples_dir();
+    let path = dir.join(format!("{} (sample).scal", template.title));
+    state.grant(&path);
+    state.replace(|| {
+        if !path.exists() {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| CmdError::new(format!("Could not create {}: {e}.", dir.display())))?;
+            let author = scal_store::default_author();
+            let mut draft = Draft::create(&path, json, &author)?;
+            let answers = crate::sample::sample_answers(&template, today());
+            draft.apply(&answers, &author)?;
+            return Ok(OpenDraft { draft, read_only_reason: String::new() });
+        }
+        Ok(OpenDraft { draft: Draft::open(&path)?, read_only_reason: String::new() })
+    })?;
+    state.with(|o| remember_and_view(data, o))
+}

@@ -1,0 +1,96 @@
+// The one place the UI talks to the shell. Each function is one Tauri command; the types come
+// from src-tauri/src/dto.rs (ui/src/generated/types.ts). Errors arrive as {code, message}.
+import { Channel, invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type {
+  AnswerDto,
+  CmdError,
+  DraftView,
+  EvidenceResult,
+  ExportRequest,
+  ExportResult,
+  HistoryEntryDto,
+  ProgressEvent,
+  ReportDto,
+  SaveResult,
+  StartInfo,
+  ValueDto,
+} from "../generated/types";
+
+export type { CmdError };
+
+/** Normalises whatever a rejected invoke gives into {code, message}. */
+export function toCmdError(e: unknown): CmdError {
+  if (e && typeof e === "object" && "message" in e) {
+    const o = e as { code?: unknown; message?: unknown };
+    return {
+      code: typeof o.code === "string" ? o.code : null,
+      message: String(o.message),
+    };
+  }
+  return { code: null, message: String(e) };
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toCmdError(e);
+  }
+}
+
+function progressChannel(onProgress: (p: ProgressEvent) => void): Channel<ProgressEvent> {
+  const ch = new Channel<ProgressEvent>();
+  ch.onmessage = onProgress;
+  return ch;
+}
+
+export const api = {
+  startInfo: () => call<StartInfo>("start_info"),
+  newDraft: (templateId: string | null) =>
+    call<DraftView | null>("new_draft", { template_id: templateId }),
+  openDraftDialog: (readOnly: boolean) =>
+    call<DraftView | null>("open_draft_dialog", { read_only: readOnly }),
+  openRecent: (path: string, readOnly: boolean) =>
+    call<DraftView>("open_recent", { path, read_only: readOnly }),
+  forgetRecent: (path: string) => call<StartInfo>("forget_recent", { path }),
+  createSample: () => call<DraftView>("create_sample"),
+  /** The draft named on the command line (`scal-workbench DRAFT.scal`, or `--sample`), once. */
+  launchDraft: () => call<DraftView | null>("launch_draft"),
+  closeDraft: () => call<void>("close_draft"),
+  refresh: () => call<DraftView>("refresh"),
+  setAnswer: (item: string, value: ValueDto | null, comment: string) =>
+    call<SaveResult>("set_answer", { item, value, comment }),
+  setSectionStatus: (section: string, status: string) =>
+    call<ReportDto>("set_section_status", { section, status }),
+  attachDialog: (item: string, onProgress: (p: ProgressEvent) => void) =>
+    call<EvidenceResult | null>("attach_dialog", { item, on_progress: progressChannel(onProgress) }),
+  attachDropped: (item: string, path: string, onProgress: (p: ProgressEvent) => void) =>
+    call<EvidenceResult>("attach_dropped", { item, path, on_progress: progressChannel(onProgress) }),
+  unlinkEvidence: (linkId: string) => call<EvidenceResult>("unlink_evidence", { link_id: linkId }),
+  openEvidence: (linkId: string) => call<void>("open_evidence", { link_id: linkId }),
+  history: (item: string) => call<HistoryEntryDto[]>("history", { item }),
+  chooseExportFolder: () => call<string | null>("choose_export_folder"),
+  exportDraft: (request: ExportRequest, onProgress: (p: ProgressEvent) => void) =>
+    call<ExportResult>("export_draft", { request, on_progress: progressChannel(onProgress) }),
+  showInFolder: (path: string) => call<void>("show_in_folder", { path }),
+};
+
+export type Api = typeof api;
+
+/** Files dropped on the window: the shell has already allowed these paths for attaching. */
+export interface DroppedFiles {
+  paths: string[];
+  x: number;
+  y: number;
+}
+
+export function onFilesDropped(handler: (d: DroppedFiles) => void): Promise<UnlistenFn> {
+  return listen<DroppedFiles>("files-dropped", (e) => handler(e.payload));
+}
+
+export function onFilesHover(handler: (pos: { x: number; y: number } | null) => void): Promise<UnlistenFn> {
+  return listen<{ x: number; y: number } | null>("files-hover", (e) => handler(e.payload));
+}
+
+export type { AnswerDto };

@@ -1,0 +1,220 @@
+// Client-side logic with no Svelte and no Tauri in it, so it is unit-tested directly.
+import type { AnswerDto, IssueDto, ItemView, ReportDto, SectionView, TemplateView, ValueDto } from "../generated/types";
+
+export const OTHER = "Other";
+export const OUT_OF_SCOPE = "Out of Scope";
+
+export type Answers = Record<string, AnswerDto>;
+
+/** True for "Please select…", "[please state]" and blank text: never an answer (as in scal-core). */
+export function isPlaceholder(s: string): boolean {
+  const t = s.trim().replace(/^\[|\]$/g, "").trim();
+  if (t === "") return true;
+  const stripped = t.toLowerCase().replace(/[.\u2026 ]+$/u, "");
+  return stripped === "please select" || stripped === "please state" || stripped === "select";
+}
+
+export function valueList(v: ValueDto | null | undefined): string[] {
+  if (v === null || v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+export function isAnswered(a: AnswerDto | undefined): boolean {
+  return valueList(a?.value).some((s) => !isPlaceholder(s));
+}
+
+/** The answer as a person reads it: multi-choice joined with "; ". */
+export function displayValue(v: ValueDto | null | undefined): string {
+  return valueList(v).join("; ");
+}
+
+/** Whether an item is shown, given the answers (its `visible_when` condition, and its parent's). */
+export function isVisible(item: ItemView, answers: Answers, byId?: Map<string, ItemView>, depth = 0): boolean {
+  const cond = item.visible_when;
+  if (!cond) return true;
+  if (depth > 16) return false;
+  const parent = byId?.get(cond.item);
+  if (parent && !isVisible(parent, answers, byId, depth + 1)) return false;
+  const got = valueList(answers[cond.item]?.value);
+  return got.some((g) => cond.values.some((want) => g === want || (want === OTHER && g.startsWith(`${OTHER}:`))));
+}
+
+/** Which kind of comment box an answer calls for, and whether it is missing. */
+export interface CommentNeed {
+  /** Show the box at all. */
+  shown: boolean;
+  /** The box's label. */
+  label: string;
+  /** The answer needs the box filled and it is empty: flag it. */
+  missing: boolean;
+  /** Why it is needed, for the flag's text. */
+  reason: string;
+}
+
+export function commentNeed(item: ItemView, answer: AnswerDto | undefined): CommentNeed {
+  const values = valueList(answer?.value);
+  const comment = (answer?.comment ?? "").trim();
+  const no = values.includes("No");
+  const oos = values.includes(OUT_OF_SCOPE);
+  if (item.kind === "requirement") {
+    if (no)
+      return { shown: true, label: "Mitigation", missing: comment === "", reason: "A \u201cNo\u201d needs a mitigation: say what you do instead and when it will be met." };
+    if (oos)
+      return { shown: true, label: "Justification", missing: comment === "", reason: "\u201cOut of Scope\u201d needs a justification." };
+    if (item.requirement?.assessment === "supplier_statement")
+      return { shown: true, label: "Supplier statement", missing: values.length > 0 && comment === "", reason: "This requirement is assessed by your statement: write it here." };
+    return { shown: true, label: "Additional notes", missing: false, reason: "" };
+  }
+  if (item.kind === "declaration" || (item.kind === "yes_no" && item.comment_when_no)) {
+    return {
+      shown: no,
+      label: "Mitigation (only if No)",
+      missing: no && comment === "",
+      reason: "A \u201cNo\u201d needs a mitigation: explain why and what you do instead.",
+    };
+  }
+  return { shown: false, label: "", missing: false, reason: "" };
+}
+
+/** A flat list of every item in template order with its section, for navigation and search. */
+export interface FlatItem {
+  section: SectionView;
+  item: ItemView;
+  index: number;
+}
+
+export function flatten(t: TemplateView): FlatItem[] {
+  const out: FlatItem[] = [];
+  for (const section of t.sections) for (const item of section.items) out.push({ section, item, index: out.length });
+  return out;
+}
+
+/** Items whose ID, requirement reference, label or text contain the query (case-insensitive). */
+export function matchesQuery(item: ItemView, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (q === "") return true;
+  const hay = [item.id, item.requirement?.reference ?? "", item.label, item.text, item.requirement?.category ?? ""]
+    .join("\n")
+    .toLowerCase();
+  return q.split(/\s+/).every((word) => hay.includes(word));
+}
+
+/** Item ids that carry an issue, with the worst severity. */
+export function issuesByItem(report: ReportDto): Map<string, IssueDto[]> {
+  const m = new Map<string, IssueDto[]>();
+  for (const i of report.issues) {
+    const list = m.get(i.item);
+    if (list) list.push(i);
+    else m.set(i.item, [i]);
+  }
+  return m;
+}
+
+/** The next (or previous) item with an issue after `currentId`, in template order, wrapping. */
+export function nextIssueItem(
+  flat: FlatItem[],
+  report: ReportDto,
+  currentId: string | null,
+  direction: 1 | -1,
+): string | null {
+  const withIssue = new Set(report.issues.map((i) => i.item));
+  const ordered = flat.filter((f) => withIssue.has(f.item.id));
+  if (ordered.length === 0) return null;
+  const pos = currentId === null ? -1 : flat.findIndex((f) => f.item.id === currentId);
+  if (direction === 1) {
+    return (ordered.find((f) => f.index > pos) ?? ordered[0]).item.id;
+  }
+  const before = ordered.filter((f) => f.index < (pos === -1 ? flat.length : pos));
+  return (before[before.length - 1] ?? ordered[ordered.length - 1]).item.id;
+}
+
+/** Issues grouped by section, in the template's section order. */
+export function groupIssues(t: TemplateView, report: ReportDto): { section: SectionView; blocking: IssueDto[]; warnings: IssueDto[] }[] {
+  return t.sections
+    .map((section) => {
+      const mine = report.issues.filter((i) => i.section === section.id);
+      return {
+        section,
+        blocking: mine.filter((i) => i.severity === "blocking"),
+        warnings: mine.filter((i) => i.severity !== "blocking"),
+      };
+    })
+    .filter((g) => g.blocking.length + g.warnings.length > 0);
+}
+
+/** Builds the value to save from what a control holds. */
+export function toValue(kind: string, raw: string | string[]): ValueDto | null {
+  if (Array.isArray(raw)) {
+    const list = raw.filter((s) => s.trim() !== "");
+    return list.length === 0 ? null : list;
+  }
+  if (raw.trim() === "" || (kind !== "text" && kind !== "long_text" && isPlaceholder(raw))) return null;
+  return raw;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[u]}`;
+}
+
+/** "24 Nov 2026, 14:05" in the UK style; empty for an empty or invalid timestamp. */
+export function formatWhen(iso: string): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return d.toLocaleString("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+export function formatTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  return d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+export function percentText(p: number): string {
+  return `${Math.floor(Math.max(0, Math.min(100, p)))}%`;
+}
+
+// ---- virtual list -------------------------------------------------------------------------
+
+/** Prefix sums of row heights: offsets[i] is the top of row i, offsets[n] the total height. */
+export function offsetsOf(heights: number[]): number[] {
+  const out = new Array<number>(heights.length + 1);
+  out[0] = 0;
+  for (let i = 0; i < heights.length; i++) out[i + 1] = out[i] + heights[i];
+  return out;
+}
+
+/** The first row whose bottom is below `y` (binary search over the offsets). */
+export function rowAt(offsets: number[], y: number): number {
+  let lo = 0;
+  let hi = offsets.length - 2;
+  if (hi < 0) return 0;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid + 1] <= y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The rows to render for a viewport: [start, end) plus `overscan` rows either side. */
+export function visibleRange(
+  offsets: number[],
+  scrollTop: number,
+  viewport: number,
+  overscan: number,
+): { start: number; end: number } {
+  const n = offsets.length - 1;
+  if (n <= 0) return { start: 0, end: 0 };
+  const first = rowAt(offsets, Math.max(0, scrollTop));
+  const last = rowAt(offsets, scrollTop + Math.max(viewport, 1));
+  return { start: Math.max(0, first - overscan), end: Math.min(n, last + 1 + overscan) };
+}

@@ -1,0 +1,232 @@
+// The state of the window: which screen, the open draft, and the save status. One instance,
+// created by App.svelte with the real api; tests pass a fake one.
+import type { Api } from "./api";
+import { toCmdError } from "./api";
+import type {
+  AnswerDto,
+  DraftView,
+  EvidenceDto,
+  ExportResult,
+  ProgressEvent,
+  ReportDto,
+  StartInfo,
+  ValueDto,
+} from "../generated/types";
+import { flatten, nextIssueItem, type FlatItem } from "./logic";
+
+export type Tab = "answer" | "evidence" | "completeness" | "export" | "review";
+
+export type SaveStatus =
+  | { kind: "idle" }
+  | { kind: "saving" }
+  | { kind: "saved"; at: string }
+  | { kind: "error"; message: string };
+
+export class Session {
+  screen = $state<"start" | "draft">("start");
+  start = $state<StartInfo | null>(null);
+  draft = $state<DraftView | null>(null);
+  answers = $state<Record<string, AnswerDto>>({});
+  report = $state<ReportDto | null>(null);
+  evidence = $state<EvidenceDto[]>([]);
+  tab = $state<Tab>("answer");
+  sectionId = $state<string>("");
+  /** The item to scroll to and focus; the editor clears it once done. */
+  focusRequest = $state<{ id: string; seq: number } | null>(null);
+  currentItem = $state<string | null>(null);
+  saveStatus = $state<SaveStatus>({ kind: "idle" });
+  /** Per item: why the last value typed could not be saved. */
+  itemErrors = $state<Record<string, string>>({});
+  /** A message for the whole window (an error from a command). */
+  notice = $state<{ kind: "error" | "info"; text: string } | null>(null);
+  busy = $state<string | null>(null);
+  attachProgress = $state<{ item: string; done: number; total: number } | null>(null);
+  lastExport = $state<ExportResult | null>(null);
+
+  flat: FlatItem[] = $derived(this.draft ? flatten(this.draft.template) : []);
+
+  private inFlight = 0;
+  private chains = new Map<string, Promise<void>>();
+  private focusSeq = 0;
+
+  constructor(private api: Api) {}
+
+  get readOnly(): boolean {
+    return this.draft?.read_only ?? true;
+  }
+
+  async loadStart(): Promise<void> {
+    await this.run("Loading", async () => {
+      this.start = await this.api.startInfo();
+    });
+  }
+
+  show(view: DraftView): void {
+    this.draft = view;
+    this.answers = { ...view.answers };
+    this.report = view.report;
+    this.evidence = view.evidence;
+    this.itemErrors = {};
+    this.saveStatus = view.last_change ? { kind: "saved", at: view.last_change } : { kind: "idle" };
+    this.sectionId = view.template.sections[0]?.id ?? "";
+    this.tab = view.read_only ? "review" : "answer";
+    this.currentItem = null;
+    this.screen = "draft";
+    this.notice = view.read_only ? { kind: "info", text: `Read-only: ${view.read_only_reason}` } : null;
+  }
+
+  async openWith(action: () => Promise<DraftView | null>, what: string): Promise<void> {
+    await this.run(what, async () => {
+      const view = await action();
+      if (view) this.show(view);
+    });
+  }
+
+  newDraft(templateId: string | null) {
+    return this.openWith(() => this.api.newDraft(templateId), "Creating the draft");
+  }
+  openDialog(readOnly: boolean) {
+    return this.openWith(() => this.api.openDraftDialog(readOnly), "Opening the draft");
+  }
+  openRecent(path: string, readOnly: boolean) {
+    return this.openWith(() => this.api.openRecent(path, readOnly), "Opening the draft");
+  }
+  createSample() {
+    return this.openWith(() => this.api.createSample(), "Creating the sample draft");
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    await this.run("Closing", async () => {
+      await this.api.closeDraft();
+      this.draft = null;
+      this.screen = "start";
+      this.notice = null;
+      this.start = await this.api.startInfo();
+    });
+  }
+
+  /**
+   * Saves one answer. Saves of the same item run one after another in the order made, so the
+   * last thing typed is what is stored; the status shows "Saving…" until all have landed.
+   */
+  save(item: string, value: ValueDto | null, comment: string): Promise<void> {
+    if (this.readOnly) return Promise.resolve();
+    // Show the change at once; the shell's answer (normalised) replaces it when it lands.
+    this.answers[item] = { value, comment };
+    this.inFlight++;
+    this.saveStatus = { kind: "saving" };
+    const prev = this.chains.get(item) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      try {
+        const r = await this.api.setAnswer(item, value, comment);
+        delete this.itemErrors[item];
+        if (this.chains.get(item) === next) this.answers[item] = r.answer;
+        this.report = r.report;
+        if (this.draft) this.draft.last_change = r.saved_at;
+        this.inFlight--;
+        if (this.inFlight === 0) this.saveStatus = { kind: "saved", at: r.saved_at };
+      } catch (e) {
+        const err = toCmdError(e);
+        this.inFlight--;
+        if (err.code === "invalid_answer") this.itemErrors[item] = err.message;
+        this.saveStatus = { kind: "error", message: `Not saved: ${err.message}` };
+      }
+    });
+    this.chains.set(item, next);
+    return next;
+  }
+
+  /** Something is being typed and will be saved after a short pause: say so at once. */
+  markDirty(): void {
+    if (!this.readOnly) this.saveStatus = { kind: "saving" };
+  }
+
+  /** Resolves when every save made so far has landed. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+
+  async setSectionStatus(section: string, status: string): Promise<void> {
+    await this.run(null, async () => {
+      this.report = await this.api.setSectionStatus(section, status);
+      if (this.draft) this.draft.section_status[section] = status;
+    });
+  }
+
+  private onAttachProgress(item: string) {
+    return (p: ProgressEvent) => {
+      this.attachProgress = { item, done: p.done, total: p.total };
+    };
+  }
+
+  async attachDialog(item: string): Promise<void> {
+    await this.attach(item, () => this.api.attachDialog(item, this.onAttachProgress(item)));
+  }
+
+  async attachDropped(item: string, path: string): Promise<void> {
+    await this.attach(item, () => this.api.attachDropped(item, path, this.onAttachProgress(item)));
+  }
+
+  private async attach(item: string, go: () => Promise<{ evidence: EvidenceDto[]; report: ReportDto; deduplicated: boolean } | null>) {
+    this.attachProgress = { item, done: 0, total: 0 };
+    try {
+      await this.run("Attaching", async () => {
+        const r = await go();
+        if (!r) return;
+        this.evidence = r.evidence;
+        this.report = r.report;
+        const name = r.evidence.filter((e) => e.item === item).at(-1)?.file_name ?? "the file";
+        this.notice = {
+          kind: "info",
+          text: r.deduplicated
+            ? `Linked ${name} to ${item}; the draft already held this file, so it is stored once.`
+            : `Attached ${name} to ${item}.`,
+        };
+      });
+    } finally {
+      this.attachProgress = null;
+    }
+  }
+
+  async unlink(linkId: string): Promise<void> {
+    await this.run("Unlinking", async () => {
+      const r = await this.api.unlinkEvidence(linkId);
+      this.evidence = r.evidence;
+      this.report = r.report;
+    });
+  }
+
+  openEvidence(linkId: string) {
+    return this.run(null, () => this.api.openEvidence(linkId));
+  }
+
+  /** Shows an item in the editor: its section, scrolled to and focused. */
+  goTo(id: string): void {
+    const f = this.flat.find((x) => x.item.id === id);
+    if (!f) return;
+    this.tab = "answer";
+    this.sectionId = f.section.id;
+    this.currentItem = id;
+    this.focusRequest = { id, seq: ++this.focusSeq };
+  }
+
+  goToIssue(direction: 1 | -1): void {
+    if (!this.report) return;
+    const id = nextIssueItem(this.flat, this.report, this.currentItem, direction);
+    if (id) this.goTo(id);
+    else this.notice = { kind: "info", text: "No issues left: every required item is answered." };
+  }
+
+  /** Runs a command, showing its error as the window's notice. */
+  async run(label: string | null, f: () => Promise<void>): Promise<void> {
+    if (label) this.busy = label;
+    try {
+      await f();
+    } catch (e) {
+      this.notice = { kind: "error", text: toCmdError(e).message };
+    } finally {
+      if (label) this.busy = null;
+    }
+  }
+}
