@@ -1,13 +1,83 @@
 //! Completeness: a pure function of (template, answers, evidence, section statuses, today)
 //! giving the issues that stand between this draft and a submission, and progress.
+//!
+//! The rules, each named by a constant in [`rules`] (the names are a contract: the CLI, the app
+//! and other tools filter on them):
+//!
+//! | rule                          | severity | fires when (the item being visible)                          |
+//! |-------------------------------|----------|--------------------------------------------------------------|
+//! | `required`                    | blocking | a required item has no answer (a placeholder is none), or a required evidence slot has no file |
+//! | `invalid_value`               | blocking | the stored value is not one [`normalize`] accepts             |
+//! | `other_unstated`              | blocking | "Other" is chosen with nothing stated after it               |
+//! | `mitigation_required`         | blocking | a declaration, requirement or yes/no-with-comment is "No" with no comment |
+//! | `justification_required`      | blocking | a requirement is "Out of Scope" with no comment              |
+//! | `must_not_met`                | blocking | a MUST requirement is "No" (mitigation or not)               |
+//! | `should_not_met`              | warning  | a SHOULD requirement is "No"                                 |
+//! | `statement_required`          | blocking | a supplier-statement requirement is "Yes" with no comment    |
+//! | `evidence_required`           | blocking | an evidence requirement is "Yes" with no evidence on the row; a conformance-report one also with none in a slot of its section |
+//! | `date_stale`                  | blocking | a within-12-months date is older than 12 months              |
+//! | `date_outside_financial_year` | blocking | a current-financial-year date is outside 1 April–31 March    |
+//! | `date_in_future`              | either   | blocking for a not-future date; a warning for the other rules |
+//! | `unacknowledged`              | warning  | guidance to acknowledge is not acknowledged                  |
+//! | `hidden_answer`               | warning  | a hidden item holds an answer, comment or evidence (it will not be submitted) |
+//! | `section_not_complete`        | warning  | a section with a status is not marked Complete               |
+//! | `status_contradiction`        | blocking | a section marked Complete still has blocking issues          |
+//!
+//! Invariant: [`Report::complete`] is true exactly when no issue is blocking, and `check` never
+//! panics, whatever the answers hold (they may come from imports and hand-edited files).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
-use crate::answer::Answers;
-use crate::template::Template;
+use crate::answer::{self, AnswerError, Answers, Value};
+use crate::template::{
+    Assessment, Condition, DateRule, Item, ItemKind, Level, Section, Template, OTHER, OUT_OF_SCOPE,
+};
+
+/// The stable names of the completeness rules, as they appear in [`Issue::rule`].
+pub mod rules {
+    pub const REQUIRED: &str = "required";
+    pub const INVALID_VALUE: &str = "invalid_value";
+    pub const OTHER_UNSTATED: &str = "other_unstated";
+    pub const MITIGATION_REQUIRED: &str = "mitigation_required";
+    pub const JUSTIFICATION_REQUIRED: &str = "justification_required";
+    pub const MUST_NOT_MET: &str = "must_not_met";
+    pub const SHOULD_NOT_MET: &str = "should_not_met";
+    pub const STATEMENT_REQUIRED: &str = "statement_required";
+    pub const EVIDENCE_REQUIRED: &str = "evidence_required";
+    pub const DATE_STALE: &str = "date_stale";
+    pub const DATE_OUTSIDE_FINANCIAL_YEAR: &str = "date_outside_financial_year";
+    pub const DATE_IN_FUTURE: &str = "date_in_future";
+    pub const UNACKNOWLEDGED: &str = "unacknowledged";
+    pub const HIDDEN_ANSWER: &str = "hidden_answer";
+    pub const SECTION_NOT_COMPLETE: &str = "section_not_complete";
+    pub const STATUS_CONTRADICTION: &str = "status_contradiction";
+
+    /// Every rule name, in the order of the table in the module documentation.
+    pub const ALL: &[&str] = &[
+        REQUIRED,
+        INVALID_VALUE,
+        OTHER_UNSTATED,
+        MITIGATION_REQUIRED,
+        JUSTIFICATION_REQUIRED,
+        MUST_NOT_MET,
+        SHOULD_NOT_MET,
+        STATEMENT_REQUIRED,
+        EVIDENCE_REQUIRED,
+        DATE_STALE,
+        DATE_OUTSIDE_FINANCIAL_YEAR,
+        DATE_IN_FUTURE,
+        UNACKNOWLEDGED,
+        HIDDEN_ANSWER,
+        SECTION_NOT_COMPLETE,
+        STATUS_CONTRADICTION,
+    ];
+}
+
+/// The section status that says a section is finished.
+pub const STATUS_COMPLETE: &str = "Complete";
 
 /// What the completeness rules need to know about a draft besides its answers.
 #[derive(Debug, Clone, Default)]
@@ -29,19 +99,30 @@ pub enum Severity {
 /// One thing still missing or wrong, in words a person understands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Issue {
+    /// The item the issue is about; empty for an issue about the whole section (its status).
     pub item: String,
     pub section: String,
     pub severity: Severity,
-    /// Stable rule name, e.g. `required`, `mitigation_required`, `must_not_met`.
+    /// Stable rule name, one of [`rules::ALL`], e.g. `required`, `must_not_met`.
     pub rule: &'static str,
     pub message: String,
 }
 
+/// How far a section has got.
+///
+/// What counts: a visible item counts towards `total` when it takes a response (an answerable
+/// item, acknowledgeable guidance included, or an evidence slot) and it is either required or
+/// already answered. So an optional question adds to `total` and `answered` together once it is
+/// answered, and never holds progress back while it is not; hidden items and plain guidance
+/// never count. `answered` counts those with a real response (not a placeholder; a value that
+/// breaks a rule still counts as answered, the rule raises its own issue) or, for a slot, at
+/// least one file. Hence `answered <= total`, and `percent` is in [0, 100]; a section with
+/// nothing to answer is 100%.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SectionProgress {
     pub section: String,
     pub title: String,
-    /// Items that need an answer (visible, answerable or evidence slots that are required).
+    /// Items that need an answer (see the type's documentation for what counts).
     pub total: usize,
     pub answered: usize,
     pub blocking: usize,
@@ -62,19 +143,634 @@ pub struct Report {
     /// True exactly when there is no blocking issue.
     pub complete: bool,
     pub progress: Progress,
+    /// In template order (a section's own issues before its items'), blocking before warnings
+    /// for the same item.
     pub issues: Vec<Issue>,
 }
 
+/// Runs every completeness rule over a draft. Pure: `today` is passed in so that date rules can
+/// be tested, and nothing here reads a clock or a file.
 pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Report {
-    let _ = (template, state, today);
+    let items: Vec<&Item> = template.sections.iter().flat_map(|s| &s.items).collect();
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        // A template from `load_template` has unique ids; for one built by hand the first wins,
+        // as it does for `Template::item`.
+        index.entry(item.id.as_str()).or_insert(i);
+    }
+    let visible = visibility(&items, &index, &state.answers);
+    let ctx = Ctx {
+        template,
+        state,
+        today,
+    };
+
+    let mut issues = Vec::new();
+    let mut sections = Vec::with_capacity(template.sections.len());
+    let mut flat = 0usize;
+    for section in &template.sections {
+        let first = flat;
+        flat += section.items.len();
+        let shown = visible.get(first..flat).unwrap_or_default();
+        let (section_issues, progress) = check_section(&ctx, section, shown, &items, &index);
+        issues.extend(section_issues);
+        sections.push(progress);
+    }
+
+    let total = sections.iter().map(|s| s.total).sum();
+    let answered = sections.iter().map(|s| s.answered).sum();
     Report {
-        complete: false,
+        complete: !issues.iter().any(|i| i.severity == Severity::Blocking),
         progress: Progress {
-            total: 0,
-            answered: 0,
-            percent: 0.0,
-            sections: Vec::new(),
+            total,
+            answered,
+            percent: percent(answered, total),
+            sections,
         },
-        issues: Vec::new(),
+        issues,
+    }
+}
+
+struct Ctx<'a> {
+    template: &'a Template,
+    state: &'a DraftState,
+    today: NaiveDate,
+}
+
+impl Ctx<'_> {
+    fn has_evidence(&self, item: &Item) -> bool {
+        self.state.evidence.get(&item.id).is_some_and(|n| *n > 0)
+    }
+}
+
+fn check_section(
+    ctx: &Ctx<'_>,
+    section: &Section,
+    shown: &[bool],
+    all_items: &[&Item],
+    index: &HashMap<&str, usize>,
+) -> (Vec<Issue>, SectionProgress) {
+    let is_shown = |pos: usize| shown.get(pos).copied().unwrap_or(true);
+    // A conformance-report row is satisfied by the report attached to any (visible) slot of
+    // its section, as the workbook embeds it once at the head of the tab.
+    let slot_has_evidence = section.items.iter().enumerate().any(|(pos, item)| {
+        matches!(item.kind, ItemKind::EvidenceSlot) && is_shown(pos) && ctx.has_evidence(item)
+    });
+
+    let mut found = Vec::new();
+    let (mut total, mut answered) = (0usize, 0usize);
+    for (pos, item) in section.items.iter().enumerate() {
+        let mut out = Out {
+            section: &section.id,
+            section_title: &section.title,
+            item,
+            issues: Vec::new(),
+        };
+        if !is_shown(pos) {
+            hidden_answer(ctx, item, all_items, index, &mut out);
+        } else {
+            let stored = ctx.state.answers.get(&item.id);
+            let has_response = match item.kind {
+                ItemKind::EvidenceSlot => Some(ctx.has_evidence(item)),
+                _ if item.is_answerable() => Some(answer::is_answered(stored)),
+                _ => None,
+            };
+            if let Some(done) = has_response {
+                if item.required || done {
+                    total += 1;
+                    answered += usize::from(done);
+                }
+            }
+            check_item(ctx, item, slot_has_evidence, &mut out);
+        }
+        // Stable: issues of one item keep the order the rules raised them within a severity.
+        out.issues.sort_by_key(|i| i.severity);
+        found.extend(out.issues);
+    }
+
+    let mut head = Vec::new();
+    if section.has_status {
+        let blocking = found
+            .iter()
+            .filter(|i| i.severity == Severity::Blocking)
+            .count();
+        let status = ctx
+            .state
+            .section_status
+            .get(&section.id)
+            .map(|s| s.trim())
+            .filter(|s| !answer::is_placeholder(s));
+        let title = &section.title;
+        let section_issue = |severity, rule, message| Issue {
+            item: String::new(),
+            section: section.id.clone(),
+            severity,
+            rule,
+            message,
+        };
+        match status {
+            Some(s) if s.eq_ignore_ascii_case(STATUS_COMPLETE) => {
+                if blocking > 0 {
+                    head.push(section_issue(
+                        Severity::Blocking,
+                        rules::STATUS_CONTRADICTION,
+                        format!(
+                            "Section \"{title}\" is marked Complete but still has {blocking} blocking {}: resolve {} or set the status back to In Progress.",
+                            if blocking == 1 { "issue" } else { "issues" },
+                            if blocking == 1 { "it" } else { "them" },
+                        ),
+                    ));
+                }
+            }
+            Some(s) => head.push(section_issue(
+                Severity::Warning,
+                rules::SECTION_NOT_COMPLETE,
+                format!(
+                    "Section \"{title}\" is marked \"{}\", not Complete: mark it Complete when every answer in it is final.",
+                    shown_value(s)
+                ),
+            )),
+            None => head.push(section_issue(
+                Severity::Warning,
+                rules::SECTION_NOT_COMPLETE,
+                format!(
+                    "Section \"{title}\" has no status yet: mark it Complete when every answer in it is final."
+                ),
+            )),
+        }
+    }
+    head.extend(found);
+
+    let blocking = head
+        .iter()
+        .filter(|i| i.severity == Severity::Blocking)
+        .count();
+    let progress = SectionProgress {
+        section: section.id.clone(),
+        title: section.title.clone(),
+        total,
+        answered,
+        blocking,
+        warnings: head.len() - blocking,
+        percent: percent(answered, total),
+    };
+    (head, progress)
+}
+
+/// Collects the issues of one item.
+struct Out<'a> {
+    section: &'a str,
+    section_title: &'a str,
+    item: &'a Item,
+    issues: Vec<Issue>,
+}
+
+impl Out<'_> {
+    fn push(&mut self, severity: Severity, rule: &'static str, message: String) {
+        self.issues.push(Issue {
+            item: self.item.id.clone(),
+            section: self.section.to_string(),
+            severity,
+            rule,
+            message,
+        });
+    }
+
+    fn blocking(&mut self, rule: &'static str, message: String) {
+        self.push(Severity::Blocking, rule, message);
+    }
+
+    fn warning(&mut self, rule: &'static str, message: String) {
+        self.push(Severity::Warning, rule, message);
+    }
+}
+
+fn check_item(ctx: &Ctx<'_>, item: &Item, slot_has_evidence: bool, out: &mut Out<'_>) {
+    let name = name(item);
+    match &item.kind {
+        ItemKind::EvidenceSlot => {
+            if item.required && !ctx.has_evidence(item) {
+                out.blocking(
+                    rules::REQUIRED,
+                    format!("{name} has no file attached: attach the document before submitting."),
+                );
+            }
+            return;
+        }
+        ItemKind::Guidance { acknowledge, .. } => {
+            if !*acknowledge {
+                return;
+            }
+            // Reading guidance is asked for, not enforced: a warning, never `required`.
+            if !answer::is_answered(ctx.state.answers.get(&item.id)) {
+                out.warning(
+                    rules::UNACKNOWLEDGED,
+                    format!("{name} has not been acknowledged: read it and mark it Acknowledged."),
+                );
+                return;
+            }
+        }
+        _ => {}
+    }
+
+    let stored = ctx.state.answers.get(&item.id);
+    let Some(value) = stored.and_then(|a| a.value.as_ref()).and_then(real_value) else {
+        if item.required {
+            out.blocking(rules::REQUIRED, required_message(&name, stored));
+        }
+        return;
+    };
+    let value = match answer::normalize(ctx.template, &item.id, value) {
+        Ok(v) => v,
+        Err(e) => {
+            out.blocking(rules::INVALID_VALUE, invalid_message(&name, &e));
+            return;
+        }
+    };
+    let comment_missing = stored.is_none_or(|a| answer::is_placeholder(&a.comment));
+    let is = |wanted: &str| value.as_one().is_some_and(|v| v.eq_ignore_ascii_case(wanted));
+
+    match &item.kind {
+        ItemKind::Choice { other: true, .. } | ItemKind::MultiChoice { other: true, .. } => {
+            let unstated = match &value {
+                Value::One(v) => other_unstated(v),
+                Value::Many(vs) => vs.iter().any(|v| other_unstated(v)),
+            };
+            if unstated {
+                out.blocking(
+                    rules::OTHER_UNSTATED,
+                    format!("{name} is answered \"{OTHER}\" without saying what: state it after \"{OTHER}:\"."),
+                );
+            }
+        }
+        ItemKind::YesNo {
+            comment_when_no: true,
+        } => {
+            if is("No") && comment_missing {
+                out.blocking(
+                    rules::MITIGATION_REQUIRED,
+                    format!("{name} is answered No with no comment: say why in the comment."),
+                );
+            }
+        }
+        ItemKind::Declaration { .. } => {
+            if is("No") && comment_missing {
+                out.blocking(rules::MITIGATION_REQUIRED, no_mitigation_message(&name));
+            }
+        }
+        ItemKind::Requirement(r) => {
+            if is("No") {
+                match r.level {
+                    Level::Must => out.blocking(
+                        rules::MUST_NOT_MET,
+                        format!("{name} is a MUST answered No: it blocks submission unless NHS England agrees a derogation."),
+                    ),
+                    Level::Should => out.warning(
+                        rules::SHOULD_NOT_MET,
+                        format!("{name} is a SHOULD answered No: expect the assurance team to ask why, so make the mitigation explain it."),
+                    ),
+                    Level::May | Level::Action | Level::Info => {}
+                }
+                if comment_missing {
+                    out.blocking(rules::MITIGATION_REQUIRED, no_mitigation_message(&name));
+                }
+            } else if is(OUT_OF_SCOPE) {
+                if comment_missing {
+                    out.blocking(
+                        rules::JUSTIFICATION_REQUIRED,
+                        format!("{name} is answered Out of Scope with no justification: say in the comment why it does not apply to this product."),
+                    );
+                }
+            } else if is("Yes") {
+                match r.assessment {
+                    Assessment::SupplierDeclared => {}
+                    Assessment::SupplierStatement => {
+                        if comment_missing {
+                            out.blocking(
+                                rules::STATEMENT_REQUIRED,
+                                format!("{name} is assessed by supplier statement: answered Yes, it needs the statement written in the comment."),
+                            );
+                        }
+                    }
+                    Assessment::Evidence => {
+                        if !ctx.has_evidence(item) {
+                            out.blocking(
+                                rules::EVIDENCE_REQUIRED,
+                                format!("{name} is assessed by evidence: answered Yes, it needs the test evidence attached to the row."),
+                            );
+                        }
+                    }
+                    Assessment::ConformanceReport => {
+                        if !ctx.has_evidence(item) && !slot_has_evidence {
+                            out.blocking(
+                                rules::EVIDENCE_REQUIRED,
+                                format!("{name} is covered by the Technical Conformance Report: attach the report to the row or to an evidence slot of section \"{}\".", out.section_title),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        ItemKind::Date { rule: Some(rule) } => {
+            if let Some(date) = value.as_one().and_then(answer::parse_date) {
+                check_date(*rule, date, ctx.today, &name, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_date(rule: DateRule, date: NaiveDate, today: NaiveDate, name: &str, out: &mut Out<'_>) {
+    let future = date > today;
+    match rule {
+        DateRule::NotFuture => {
+            if future {
+                out.blocking(
+                    rules::DATE_IN_FUTURE,
+                    format!("{name} is dated {date}, after today ({today}): it cannot be in the future."),
+                );
+            }
+            return;
+        }
+        DateRule::Within12Months => {
+            // Months arithmetic clamps to the month's last day: on 29 Feb 2028 the limit is
+            // 28 Feb 2027. A date exactly 12 months ago is still within the 12 months.
+            if let Some(limit) = today.checked_sub_months(Months::new(12)) {
+                if date < limit {
+                    out.blocking(
+                        rules::DATE_STALE,
+                        format!("{name} is dated {date}, more than 12 months before today ({today}): it must be {limit} or later."),
+                    );
+                }
+            }
+        }
+        DateRule::CurrentFinancialYear => {
+            if let Some((start, end)) = financial_year(today) {
+                if date < start || date > end {
+                    out.blocking(
+                        rules::DATE_OUTSIDE_FINANCIAL_YEAR,
+                        format!("{name} is dated {date}, outside the current financial year ({start} to {end})."),
+                    );
+                }
+            }
+        }
+    }
+    if future {
+        out.warning(
+            rules::DATE_IN_FUTURE,
+            format!("{name} is dated {date}, after today ({today}): check it is not a typing error."),
+        );
+    }
+}
+
+/// The UK financial year holding `today`: 1 April to the next 31 March.
+pub fn financial_year(today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let start_year = if today.month() >= 4 {
+        today.year()
+    } else {
+        today.year() - 1
+    };
+    Some((
+        NaiveDate::from_ymd_opt(start_year, 4, 1)?,
+        NaiveDate::from_ymd_opt(start_year.checked_add(1)?, 3, 31)?,
+    ))
+}
+
+fn hidden_answer(
+    ctx: &Ctx<'_>,
+    item: &Item,
+    all_items: &[&Item],
+    index: &HashMap<&str, usize>,
+    out: &mut Out<'_>,
+) {
+    let stored = ctx.state.answers.get(&item.id);
+    let mut what = Vec::new();
+    if answer::is_answered(stored) {
+        what.push("an answer");
+    }
+    if stored.is_some_and(|a| !answer::is_placeholder(&a.comment)) {
+        what.push("a comment");
+    }
+    if ctx.has_evidence(item) {
+        what.push("evidence");
+    }
+    if what.is_empty() {
+        return;
+    }
+    let because = item
+        .visible_when
+        .as_ref()
+        .map(|c| match index.get(c.item.as_str()).and_then(|&i| all_items.get(i)) {
+            Some(controller) => format!(" by the answer to {}", name(controller)),
+            None => String::new(),
+        })
+        .unwrap_or_default();
+    out.warning(
+        rules::HIDDEN_ANSWER,
+        format!(
+            "{} holds {} but is hidden{because}, so it will not be submitted.",
+            name(item),
+            what.join(" and ")
+        ),
+    );
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visibility {
+    Unknown,
+    Resolving,
+    Known(bool),
+}
+
+/// Whether each item (in template order) is shown. An item is shown when it has no condition,
+/// or its controller is shown and the controller's answer satisfies the condition; so hiding
+/// a question hides the chain of follow-ups hanging off it.
+///
+/// A loaded template only names earlier items in conditions; for a template built by hand this
+/// still terminates: a controller that is not an item is taken as shown (its stored answer, if
+/// any, decides), and a cycle is cut by taking the controller closing it as shown.
+fn visibility(items: &[&Item], index: &HashMap<&str, usize>, answers: &Answers) -> Vec<bool> {
+    let mut state = vec![Visibility::Unknown; items.len()];
+    // An explicit stack rather than recursion: a long chain of follow-ups must not overflow.
+    let mut stack = Vec::new();
+    for start in 0..items.len() {
+        stack.push(start);
+        while let Some(&i) = stack.last() {
+            let Some(item) = items.get(i) else {
+                stack.pop();
+                continue;
+            };
+            if let Some(Visibility::Known(_)) = state.get(i) {
+                stack.pop();
+                continue;
+            }
+            let Some(cond) = &item.visible_when else {
+                state[i] = Visibility::Known(true);
+                stack.pop();
+                continue;
+            };
+            let controller_shown = match index.get(cond.item.as_str()) {
+                None => true,
+                Some(&c) => match state.get(c).copied().unwrap_or(Visibility::Known(true)) {
+                    Visibility::Known(v) => v,
+                    Visibility::Resolving => true,
+                    Visibility::Unknown => {
+                        state[i] = Visibility::Resolving;
+                        stack.push(c);
+                        continue;
+                    }
+                },
+            };
+            let holds = condition_holds(cond, answers.get(&cond.item).and_then(|a| a.value.as_ref()));
+            state[i] = Visibility::Known(controller_shown && holds);
+            stack.pop();
+        }
+    }
+    state
+        .into_iter()
+        .map(|v| !matches!(v, Visibility::Known(false)))
+        .collect()
+}
+
+/// Whether a controller's answer satisfies a condition: equal to `equals` or one of `any_of`
+/// (for a multi-choice answer, any chosen response will do). Responses compare as `normalize`
+/// would take them: trimmed, ignoring ASCII case; "Other: text" matches "Other". A placeholder
+/// matches nothing. A condition with neither `equals` nor `any_of` (refused by `load_template`)
+/// holds, so a malformed template asks too much rather than silently dropping a question.
+fn condition_holds(cond: &Condition, value: Option<&Value>) -> bool {
+    if cond.equals.is_none() && cond.any_of.is_empty() {
+        return true;
+    }
+    let given: &[String] = match value {
+        None => &[],
+        Some(Value::One(s)) => std::slice::from_ref(s),
+        Some(Value::Many(v)) => v,
+    };
+    given
+        .iter()
+        .filter(|g| !answer::is_placeholder(g))
+        .any(|g| {
+            cond.equals
+                .iter()
+                .chain(&cond.any_of)
+                .any(|w| same_response(g, w))
+        })
+}
+
+fn same_response(given: &str, wanted: &str) -> bool {
+    let (g, w) = (given.trim(), wanted.trim());
+    g.eq_ignore_ascii_case(w) || (w.eq_ignore_ascii_case(OTHER) && answer::other_text(g).is_some())
+}
+
+/// The value without placeholders: `None` when nothing real is left.
+fn real_value(v: &Value) -> Option<Value> {
+    match v {
+        Value::One(s) => (!answer::is_placeholder(s)).then(|| Value::One(s.clone())),
+        Value::Many(vs) => {
+            let real: Vec<String> = vs
+                .iter()
+                .filter(|s| !answer::is_placeholder(s))
+                .cloned()
+                .collect();
+            (!real.is_empty()).then_some(Value::Many(real))
+        }
+    }
+}
+
+fn other_unstated(v: &str) -> bool {
+    answer::other_text(v).is_some_and(answer::is_placeholder)
+}
+
+fn percent(answered: usize, total: usize) -> f64 {
+    if total == 0 {
+        100.0
+    } else {
+        (answered.min(total) as f64 * 100.0 / total as f64).clamp(0.0, 100.0)
+    }
+}
+
+/// How a message names an item: a requirement by its reference and label
+/// (`UEC-CON-004 (Book an appointment)`), anything else by its label, falling back to the id.
+fn name(item: &Item) -> String {
+    let label = match item.label.trim() {
+        "" => item.id.trim(),
+        l => l,
+    };
+    let reference = item
+        .requirement()
+        .and_then(|r| r.reference.as_deref())
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    match (&item.kind, reference) {
+        (_, Some(r)) if r == label => r.to_string(),
+        (_, Some(r)) => format!("{r} ({label})"),
+        (ItemKind::Requirement(_), None) => format!("Requirement \"{label}\""),
+        (ItemKind::Declaration { .. }, None) => format!("Declaration \"{label}\""),
+        (ItemKind::EvidenceSlot, None) => format!("Evidence slot \"{label}\""),
+        (ItemKind::Guidance { .. }, None) => format!("Guidance \"{label}\""),
+        _ => format!("\"{label}\""),
+    }
+}
+
+/// A stored value as a message quotes it: one line, cut short if long (values may be hostile).
+fn shown_value(s: &str) -> String {
+    const MAX: usize = 60;
+    let mut out: String = s
+        .trim()
+        .chars()
+        .take(MAX)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if s.trim().chars().nth(MAX).is_some() {
+        out.push('\u{2026}');
+    }
+    out
+}
+
+fn required_message(name: &str, stored: Option<&answer::Answer>) -> String {
+    match stored.and_then(|a| a.value.as_ref()) {
+        Some(Value::One(s)) if !s.trim().is_empty() => format!(
+            "{name} still shows \"{}\", which is not an answer: choose a response.",
+            shown_value(s)
+        ),
+        _ => format!("{name} needs an answer."),
+    }
+}
+
+fn no_mitigation_message(name: &str) -> String {
+    format!("{name} is answered No with no mitigation: say in the comment how the risk is handled instead.")
+}
+
+fn invalid_message(name: &str, e: &AnswerError) -> String {
+    match e {
+        AnswerError::NotAnOption { value, options, .. } => format!(
+            "{name} holds \"{}\", which is not one of its responses ({options}).",
+            shown_value(value)
+        ),
+        AnswerError::BadDate { value, .. } => format!(
+            "{name} holds \"{}\", which is not a date: write it as YYYY-MM-DD, e.g. 2026-04-30.",
+            shown_value(value)
+        ),
+        AnswerError::BadEmail { value, .. } => format!(
+            "{name} holds \"{}\", which is not an email address.",
+            shown_value(value)
+        ),
+        AnswerError::BadOdsCode { value, .. } => format!(
+            "{name} holds \"{}\", which is not an ODS code: 3 to 10 letters and digits, e.g. RR8 or 8JK12.",
+            shown_value(value)
+        ),
+        AnswerError::BadVersion { value, .. } => format!(
+            "{name} holds \"{}\", which is not a version: it needs at least one digit, e.g. 2.4.1.",
+            shown_value(value)
+        ),
+        AnswerError::NotMulti { .. } => {
+            format!("{name} holds a list of responses but takes only one.")
+        }
+        AnswerError::TooLong { len, max, .. } => {
+            format!("{name} holds {len} characters; the most a response may hold is {max}.")
+        }
+        AnswerError::UnknownItem(_) | AnswerError::NotAnswerable { .. } => {
+            format!("{name} holds a value it cannot take: {e}.")
+        }
     }
 }
