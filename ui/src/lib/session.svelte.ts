@@ -46,6 +46,8 @@ export class Session {
   flat: FlatItem[] = $derived(this.draft ? flatten(this.draft.template) : []);
 
   private inFlight = 0;
+  // Bookkeeping of in-flight saves, never shown: deliberately not reactive.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private chains = new Map<string, Promise<void>>();
   private focusSeq = 0;
 

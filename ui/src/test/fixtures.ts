@@ -1,0 +1,74 @@
+// Small builders for the DTOs the shell sends, so each test states only what it is about.
+import type { DraftView, IssueDto, ItemView, ReportDto, SectionView, TemplateView } from "../generated/types";
+
+export function item(id: string, over: Partial<ItemView> = {}): ItemView {
+  return {
+    id,
+    label: `Label of ${id}`,
+    text: "",
+    guidance: "",
+    required: true,
+    kind: "text",
+    options: [],
+    other: false,
+    comment_when_no: false,
+    date_rule: null,
+    heading: false,
+    answerable: true,
+    visible_when: null,
+    requirement: null,
+    ...over,
+  };
+}
+
+export function requirement(id: string, level = "MUST", over: Partial<ItemView> = {}): ItemView {
+  return item(id, {
+    kind: "requirement",
+    options: ["Yes", "No", "Out of Scope"],
+    comment_when_no: true,
+    requirement: {
+      reference: id.toUpperCase(),
+      category: "Booking",
+      level,
+      how_assessed: "Supplier declared",
+      assessment: "supplier_declared",
+      actioned_by: "",
+      test_cases: [],
+      evidence_expected: "",
+      applies_to: null,
+    },
+    ...over,
+  });
+}
+
+export function section(id: string, items: ItemView[], over: Partial<SectionView> = {}): SectionView {
+  return { id, title: `Section ${id}`, kind: "form", description: "", has_status: false, shared: false, columns: [], items, ...over };
+}
+
+export function template(sections: SectionView[]): TemplateView {
+  return { id: "t", version: "1.0.0", title: "Test template", publisher: "Test", description: "", placeholder: "Please select…", sections };
+}
+
+export function issue(itemId: string, sectionId: string, severity: "blocking" | "warning" = "blocking", message = "Needs an answer."): IssueDto {
+  return { item: itemId, section: sectionId, severity, rule: "required", message };
+}
+
+export function report(issues: IssueDto[] = [], percent = 0): ReportDto {
+  return { complete: !issues.some((i) => i.severity === "blocking"), progress: { total: 0, answered: 0, percent, sections: [] }, issues };
+}
+
+export function draftView(t: TemplateView, over: Partial<DraftView> = {}): DraftView {
+  return {
+    path: "/tmp/test.scal",
+    read_only: false,
+    read_only_reason: "",
+    template: t,
+    answers: {},
+    evidence: [],
+    section_status: {},
+    report: report(),
+    last_change: "",
+    exports: [],
+    ...over,
+  };
+}
