@@ -34,7 +34,10 @@ pub async fn forget_recent(data: State<'_, DataDir>, path: String) -> CmdResult<
 
 /// The draft named on the command line, once (the UI asks when it has loaded).
 #[tauri::command]
-pub async fn launch_draft(state: State<'_, AppState>, data: State<'_, DataDir>) -> CmdResult<Option<DraftView>> {
+pub async fn launch_draft(
+    state: State<'_, AppState>,
+    data: State<'_, DataDir>,
+) -> CmdResult<Option<DraftView>> {
     match state.take_launch() {
         None => Ok(None),
         Some(Launch::Sample) => views::open_sample(&state, &data).map(Some),
@@ -57,21 +60,39 @@ pub async fn new_draft(
     let (json, title) = match template_id {
         Some(id) => views::bundled_json(&id)?,
         None => {
-            let Some(file) = seam::ask(&app, Dialog::OpenFile { title: "Choose a SCAL template", filter: Some(TEMPLATE_FILTER) })? else {
+            let Some(file) = seam::ask(
+                &app,
+                Dialog::OpenFile {
+                    title: "Choose a SCAL template",
+                    filter: Some(TEMPLATE_FILTER),
+                },
+            )?
+            else {
                 return Ok(None);
             };
             views::template_file_json(&file)?
         }
     };
     let suggested = format!("{title}.scal");
-    let Some(path) = seam::ask(&app, Dialog::SaveFile { title: "Save the new draft as", file_name: &suggested, filter: DRAFT_FILTER })? else {
+    let Some(path) = seam::ask(
+        &app,
+        Dialog::SaveFile {
+            title: "Save the new draft as",
+            file_name: &suggested,
+            filter: DRAFT_FILTER,
+        },
+    )?
+    else {
         return Ok(None);
     };
     let path = with_extension(path);
     state.grant(&path);
     state.replace(|| {
         let draft = Draft::create(&path, &json, &scal_store::default_author())?;
-        Ok(OpenDraft { draft, read_only_reason: String::new() })
+        Ok(OpenDraft {
+            draft,
+            read_only_reason: String::new(),
+        })
     })?;
     state.with(|o| views::remember_and_view(&data, o)).map(Some)
 }
@@ -92,8 +113,19 @@ pub async fn open_draft_dialog(
     data: State<'_, DataDir>,
     read_only: bool,
 ) -> CmdResult<Option<DraftView>> {
-    let title = if read_only { "Review a draft (read-only)" } else { "Open a draft" };
-    let Some(path) = seam::ask(&app, Dialog::OpenFile { title, filter: Some(DRAFT_FILTER) })? else {
+    let title = if read_only {
+        "Review a draft (read-only)"
+    } else {
+        "Open a draft"
+    };
+    let Some(path) = seam::ask(
+        &app,
+        Dialog::OpenFile {
+            title,
+            filter: Some(DRAFT_FILTER),
+        },
+    )?
+    else {
         return Ok(None);
     };
     state.grant(&path);
@@ -109,25 +141,42 @@ pub async fn open_recent(
 ) -> CmdResult<DraftView> {
     let path = PathBuf::from(path);
     if !data.contains(&path) && !state.is_granted(&path) {
-        return Err(CmdError::new(format!("{} is not in the recent drafts list: open it with \"Open a draft…\".", path.display())));
+        return Err(CmdError::new(format!(
+            "{} is not in the recent drafts list: open it with \"Open a draft…\".",
+            path.display()
+        )));
     }
     open_path(&state, &data, &path, read_only)
 }
 
-fn open_path(state: &AppState, data: &DataDir, path: &Path, read_only: bool) -> CmdResult<DraftView> {
+fn open_path(
+    state: &AppState,
+    data: &DataDir,
+    path: &Path,
+    read_only: bool,
+) -> CmdResult<DraftView> {
     state.replace(|| {
         let (draft, read_only_reason) = if read_only {
-            (Draft::open_read_only(path)?, "opened for review; nothing can be changed.".to_string())
+            (
+                Draft::open_read_only(path)?,
+                "opened for review; nothing can be changed.".to_string(),
+            )
         } else {
             (Draft::open(path)?, String::new())
         };
-        Ok(OpenDraft { draft, read_only_reason })
+        Ok(OpenDraft {
+            draft,
+            read_only_reason,
+        })
     })?;
     state.with(|o| views::remember_and_view(data, o))
 }
 
 #[tauri::command]
-pub async fn create_sample(state: State<'_, AppState>, data: State<'_, DataDir>) -> CmdResult<DraftView> {
+pub async fn create_sample(
+    state: State<'_, AppState>,
+    data: State<'_, DataDir>,
+) -> CmdResult<DraftView> {
     views::open_sample(&state, &data)
 }
 
@@ -152,16 +201,25 @@ pub async fn set_answer(
     comment: String,
 ) -> CmdResult<SaveResult> {
     state.with(|o| {
-        let change = AnswerChange { value: Some(value.map(Into::into)), comment: Some(comment) };
-        o.draft.set_answer(&item, change, &scal_store::default_author())?;
+        let change = AnswerChange {
+            value: Some(value.map(Into::into)),
+            comment: Some(comment),
+        };
+        o.draft
+            .set_answer(&item, change, &scal_store::default_author())?;
         views::save_result(&o.draft, &item)
     })
 }
 
 #[tauri::command]
-pub async fn set_section_status(state: State<'_, AppState>, section: String, status: String) -> CmdResult<ReportDto> {
+pub async fn set_section_status(
+    state: State<'_, AppState>,
+    section: String,
+    status: String,
+) -> CmdResult<ReportDto> {
     state.with(|o| {
-        o.draft.set_section_status(&section, &status, &scal_store::default_author())?;
+        o.draft
+            .set_section_status(&section, &status, &scal_store::default_author())?;
         views::report(&o.draft)
     })
 }
@@ -173,10 +231,19 @@ pub async fn attach_dialog(
     item: String,
     on_progress: Channel<ProgressEvent>,
 ) -> CmdResult<Option<EvidenceResult>> {
-    let Some(path) = seam::ask(&app, Dialog::OpenFile { title: "Attach evidence", filter: None })? else {
+    let Some(path) = seam::ask(
+        &app,
+        Dialog::OpenFile {
+            title: "Attach evidence",
+            filter: None,
+        },
+    )?
+    else {
         return Ok(None);
     };
-    views::attach_off_thread(app, item, path, on_progress).await.map(Some)
+    views::attach_off_thread(app, item, path, on_progress)
+        .await
+        .map(Some)
 }
 
 /// Links a file dropped on the window to `item`. Only paths from a drop (or a dialog) are taken.
@@ -190,13 +257,19 @@ pub async fn attach_dropped(
 ) -> CmdResult<EvidenceResult> {
     let path = PathBuf::from(path);
     if !state.is_granted(&path) {
-        return Err(CmdError::new(format!("{} was not dropped on the window or chosen in a dialog, so it cannot be attached.", path.display())));
+        return Err(CmdError::new(format!(
+            "{} was not dropped on the window or chosen in a dialog, so it cannot be attached.",
+            path.display()
+        )));
     }
     views::attach_off_thread(app, item, path, on_progress).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn unlink_evidence(state: State<'_, AppState>, link_id: String) -> CmdResult<EvidenceResult> {
+pub async fn unlink_evidence(
+    state: State<'_, AppState>,
+    link_id: String,
+) -> CmdResult<EvidenceResult> {
     let id: i64 = link_id
         .parse()
         .map_err(|_| CmdError::new(format!("\"{link_id}\" is not an evidence link.")))?;
@@ -214,18 +287,34 @@ pub async fn open_evidence(
     data: State<'_, DataDir>,
     link_id: String,
 ) -> CmdResult<()> {
-    let file = state.with(|o| views::write_out_evidence(&o.draft, &link_id, &data.opened_evidence_dir()))?;
+    let file = state
+        .with(|o| views::write_out_evidence(&o.draft, &link_id, &data.opened_evidence_dir()))?;
     seam::open_with_system(&app, &file)
 }
 
 #[tauri::command]
 pub async fn history(state: State<'_, AppState>, item: String) -> CmdResult<Vec<HistoryEntryDto>> {
-    state.with(|o| Ok(o.draft.history(Some(&item))?.iter().map(views::history_entry).collect()))
+    state.with(|o| {
+        Ok(o.draft
+            .history(Some(&item))?
+            .iter()
+            .map(views::history_entry)
+            .collect())
+    })
 }
 
 #[tauri::command]
-pub async fn choose_export_folder(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Option<String>> {
-    let Some(dir) = seam::ask(&app, Dialog::Folder { title: "Export the submission pack to" })? else {
+pub async fn choose_export_folder(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<Option<String>> {
+    let Some(dir) = seam::ask(
+        &app,
+        Dialog::Folder {
+            title: "Export the submission pack to",
+        },
+    )?
+    else {
         return Ok(None);
     };
     state.grant(&dir);
@@ -241,16 +330,25 @@ pub async fn export_draft(
 ) -> CmdResult<ExportResult> {
     let dir = PathBuf::from(&request.out_dir);
     if !state.is_granted(&dir) {
-        return Err(CmdError::new("Choose the export folder with \"Choose folder…\" first."));
+        return Err(CmdError::new(
+            "Choose the export folder with \"Choose folder…\" first.",
+        ));
     }
     crate::export::export_off_thread(app, request, on_progress).await
 }
 
 #[tauri::command]
-pub async fn show_in_folder(app: AppHandle, state: State<'_, AppState>, path: String) -> CmdResult<()> {
+pub async fn show_in_folder(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> CmdResult<()> {
     let path = PathBuf::from(path);
     if !state.is_inside_granted(&path) {
-        return Err(CmdError::new(format!("{} is not in a folder you chose.", path.display())));
+        return Err(CmdError::new(format!(
+            "{} is not in a folder you chose.",
+            path.display()
+        )));
     }
     seam::show_in_folder(&app, &path)
 }

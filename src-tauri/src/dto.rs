@@ -381,7 +381,9 @@ impl From<&scal_core::Section> for SectionView {
 impl From<&scal_core::Item> for ItemView {
     fn from(i: &scal_core::Item) -> Self {
         let (other, comment_when_no, date_rule, heading) = match &i.kind {
-            ItemKind::Choice { other, .. } | ItemKind::MultiChoice { other, .. } => (*other, false, None, false),
+            ItemKind::Choice { other, .. } | ItemKind::MultiChoice { other, .. } => {
+                (*other, false, None, false)
+            }
             ItemKind::YesNo { comment_when_no } => (false, *comment_when_no, None, false),
             ItemKind::Declaration { .. } | ItemKind::Requirement(_) => (false, true, None, false),
             ItemKind::Date { rule } => (false, false, rule.map(date_rule_name), false),
@@ -533,7 +535,10 @@ mod tests {
         let want = typescript();
         if std::env::var_os("UPDATE_TS").is_some() {
             std::fs::create_dir_all(std::path::Path::new(GENERATED).parent().unwrap()).unwrap();
-            #[allow(clippy::disallowed_methods, reason = "a generated source file, rewritten on request")]
+            #[allow(
+                clippy::disallowed_methods,
+                reason = "a generated source file, rewritten on request"
+            )]
             std::fs::write(GENERATED, &want).unwrap();
         }
         let have = std::fs::read_to_string(GENERATED).unwrap_or_default();

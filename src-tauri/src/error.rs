@@ -73,12 +73,20 @@ mod tests {
         }
         .into();
         assert_eq!(e.code.as_deref(), Some(code::INVALID_ANSWER));
-        assert!(e.message.starts_with("\"nobody\" is not an email address for item \"cso-email\""), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with("\"nobody\" is not an email address for item \"cso-email\""),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
     fn errors_cross_as_code_and_message() {
         let json = serde_json::to_value(CmdError::new("Something went wrong.")).unwrap();
-        assert_eq!(json, serde_json::json!({"code": null, "message": "Something went wrong."}));
+        assert_eq!(
+            json,
+            serde_json::json!({"code": null, "message": "Something went wrong."})
+        );
     }
 }

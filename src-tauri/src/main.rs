@@ -39,7 +39,9 @@ fn parse_args(args: impl Iterator<Item = std::ffi::OsString>) -> Result<Option<L
             Some("--sample") => sample = true,
             Some("--help" | "-h") => return Err(USAGE.to_string()),
             Some(s) if s.starts_with('-') => return Err(format!("unknown option {s}\n{USAGE}")),
-            _ if path.is_some() => return Err(format!("only one draft can be opened at a time\n{USAGE}")),
+            _ if path.is_some() => {
+                return Err(format!("only one draft can be opened at a time\n{USAGE}"))
+            }
             _ => path = Some(PathBuf::from(arg)),
         }
     }
@@ -154,8 +156,14 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert!(args(&["--frobnicate"]).unwrap_err().contains("unknown option --frobnicate"));
-        assert!(args(&["a.scal", "b.scal"]).unwrap_err().contains("one draft"));
-        assert!(args(&["a.scal", "--sample"]).unwrap_err().contains("not both"));
+        assert!(args(&["--frobnicate"])
+            .unwrap_err()
+            .contains("unknown option --frobnicate"));
+        assert!(args(&["a.scal", "b.scal"])
+            .unwrap_err()
+            .contains("one draft"));
+        assert!(args(&["a.scal", "--sample"])
+            .unwrap_err()
+            .contains("not both"));
     }
 }

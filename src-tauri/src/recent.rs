@@ -43,7 +43,12 @@ impl DataDir {
                 let json = serde_json::to_vec_pretty(stored).map_err(std::io::Error::other)?;
                 scal_store::fsutil::write_atomic(&self.file(), &json)
             })
-            .map_err(|e| CmdError::new(format!("Could not save the recent drafts list in {}: {e}.", self.0.display())))
+            .map_err(|e| {
+                CmdError::new(format!(
+                    "Could not save the recent drafts list in {}: {e}.",
+                    self.0.display()
+                ))
+            })
     }
 
     pub fn first_launch(&self) -> bool {
@@ -55,7 +60,10 @@ impl DataDir {
     }
 
     pub fn contains(&self, path: &Path) -> bool {
-        self.load().drafts.iter().any(|d| Path::new(&d.path) == path)
+        self.load()
+            .drafts
+            .iter()
+            .any(|d| Path::new(&d.path) == path)
     }
 
     /// Puts a draft at the top of the list (or refreshes its line there).

@@ -24,7 +24,11 @@ pub fn sample_answers(template: &Template, today: NaiveDate) -> Vec<(String, Ans
     let mut out = Vec::new();
     let mut declaration_no_done = false;
     for section in &template.sections {
-        let requirements: Vec<_> = section.items.iter().filter(|i| i.requirement().is_some()).collect();
+        let requirements: Vec<_> = section
+            .items
+            .iter()
+            .filter(|i| i.requirement().is_some())
+            .collect();
         // Answer the first ~45% of each requirements table, the rest is left to do.
         let answer_upto = requirements.len() * 45 / 100;
         let mut req_index = 0usize;
@@ -52,16 +56,34 @@ pub fn sample_answers(template: &Template, today: NaiveDate) -> Vec<(String, Ans
                     }
                 }
                 ItemKind::Text => (Some(text_for(&item.label).into()), ""),
-                ItemKind::LongText => (Some("Described in our service overview; the detail is in the attached report.".into()), ""),
+                ItemKind::LongText => (
+                    Some(
+                        "Described in our service overview; the detail is in the attached report."
+                            .into(),
+                    ),
+                    "",
+                ),
                 ItemKind::Email => (Some("alex.morgan@northwind.example".into()), ""),
                 ItemKind::OdsCode => (Some("8JK12".into()), ""),
                 ItemKind::Version => (Some("2.4.1".into()), ""),
                 ItemKind::Date { .. } => (
-                    today.checked_sub_days(Days::new(60)).map(|d| d.format("%Y-%m-%d").to_string()),
+                    today
+                        .checked_sub_days(Days::new(60))
+                        .map(|d| d.format("%Y-%m-%d").to_string()),
                     "",
                 ),
                 ItemKind::Choice { options, .. } => (options.first().cloned(), ""),
-                ItemKind::MultiChoice { options, .. } => (Some(options.iter().take(2).cloned().collect::<Vec<_>>().join(";")), ""),
+                ItemKind::MultiChoice { options, .. } => (
+                    Some(
+                        options
+                            .iter()
+                            .take(2)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(";"),
+                    ),
+                    "",
+                ),
                 ItemKind::YesNo { .. } => (Some("Yes".into()), ""),
                 ItemKind::Guidance { .. } => (Some(scal_core::template::ACKNOWLEDGED.into()), ""),
                 ItemKind::EvidenceSlot => (None, ""),
@@ -118,17 +140,30 @@ mod tests {
         let answers = sample_answers(&template, today);
         let answerable = template.items().filter(|(_, i)| i.is_answerable()).count();
         assert!(!answers.is_empty(), "the sample answers nothing");
-        assert!(answers.len() < answerable, "the sample should leave work to do");
+        assert!(
+            answers.len() < answerable,
+            "the sample should leave work to do"
+        );
         for (id, change) in &answers {
             let v = change.value.clone().flatten().unwrap();
-            assert!(scal_core::answer::normalize(&template, id, v).is_ok(), "sample value for {id} is refused");
+            assert!(
+                scal_core::answer::normalize(&template, id, v).is_ok(),
+                "sample value for {id} is refused"
+            );
         }
-        if template.items().filter(|(_, i)| i.requirement().is_some()).count() >= 20 {
+        if template
+            .items()
+            .filter(|(_, i)| i.requirement().is_some())
+            .count()
+            >= 20
+        {
             let nos: Vec<_> = answers
                 .iter()
                 .filter(|(id, _)| value_of(&answers, id) == Some(&Value::One("No".into())))
                 .collect();
-            assert!(nos.iter().any(|(_, c)| c.comment.as_deref().is_some_and(|c| !c.is_empty())));
+            assert!(nos
+                .iter()
+                .any(|(_, c)| c.comment.as_deref().is_some_and(|c| !c.is_empty())));
             assert!(nos.iter().any(|(_, c)| c.comment.as_deref() == Some("")));
         }
     }

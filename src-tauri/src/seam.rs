@@ -21,9 +21,16 @@ pub const TEST_DIALOGS_ENV: &str = "SCAL_TEST_DIALOGS";
 #[derive(Debug, Clone, Copy)]
 pub enum Dialog<'a> {
     /// Choose an existing file, with a filter (name, extensions).
-    OpenFile { title: &'a str, filter: Option<(&'a str, &'a [&'a str])> },
+    OpenFile {
+        title: &'a str,
+        filter: Option<(&'a str, &'a [&'a str])>,
+    },
     /// Choose where to save a new file.
-    SaveFile { title: &'a str, file_name: &'a str, filter: (&'a str, &'a [&'a str]) },
+    SaveFile {
+        title: &'a str,
+        file_name: &'a str,
+        filter: (&'a str, &'a [&'a str]),
+    },
     /// Choose a folder.
     Folder { title: &'a str },
 }
@@ -36,7 +43,10 @@ fn test_file() -> Option<PathBuf> {
 
 /// Shows a dialog (blocking: call from a command, never the main thread) and returns the path
 /// chosen, or `None` when cancelled.
-pub fn ask<R: Runtime>(app: &AppHandle<R>, dialog: Dialog<'_>) -> Result<Option<PathBuf>, CmdError> {
+pub fn ask<R: Runtime>(
+    app: &AppHandle<R>,
+    dialog: Dialog<'_>,
+) -> Result<Option<PathBuf>, CmdError> {
     if let Some(file) = test_file() {
         return pop_line(&file);
     }
@@ -50,7 +60,11 @@ pub fn ask<R: Runtime>(app: &AppHandle<R>, dialog: Dialog<'_>) -> Result<Option<
             };
             b.blocking_pick_file()
         }
-        Dialog::SaveFile { title, file_name, filter } => builder
+        Dialog::SaveFile {
+            title,
+            file_name,
+            filter,
+        } => builder
             .set_title(title)
             .set_file_name(file_name)
             .add_filter(filter.0, filter.1)
@@ -59,8 +73,11 @@ pub fn ask<R: Runtime>(app: &AppHandle<R>, dialog: Dialog<'_>) -> Result<Option<
     };
     picked
         .map(|p| {
-            p.into_path()
-                .map_err(|e| CmdError::new(format!("The location chosen cannot be used as a file path ({e}).")))
+            p.into_path().map_err(|e| {
+                CmdError::new(format!(
+                    "The location chosen cannot be used as a file path ({e})."
+                ))
+            })
         })
         .transpose()
 }
@@ -71,7 +88,10 @@ fn pop_line(file: &Path) -> Result<Option<PathBuf>, CmdError> {
     let first = lines.next().map(str::trim).unwrap_or("");
     let rest: Vec<&str> = lines.collect();
     scal_store::fsutil::write_atomic(file, rest.join("\n").as_bytes()).map_err(|e| {
-        CmdError::new(format!("Could not update the test dialog file {}: {e}.", file.display()))
+        CmdError::new(format!(
+            "Could not update the test dialog file {}: {e}.",
+            file.display()
+        ))
     })?;
     Ok((!first.is_empty()).then(|| PathBuf::from(first)))
 }
@@ -83,7 +103,12 @@ pub fn open_with_system<R: Runtime>(app: &AppHandle<R>, path: &Path) -> Result<(
     }
     app.opener()
         .open_path(path.to_string_lossy(), None::<&str>)
-        .map_err(|e| CmdError::new(format!("Could not open {} with the system viewer: {e}.", path.display())))
+        .map_err(|e| {
+            CmdError::new(format!(
+                "Could not open {} with the system viewer: {e}.",
+                path.display()
+            ))
+        })
 }
 
 /// Shows a file (selected) in the system's file manager.
@@ -91,9 +116,12 @@ pub fn show_in_folder<R: Runtime>(app: &AppHandle<R>, path: &Path) -> Result<(),
     if let Some(file) = test_file() {
         return record_opened(&file, "reveal", path);
     }
-    app.opener()
-        .reveal_item_in_dir(path)
-        .map_err(|e| CmdError::new(format!("Could not show {} in its folder: {e}.", path.display())))
+    app.opener().reveal_item_in_dir(path).map_err(|e| {
+        CmdError::new(format!(
+            "Could not show {} in its folder: {e}.",
+            path.display()
+        ))
+    })
 }
 
 fn record_opened(file: &Path, what: &str, path: &Path) -> Result<(), CmdError> {

@@ -50,17 +50,22 @@ impl AppState {
     }
 
     /// Runs `f` on the open draft.
-    pub fn with<T>(&self, f: impl FnOnce(&mut OpenDraft) -> Result<T, CmdError>) -> Result<T, CmdError> {
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut OpenDraft) -> Result<T, CmdError>,
+    ) -> Result<T, CmdError> {
         let mut guard = lock(&self.open);
-        let open = guard
-            .as_mut()
-            .ok_or_else(|| CmdError::new("No draft is open: open or create one from the start screen."))?;
+        let open = guard.as_mut().ok_or_else(|| {
+            CmdError::new("No draft is open: open or create one from the start screen.")
+        })?;
         f(open)
     }
 
     /// Closes the open draft (releasing its lock on the file) and returns its path.
     pub fn close(&self) -> Option<PathBuf> {
-        lock(&self.open).take().map(|o| o.draft.path().to_path_buf())
+        lock(&self.open)
+            .take()
+            .map(|o| o.draft.path().to_path_buf())
     }
 
     /// Closes whatever is open, then opens with `open`, which runs with no draft held, so the

@@ -31,7 +31,10 @@ pub fn start_info(data: &DataDir) -> StartInfo {
         .collect();
     StartInfo {
         recent,
-        templates: scal_core::bundled_templates().iter().map(TemplateSummary::from).collect(),
+        templates: scal_core::bundled_templates()
+            .iter()
+            .map(TemplateSummary::from)
+            .collect(),
         first_launch: data.first_launch(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     }
@@ -41,7 +44,9 @@ pub fn start_info(data: &DataDir) -> StartInfo {
 pub fn bundled_json(id: &str) -> CmdResult<(String, String)> {
     let json = scal_core::bundled_template_json(id)
         .ok_or_else(|| CmdError::new(format!("There is no bundled template \"{id}\".")))?;
-    let title = scal_core::bundled_template(id).map(|t| t.title).unwrap_or_else(|| id.to_string());
+    let title = scal_core::bundled_template(id)
+        .map(|t| t.title)
+        .unwrap_or_else(|| id.to_string());
     Ok((json.to_string(), title))
 }
 
@@ -59,8 +64,12 @@ pub fn template_file_json(file: &Path) -> CmdResult<(String, String)> {
     }
     let json = std::fs::read_to_string(file)
         .map_err(|e| CmdError::new(format!("Could not read {}: {e}.", file.display())))?;
-    let template = scal_core::load_template(&json)
-        .map_err(|e| CmdError::new(format!("{} is not a valid SCAL template: {e}", file.display())))?;
+    let template = scal_core::load_template(&json).map_err(|e| {
+        CmdError::new(format!(
+            "{} is not a valid SCAL template: {e}",
+            file.display()
+        ))
+    })?;
     Ok((json, template.title))
 }
 
@@ -98,7 +107,11 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
         read_only: d.is_read_only(),
         read_only_reason: open.read_only_reason.clone(),
         template: d.template().into(),
-        answers: state.answers.iter().map(|(k, a)| (k.clone(), a.into())).collect(),
+        answers: state
+            .answers
+            .iter()
+            .map(|(k, a)| (k.clone(), a.into()))
+            .collect(),
         evidence: d.evidence()?.iter().map(evidence_dto).collect(),
         section_status: state.section_status.clone(),
         report: (&report).into(),
@@ -110,7 +123,11 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
                 at: x.at.clone(),
                 summary: format!(
                     "{} to {}",
-                    x.files.iter().map(|(name, _, _)| name.as_str()).collect::<Vec<_>>().join(", "),
+                    x.files
+                        .iter()
+                        .map(|(name, _, _)| name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     x.out_dir
                 ),
             })
@@ -128,7 +145,14 @@ pub fn save_result(d: &Draft, item: &str) -> CmdResult<SaveResult> {
     let report = scal_core::check(d.template(), &state, today());
     Ok(SaveResult {
         item: item.to_string(),
-        answer: state.answers.get(item).map(AnswerDto::from).unwrap_or(AnswerDto { value: None, comment: String::new() }),
+        answer: state
+            .answers
+            .get(item)
+            .map(AnswerDto::from)
+            .unwrap_or(AnswerDto {
+                value: None,
+                comment: String::new(),
+            }),
         report: (&report).into(),
         saved_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     })
@@ -161,7 +185,11 @@ pub fn progress_sink(channel: Channel<ProgressEvent>, stage: &'static str) -> im
         let step = (total / 100).max(256 * 1024);
         if last.is_none_or(|l| done >= l.saturating_add(step) || done < l) || done == total {
             last = Some(done);
-            let _ = channel.send(ProgressEvent { stage: stage.to_string(), done, total });
+            let _ = channel.send(ProgressEvent {
+                stage: stage.to_string(),
+                done,
+                total,
+            });
         }
     }
 }
@@ -177,9 +205,12 @@ pub async fn attach_off_thread(
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         state.with(|o| {
-            let had: std::collections::HashSet<String> = o.draft.evidence()?.into_iter().map(|l| l.sha256).collect();
+            let had: std::collections::HashSet<String> =
+                o.draft.evidence()?.into_iter().map(|l| l.sha256).collect();
             let mut progress = progress_sink(channel, "Attaching");
-            let link = o.draft.attach(&item, &path, &scal_store::default_author(), &mut progress)?;
+            let link =
+                o.draft
+                    .attach(&item, &path, &scal_store::default_author(), &mut progress)?;
             evidence_result(&o.draft, had.contains(&link.sha256))
         })
     })
@@ -193,13 +224,20 @@ pub fn write_out_evidence(d: &Draft, link_id: &str, dir: &Path) -> CmdResult<Pat
         .evidence()?
         .into_iter()
         .find(|l| l.id.to_string() == link_id)
-        .ok_or_else(|| CmdError::new("That evidence link no longer exists: it may have been unlinked."))?;
+        .ok_or_else(|| {
+            CmdError::new("That evidence link no longer exists: it may have been unlinked.")
+        })?;
     let folder = dir.join(link.sha256.get(..16).unwrap_or(&link.sha256));
     let target = folder.join(&link.file_name);
     if target.is_file() {
         return Ok(target);
     }
-    let io_err = |e: std::io::Error| CmdError::new(format!("Could not write {} to open it: {e}.", target.display()));
+    let io_err = |e: std::io::Error| {
+        CmdError::new(format!(
+            "Could not write {} to open it: {e}.",
+            target.display()
+        ))
+    };
     std::fs::create_dir_all(&folder).map_err(io_err)?;
     let tmp = scal_store::fsutil::sibling_temp_path(&target, "partial");
     let mut out = std::fs::File::create(&tmp).map_err(io_err)?;
@@ -225,9 +263,20 @@ pub fn history_entry(h: &HistoryEntry) -> HistoryEntryDto {
         .as_deref()
         .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
         .map(|d| {
-            let name = d.get("file_name").and_then(|v| v.as_str()).unwrap_or("a file");
+            let name = d
+                .get("file_name")
+                .and_then(|v| v.as_str())
+                .unwrap_or("a file");
             let sha = d.get("sha256").and_then(|v| v.as_str()).unwrap_or("");
-            format!("{} {name} (SHA-256 {}…)", if h.action == "detach" { "Unlinked" } else { "Attached" }, sha.get(..12).unwrap_or(sha))
+            format!(
+                "{} {name} (SHA-256 {}…)",
+                if h.action == "detach" {
+                    "Unlinked"
+                } else {
+                    "Attached"
+                },
+                sha.get(..12).unwrap_or(sha)
+            )
         })
         .unwrap_or_default();
     HistoryEntryDto {
@@ -242,8 +291,9 @@ pub fn history_entry(h: &HistoryEntry) -> HistoryEntryDto {
 
 /// Opens the sample draft, making it first if it is not there yet.
 pub fn open_sample(state: &AppState, data: &DataDir) -> CmdResult<DraftView> {
-    let (template, json) = crate::sample::sample_template()
-        .ok_or_else(|| CmdError::new("This build has no bundled template to make a sample from."))?;
+    let (template, json) = crate::sample::sample_template().ok_or_else(|| {
+        CmdError::new("This build has no bundled template to make a sample from.")
+    })?;
     let dir = data.samples_dir();
     let path = dir.join(format!("{} (sample).scal", template.title));
     state.grant(&path);
@@ -255,9 +305,15 @@ pub fn open_sample(state: &AppState, data: &DataDir) -> CmdResult<DraftView> {
             let mut draft = Draft::create(&path, json, &author)?;
             let answers = crate::sample::sample_answers(&template, today());
             draft.apply(&answers, &author)?;
-            return Ok(OpenDraft { draft, read_only_reason: String::new() });
+            return Ok(OpenDraft {
+                draft,
+                read_only_reason: String::new(),
+            });
         }
-        Ok(OpenDraft { draft: Draft::open(&path)?, read_only_reason: String::new() })
+        Ok(OpenDraft {
+            draft: Draft::open(&path)?,
+            read_only_reason: String::new(),
+        })
     })?;
     state.with(|o| remember_and_view(data, o))
 }

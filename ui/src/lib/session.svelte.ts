@@ -22,6 +22,13 @@ export type SaveStatus =
   | { kind: "saved"; at: string }
   | { kind: "error"; message: string };
 
+export interface Notice {
+  kind: "error" | "info";
+  text: string;
+  /** A way out the message offers, e.g. "Review read-only" for a draft open elsewhere. */
+  action?: { label: string; run: () => void };
+}
+
 export class Session {
   screen = $state<"start" | "draft">("start");
   start = $state<StartInfo | null>(null);
@@ -38,7 +45,7 @@ export class Session {
   /** Per item: why the last value typed could not be saved. */
   itemErrors = $state<Record<string, string>>({});
   /** A message for the whole window (an error from a command). */
-  notice = $state<{ kind: "error" | "info"; text: string } | null>(null);
+  notice = $state<Notice | null>(null);
   busy = $state<string | null>(null);
   attachProgress = $state<{ item: string; done: number; total: number } | null>(null);
   lastExport = $state<ExportResult | null>(null);
@@ -90,8 +97,20 @@ export class Session {
   openDialog(readOnly: boolean) {
     return this.openWith(() => this.api.openDraftDialog(readOnly), "Opening the draft");
   }
-  openRecent(path: string, readOnly: boolean) {
-    return this.openWith(() => this.api.openRecent(path, readOnly), "Opening the draft");
+  async openRecent(path: string, readOnly: boolean): Promise<void> {
+    this.busy = "Opening the draft";
+    try {
+      this.show(await this.api.openRecent(path, readOnly));
+    } catch (e) {
+      const err = toCmdError(e);
+      this.notice = {
+        kind: "error",
+        text: err.message,
+        action: err.code === "already_open" && !readOnly ? { label: "Review it read-only", run: () => void this.openRecent(path, true) } : undefined,
+      };
+    } finally {
+      this.busy = null;
+    }
   }
   createSample() {
     return this.openWith(() => this.api.createSample(), "Creating the sample draft");

@@ -88,3 +88,20 @@ describe("navigation", () => {
     expect(s.focusRequest?.id).toBe("b1");
   });
 });
+
+describe("opening", () => {
+  it("offers to review read-only a draft that is open elsewhere", async () => {
+    const openRecent = vi
+      .fn()
+      .mockRejectedValueOnce({ code: "already_open", message: "/d/a.scal is already open in another SCAL Workbench window or command" })
+      .mockResolvedValueOnce(draftView(t, { read_only: true, read_only_reason: "opened for review" }));
+    const s = new Session(fakeApi({ openRecent }));
+    await s.openRecent("/d/a.scal", false);
+    expect(s.screen).toBe("start");
+    expect(s.notice?.text).toContain("already open");
+    s.notice?.action?.run();
+    await vi.waitFor(() => expect(s.screen).toBe("draft"));
+    expect(openRecent).toHaveBeenLastCalledWith("/d/a.scal", true);
+    expect(s.readOnly).toBe(true);
+  });
+});
