@@ -1,0 +1,164 @@
+//! The command line, as clap sees it. Only parsing lives here; each command's behaviour is in
+//! `commands/`.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "scal",
+    version,
+    about = "SCAL Workbench on the command line: fill in a Supplier Conformance Assessment List \
+             draft, attach evidence and see what is still missing.",
+    after_help = "Exit status: 0 success; 1 `check` found the draft incomplete; 2 bad input or failure \
+                  (one line on stderr).",
+    subcommand_required = true,
+    arg_required_else_help = false,
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    /// Who is making the change, as recorded in the draft's history (default: $SCAL_AUTHOR, then
+    /// the user's login name).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub author: Option<String>,
+
+    /// Check dates against this day instead of today, so a check can be reproduced later
+    /// (e.g. "was the pen test within 12 months on the day we submitted?").
+    #[arg(
+        long,
+        global = true,
+        value_name = "YYYY-MM-DD",
+        value_parser = parse_day,
+        hide_short_help = true
+    )]
+    pub today: Option<NaiveDate>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the templates built into `scal`.
+    Templates(JsonFlag),
+
+    /// Create a draft from a bundled template id or a template JSON file. Never overwrites.
+    New {
+        /// The draft file to create, e.g. acme-booking.scal.
+        draft: PathBuf,
+        /// A bundled template id (see `scal templates`) or the path of a template JSON file.
+        #[arg(long, value_name = "ID|FILE")]
+        template: String,
+    },
+
+    /// Show a draft: every item with its answer, comment and evidence, and progress.
+    Show {
+        draft: PathBuf,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+
+    /// Set one answer. Dates are YYYY-MM-DD; multi-choice values are joined with ';';
+    /// an empty VALUE clears the answer.
+    Answer {
+        draft: PathBuf,
+        /// The item id, as `scal show` lists it.
+        item: String,
+        value: String,
+        /// The comment to store with the answer (mitigation, justification, notes).
+        #[arg(long, value_name = "TEXT")]
+        comment: Option<String>,
+    },
+
+    /// Set the comment of one item and leave its answer as it is; an empty TEXT clears it.
+    Comment {
+        draft: PathBuf,
+        item: String,
+        text: String,
+    },
+
+    /// Set many answers from a JSON file (schemas/answers.schema.json): all of them, or none.
+    Apply {
+        draft: PathBuf,
+        /// The answers file.
+        answers: PathBuf,
+    },
+
+    /// Link a file to an item as evidence. The file is copied into the draft.
+    Attach {
+        draft: PathBuf,
+        item: String,
+        file: PathBuf,
+    },
+
+    /// Remove one evidence link (its id is in `scal evidence list`).
+    Detach {
+        draft: PathBuf,
+        #[arg(value_name = "LINK_ID")]
+        link: String,
+    },
+
+    /// List or extract the evidence in a draft.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+
+    /// Check the draft for completeness: exit 0 when complete, 1 when not.
+    Check {
+        draft: PathBuf,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+
+    /// Set a section's status: "In Progress" or "Complete".
+    Status {
+        draft: PathBuf,
+        section: String,
+        #[arg(value_name = "STATUS")]
+        status: String,
+    },
+    // `export` and `verify-pack` join here with the exporter (scal-export).
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// List every evidence link: item, file name, size, SHA-256.
+    List {
+        draft: PathBuf,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Write one evidence file out of the draft, by SHA-256 or link id.
+    Extract {
+        draft: PathBuf,
+        #[arg(value_name = "SHA256|LINK_ID")]
+        which: String,
+        /// Where to write the file (must not exist yet).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Args)]
+pub struct JsonFlag {
+    /// Print JSON (see schemas/cli-*.schema.json) instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_day(s: &str) -> Result<NaiveDate, String> {
+    scal_core::answer::parse_date(s)
+        .ok_or_else(|| format!("\"{s}\" is not a date; write YYYY-MM-DD"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,132 @@
+//! `scal check DRAFT [--json]`: the completeness report. Exit 0 complete, 1 not.
+
+use std::path::Path;
+
+use scal_core::{Report, Severity};
+
+use super::{open_read_only, store, Ctx};
+use crate::dto::CheckOutput;
+use crate::error::CliResult;
+use crate::output::{bar, percent, Align, Out, Table};
+use crate::Outcome;
+
+pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
+    let draft = open_read_only(path)?;
+    let state = draft.state().map_err(store)?;
+    let report = scal_core::check(draft.template(), &state, ctx.today);
+    if json {
+        out.json(&CheckOutput::from(&report))?;
+    } else {
+        render(path, ctx, &report, out);
+    }
+    Ok(if report.complete {
+        Outcome::Success
+    } else {
+        Outcome::Incomplete
+    })
+}
+
+fn render(path: &Path, ctx: &Ctx, report: &Report, out: &mut Out) {
+    out.line(format!(
+        "Checked {} as of {}",
+        path.display(),
+        ctx.today.format("%Y-%m-%d")
+    ));
+    out.blank();
+    let mut table = Table::new(&[
+        ("SECTION", Align::Left),
+        ("ANSWERED", Align::Right),
+        ("PROGRESS", Align::Left),
+        ("", Align::Right),
+        ("BLOCKING", Align::Right),
+        ("WARNINGS", Align::Right),
+    ]);
+    for s in &report.progress.sections {
+        table.row(vec![
+            s.title.clone(),
+            format!("{}/{}", s.answered, s.total),
+            bar(s.percent, 20),
+            percent(s.percent),
+            s.blocking.to_string(),
+            s.warnings.to_string(),
+        ]);
+    }
+    let p = &report.progress;
+    let count = |severity| {
+        report
+            .issues
+            .iter()
+            .filter(|i| i.severity == severity)
+            .count()
+    };
+    let (blocking, warnings) = (count(Severity::Blocking), count(Severity::Warning));
+    table.row(vec![
+        "Overall".to_string(),
+        format!("{}/{}", p.answered, p.total),
+        bar(p.percent, 20),
+        percent(p.percent),
+        blocking.to_string(),
+        warnings.to_string(),
+    ]);
+    out.table(&table);
+
+    for (severity, heading) in [
+        (Severity::Blocking, "Blocking"),
+        (Severity::Warning, "Warnings"),
+    ] {
+        let issues: Vec<_> = report
+            .issues
+            .iter()
+            .filter(|i| i.severity == severity)
+            .collect();
+        if issues.is_empty() {
+            continue;
+        }
+        out.blank();
+        out.line(format!("{heading} ({})", issues.len()));
+        let mut table = Table::new(&[
+            ("ITEM", Align::Left),
+            ("RULE", Align::Left),
+            ("MESSAGE", Align::Left),
+        ])
+        .indent(2);
+        for issue in issues {
+            let item = if issue.item.is_empty() {
+                format!("[{}]", issue.section)
+            } else {
+                issue.item.clone()
+            };
+            table.row(vec![
+                item,
+                issue.rule.to_string(),
+                crate::error::one_line(&issue.message),
+            ]);
+        }
+        out.table(&table);
+    }
+
+    out.blank();
+    out.line(if report.complete {
+        match warnings {
+            0 => "Complete: nothing blocks submission.".to_string(),
+            n => format!(
+                "Complete: nothing blocks submission ({n} {} to review).",
+                plural(n, "warning")
+            ),
+        }
+    } else {
+        format!(
+            "Incomplete: {blocking} blocking {}, {warnings} {}.",
+            plural(blocking, "issue"),
+            plural(warnings, "warning")
+        )
+    });
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}

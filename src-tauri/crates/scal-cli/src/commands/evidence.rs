@@ -1,0 +1,227 @@
+//! `scal attach`, `scal detach`, `scal evidence list` and `scal evidence extract`.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, IsTerminal as _};
+use std::path::Path;
+
+use scal_store::fsutil::{sibling_temp_path, sync_dir};
+use scal_store::{Draft, EvidenceLink};
+
+use super::show::evidence_dto;
+use super::{open, open_read_only, store, Ctx};
+use crate::answers_file::io_reason;
+use crate::dto::EvidenceListEntry;
+use crate::error::{CliError, CliResult};
+use crate::output::{clip, size, Align, Out, Table};
+use crate::Outcome;
+
+/// Files at least this big get a progress bar while they are copied in (when stderr is a
+/// terminal): smaller ones are done before a bar would be seen.
+const PROGRESS_FROM_BYTES: u64 = 8 * 1024 * 1024;
+
+pub fn attach(
+    ctx: &Ctx,
+    path: &Path,
+    item: &str,
+    file: &Path,
+    out: &mut Out,
+) -> CliResult<Outcome> {
+    let mut draft = open(path)?;
+    let big = std::fs::metadata(file).is_ok_and(|m| m.len() >= PROGRESS_FROM_BYTES);
+    let bar = (big && std::io::stderr().is_terminal()).then(progress_bar);
+    let mut progress = |done: u64, total: u64| {
+        if let Some(bar) = &bar {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    };
+    let link = draft.attach(item, file, &ctx.author, &mut progress);
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let link = link.map_err(store)?;
+    out.line(format!(
+        "Attached {} ({}) to {} as link {}.",
+        link.file_name,
+        size(link.size),
+        link.item,
+        link.id
+    ));
+    out.line(format!("SHA-256 {}", link.sha256));
+    Ok(Outcome::Success)
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    // The template is a constant known to be valid; should it ever not be, the default style
+    // is still a progress bar.
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("█▉░"));
+    }
+    bar.set_message("Copying into the draft");
+    bar
+}
+
+pub fn detach(ctx: &Ctx, path: &Path, link: &str, out: &mut Out) -> CliResult<Outcome> {
+    let id = parse_link_id(link).ok_or_else(|| {
+        CliError::new(format!(
+            "\"{link}\" is not a link id: use the number in the LINK column of `scal evidence list`"
+        ))
+    })?;
+    let mut draft = open(path)?;
+    let link = draft.detach(id, &ctx.author).map_err(store)?;
+    out.line(format!(
+        "Detached {} from {} (link {}). The draft's history still records it.",
+        link.file_name, link.item, link.id
+    ));
+    Ok(Outcome::Success)
+}
+
+pub fn list(path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
+    let draft = open_read_only(path)?;
+    let links = draft.evidence().map_err(store)?;
+    if json {
+        let list: Vec<EvidenceListEntry> = links
+            .iter()
+            .map(|l| EvidenceListEntry {
+                item: l.item.clone(),
+                link: evidence_dto(l),
+            })
+            .collect();
+        out.json(&list)?;
+        return Ok(Outcome::Success);
+    }
+    if links.is_empty() {
+        out.line(format!(
+            "{} has no evidence yet. Link a file with: scal attach DRAFT ITEM FILE",
+            path.display()
+        ));
+        return Ok(Outcome::Success);
+    }
+    let mut table = Table::new(&[
+        ("LINK", Align::Right),
+        ("ITEM", Align::Left),
+        ("FILE", Align::Left),
+        ("SIZE", Align::Right),
+        ("ADDED", Align::Left),
+        ("SHA-256", Align::Left),
+    ]);
+    for l in &links {
+        table.row(vec![
+            l.id.to_string(),
+            l.item.clone(),
+            clip(&l.file_name, 40),
+            size(l.size),
+            l.added_at.clone(),
+            l.sha256.clone(),
+        ]);
+    }
+    out.table(&table);
+    let mut distinct: Vec<(&str, u64)> =
+        links.iter().map(|l| (l.sha256.as_str(), l.size)).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    out.blank();
+    out.line(format!(
+        "{} {}, {} distinct {} ({} stored).",
+        links.len(),
+        if links.len() == 1 { "link" } else { "links" },
+        distinct.len(),
+        if distinct.len() == 1 { "file" } else { "files" },
+        size(distinct.iter().map(|(_, s)| s).sum())
+    ));
+    Ok(Outcome::Success)
+}
+
+pub fn extract(path: &Path, which: &str, target: &Path, out: &mut Out) -> CliResult<Outcome> {
+    let draft = open_read_only(path)?;
+    let sha256 = resolve(&draft, which)?;
+    if target.symlink_metadata().is_ok() {
+        return Err(CliError::new(format!(
+            "{} already exists: choose another name (extract never overwrites a file)",
+            target.display()
+        )));
+    }
+    let written = write_new(target, |file| draft.extract(&sha256, file).map_err(store))?;
+    out.line(format!(
+        "Wrote {} ({}), SHA-256 {sha256} checked.",
+        target.display(),
+        size(written)
+    ));
+    Ok(Outcome::Success)
+}
+
+/// A SHA-256 (64 hex digits), or a link id whose content is meant.
+fn resolve(draft: &Draft, which: &str) -> CliResult<String> {
+    let which = which.trim();
+    if which.len() == 64 && which.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(which.to_ascii_lowercase());
+    }
+    let Some(id) = parse_link_id(which) else {
+        return Err(CliError::new(format!(
+            "\"{which}\" is neither a SHA-256 (64 hex digits) nor a link id (a number from `scal evidence list`)"
+        )));
+    };
+    let links: Vec<EvidenceLink> = draft.evidence().map_err(store)?;
+    links
+        .into_iter()
+        .find(|l| l.id == id)
+        .map(|l| l.sha256)
+        .ok_or_else(|| {
+            CliError::new(format!(
+                "{} has no evidence link {id}",
+                draft.path().display()
+            ))
+        })
+}
+
+fn parse_link_id(s: &str) -> Option<i64> {
+    s.trim().parse::<i64>().ok().filter(|id| *id > 0)
+}
+
+/// Writes a new file at `target` through a temporary sibling that is renamed into place only
+/// once complete and synced, so a failed or interrupted extract never leaves a partial file
+/// under the name asked for.
+fn write_new(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> CliResult<u64>,
+) -> CliResult<u64> {
+    let tmp = sibling_temp_path(target, "extracting");
+    let cannot = |e: &std::io::Error| {
+        CliError::new(format!(
+            "cannot write {}: {}",
+            target.display(),
+            io_reason(e)
+        ))
+    };
+    let file: File = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&tmp)
+        .map_err(|e| cannot(&e))?;
+    let result = (|| {
+        let mut writer = BufWriter::new(file);
+        let written = fill(&mut writer)?;
+        let file = writer.into_inner().map_err(|e| cannot(e.error()))?;
+        file.sync_all().map_err(|e| cannot(&e))?;
+        drop(file);
+        // A hard link refuses an existing name, so a file that appeared meanwhile is kept.
+        std::fs::hard_link(&tmp, target).or_else(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists || target.symlink_metadata().is_ok() {
+                Err(CliError::new(format!(
+                    "{} already exists: choose another name (extract never overwrites a file)",
+                    target.display()
+                )))
+            } else {
+                // Filesystems without hard links (FAT, some network shares): rename instead.
+                std::fs::rename(&tmp, target).map_err(|e| cannot(&e))
+            }
+        })?;
+        sync_dir(target).map_err(|e| cannot(&e))?;
+        Ok(written)
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
+}

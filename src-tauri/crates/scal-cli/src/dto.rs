@@ -1,0 +1,297 @@
+//! The JSON the CLI prints: transport types, one per output, each described by a schema in
+//! `schemas/cli-*.schema.json`. They mirror the domain types field by field on purpose, so a
+//! change in a library is a compile error here rather than a silent change of the contract.
+
+use serde::Serialize;
+
+use scal_core::template::{Item, Section, SectionKind, Template};
+use scal_core::{Issue, Progress, Report, SectionProgress, Severity, Value};
+
+/// One entry of `scal templates --json` (schemas/cli-templates.schema.json).
+#[derive(Debug, Serialize)]
+pub struct TemplateSummary {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub publisher: String,
+    pub description: String,
+    pub sections: usize,
+    pub items: usize,
+}
+
+impl From<&Template> for TemplateSummary {
+    fn from(t: &Template) -> Self {
+        TemplateSummary {
+            id: t.id.clone(),
+            version: t.version.clone(),
+            title: t.title.clone(),
+            publisher: t.publisher.clone(),
+            description: t.description.clone(),
+            sections: t.sections.len(),
+            items: t.sections.iter().map(|s| s.items.len()).sum(),
+        }
+    }
+}
+
+/// `scal check --json` (schemas/cli-check.schema.json).
+#[derive(Debug, Serialize)]
+pub struct CheckOutput {
+    pub complete: bool,
+    pub progress: ProgressDto,
+    pub issues: Vec<IssueDto>,
+}
+
+impl From<&Report> for CheckOutput {
+    fn from(r: &Report) -> Self {
+        CheckOutput {
+            complete: r.complete,
+            progress: ProgressDto::from(&r.progress),
+            issues: r.issues.iter().map(IssueDto::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProgressDto {
+    pub total: usize,
+    pub answered: usize,
+    pub percent: f64,
+    pub sections: Vec<SectionProgressDto>,
+}
+
+impl From<&Progress> for ProgressDto {
+    fn from(p: &Progress) -> Self {
+        ProgressDto {
+            total: p.total,
+            answered: p.answered,
+            percent: finite(p.percent),
+            sections: p.sections.iter().map(SectionProgressDto::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionProgressDto {
+    pub section: String,
+    pub title: String,
+    pub total: usize,
+    pub answered: usize,
+    pub blocking: usize,
+    pub warnings: usize,
+    pub percent: f64,
+}
+
+impl From<&SectionProgress> for SectionProgressDto {
+    fn from(s: &SectionProgress) -> Self {
+        SectionProgressDto {
+            section: s.section.clone(),
+            title: s.title.clone(),
+            total: s.total,
+            answered: s.answered,
+            blocking: s.blocking,
+            warnings: s.warnings,
+            percent: finite(s.percent),
+        }
+    }
+}
+
+/// JSON has no NaN: serde_json would print `null`, which the schema (and readers) refuse.
+fn finite(p: f64) -> f64 {
+    if p.is_finite() {
+        p
+    } else {
+        0.0
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct IssueDto {
+    pub item: String,
+    pub section: String,
+    pub severity: &'static str,
+    pub rule: String,
+    pub message: String,
+}
+
+impl From<&Issue> for IssueDto {
+    fn from(i: &Issue) -> Self {
+        IssueDto {
+            item: i.item.clone(),
+            section: i.section.clone(),
+            severity: severity_name(i.severity),
+            rule: i.rule.to_string(),
+            message: i.message.clone(),
+        }
+    }
+}
+
+pub fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Blocking => "blocking",
+        Severity::Warning => "warning",
+    }
+}
+
+/// `scal show --json` (schemas/cli-show.schema.json).
+#[derive(Debug, Serialize)]
+pub struct ShowOutput {
+    pub draft: DraftDto,
+    pub template: TemplateRef,
+    pub progress: ProgressDto,
+    pub sections: Vec<SectionDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DraftDto {
+    pub id: String,
+    pub path: String,
+    pub created_at: String,
+    pub template_id: String,
+    pub template_version: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TemplateRef {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub publisher: String,
+}
+
+impl From<&Template> for TemplateRef {
+    fn from(t: &Template) -> Self {
+        TemplateRef {
+            id: t.id.clone(),
+            version: t.version.clone(),
+            title: t.title.clone(),
+            publisher: t.publisher.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionDto {
+    pub id: String,
+    pub title: String,
+    pub kind: &'static str,
+    /// "In Progress" / "Complete", or null when never set.
+    pub status: Option<String>,
+    pub items: Vec<ItemDto>,
+}
+
+impl SectionDto {
+    pub fn new(section: &Section, status: Option<String>, items: Vec<ItemDto>) -> Self {
+        SectionDto {
+            id: section.id.clone(),
+            title: section.title.clone(),
+            kind: section_kind_name(section.kind),
+            status,
+            items,
+        }
+    }
+}
+
+pub fn section_kind_name(kind: SectionKind) -> &'static str {
+    match kind {
+        SectionKind::Form => "form",
+        SectionKind::Service => "service",
+        SectionKind::Guidance => "guidance",
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct ItemDto {
+    pub id: String,
+    pub label: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub required: bool,
+    pub visible: bool,
+    pub options: Vec<String>,
+    pub value: Option<ValueDto>,
+    pub comment: String,
+    pub evidence: Vec<EvidenceDto>,
+    /// Present only for requirement rows.
+    #[serde(flatten)]
+    pub requirement: Option<RequirementDto>,
+}
+
+impl ItemDto {
+    pub fn new(
+        item: &Item,
+        visible: bool,
+        value: Option<&Value>,
+        comment: &str,
+        evidence: Vec<EvidenceDto>,
+    ) -> Self {
+        ItemDto {
+            id: item.id.clone(),
+            label: item.label.clone(),
+            kind: item.type_name(),
+            required: item.required,
+            visible,
+            options: item.options(),
+            value: value.map(ValueDto::from),
+            comment: comment.to_string(),
+            evidence,
+            requirement: item.requirement().map(|r| RequirementDto {
+                reference: r.reference.clone(),
+                level: r.level.as_str(),
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct RequirementDto {
+    pub reference: Option<String>,
+    pub level: &'static str,
+}
+
+/// A string, or a list for multi-choice items.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ValueDto {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl ValueDto {
+    /// As the workbook writes it: multi-choice joined with "; ".
+    pub fn display(&self) -> String {
+        match self {
+            ValueDto::One(s) => s.clone(),
+            ValueDto::Many(list) => list.join("; "),
+        }
+    }
+}
+
+impl From<&Value> for ValueDto {
+    fn from(v: &Value) -> Self {
+        match v {
+            Value::One(s) => ValueDto::One(s.clone()),
+            Value::Many(v) => ValueDto::Many(v.clone()),
+        }
+    }
+}
+
+/// One evidence link, as `show` nests it under its item.
+#[derive(Debug, Serialize)]
+pub struct EvidenceDto {
+    /// The link id, what `scal detach` takes.
+    pub id: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+    pub added_at: String,
+}
+
+/// One entry of `scal evidence list --json` (schemas/cli-evidence.schema.json): the link
+/// and the item it belongs to.
+#[derive(Debug, Serialize)]
+pub struct EvidenceListEntry {
+    pub item: String,
+    #[serde(flatten)]
+    pub link: EvidenceDto,
+}
