@@ -1,1 +1,156 @@
-//! The draft file.
+//! The draft file: one SQLite file per SCAL draft (`*.scal`), self-contained so it can be
+//! emailed, backed up or opened on another machine.
+//!
+//! What it holds: the template snapshot the draft was created from, the answers (every change
+//! also in an append-only history), evidence as content-addressed blobs streamed in fixed-size
+//! chunks, section statuses, and a record of every export.
+//!
+//! Invariants, each enforced here rather than by callers:
+//! - every value passes `scal_core::answer::normalize` before it is written;
+//! - a call that returned `Ok` has been fsynced (WAL, `synchronous=FULL`);
+//! - one `Draft` at a time per file, across processes (`locking_mode=EXCLUSIVE`);
+//! - history rows cannot be changed or deleted (SQLite triggers);
+//! - an evidence link only ever names a complete blob whose SHA-256 was computed as it was
+//!   written;
+//! - a draft from a newer version is refused before SQLite touches it.
+
+mod draft;
+mod error;
+mod evidence;
+pub mod fsutil;
+mod media;
+pub mod schema;
+
+use scal_core::{Answers, Value};
+use sha2::{Digest, Sha256};
+
+pub use draft::Draft;
+pub use error::StoreError;
+pub use evidence::BlobReader;
+pub use media::media_type_for;
+
+/// A change to one item's answer. `value`: `None` leaves it as it is, `Some(None)` clears it,
+/// `Some(Some(v))` sets it (after `normalize`). `comment`: `None` leaves it as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswerChange {
+    pub value: Option<Option<Value>>,
+    pub comment: Option<String>,
+}
+
+impl AnswerChange {
+    pub fn set(value: Value) -> AnswerChange {
+        AnswerChange {
+            value: Some(Some(value)),
+            comment: None,
+        }
+    }
+
+    pub fn clear() -> AnswerChange {
+        AnswerChange {
+            value: Some(None),
+            comment: None,
+        }
+    }
+
+    pub fn comment(comment: impl Into<String>) -> AnswerChange {
+        AnswerChange {
+            value: None,
+            comment: Some(comment.into()),
+        }
+    }
+}
+
+/// One file linked to one item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceLink {
+    pub id: i64,
+    pub item: String,
+    /// Lower-case hex SHA-256 of the content: the blob's address.
+    pub sha256: String,
+    pub size: u64,
+    /// The name the file had when attached (no folder).
+    pub file_name: String,
+    pub media_type: String,
+    pub added_at: String,
+    pub added_by: String,
+}
+
+/// One change recorded in the append-only history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryEntry {
+    pub seq: i64,
+    pub at: String,
+    pub author: String,
+    /// The item (or, for `status`, the section) the change was made to.
+    pub item: String,
+    /// `answer` | `comment` | `attach` | `detach` | `status`.
+    pub action: String,
+    pub old_value: Option<Value>,
+    pub new_value: Option<Value>,
+    pub old_comment: Option<String>,
+    pub new_comment: Option<String>,
+    /// For attach/detach: JSON `{"link": id, "sha256": .., "size": .., "media_type": ..}`.
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionStatus {
+    /// "In Progress" | "Complete".
+    pub status: String,
+    pub at: String,
+    pub by: String,
+}
+
+/// One export of the draft: when, where, which files (name, sha256, size) and the digest of
+/// the answers at that moment.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExportRecord {
+    /// Assigned by `record_export`; ignored on the way in.
+    pub id: i64,
+    /// RFC 3339 UTC; `record_export` fills it with the current time when empty.
+    pub at: String,
+    pub out_dir: String,
+    pub files: Vec<(String, String, u64)>,
+    pub answers_digest: String,
+    pub tool_version: String,
+}
+
+/// Who is making changes: `SCAL_AUTHOR`, else the login name (`USER` / `USERNAME`), else
+/// "unknown".
+pub fn default_author() -> String {
+    ["SCAL_AUTHOR", "USER", "USERNAME"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .map(|s| s.trim().to_string())
+        .find(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// SHA-256 (lower-case hex) of a canonical JSON of all answers: an array, in item order, of
+/// `[item, value, comment]` with `value` a string, a list of strings or null. Arrays rather than
+/// objects so the text cannot depend on how a JSON library orders keys. Equal answers give an
+/// equal digest; any change to a value or comment changes it.
+pub fn answers_digest(answers: &Answers) -> String {
+    let rows: Vec<serde_json::Value> = answers
+        .iter()
+        .map(|(item, answer)| {
+            serde_json::Value::Array(vec![
+                serde_json::Value::String(item.clone()),
+                value_to_json(answer.value.as_ref()),
+                serde_json::Value::String(answer.comment.clone()),
+            ])
+        })
+        .collect();
+    let canonical = serde_json::Value::Array(rows).to_string();
+    hex::encode(Sha256::digest(canonical.as_bytes()))
+}
+
+pub(crate) fn value_to_json(value: Option<&Value>) -> serde_json::Value {
+    match value {
+        None => serde_json::Value::Null,
+        Some(Value::One(s)) => serde_json::Value::String(s.clone()),
+        Some(Value::Many(v)) => {
+            serde_json::Value::Array(v.iter().cloned().map(serde_json::Value::String).collect())
+        }
+    }
+}

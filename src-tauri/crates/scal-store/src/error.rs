@@ -1,0 +1,151 @@
+//! Everything that can go wrong with a draft file, each as one sentence a person understands,
+//! naming the file (and the item, where there is one).
+
+use std::path::PathBuf;
+
+use rusqlite::ErrorCode;
+use scal_core::{AnswerError, TemplateErrors};
+
+use crate::schema::SCHEMA_VERSION;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error("{} is not a SCAL draft ({reason})", path.display())]
+    NotADraft { path: PathBuf, reason: String },
+
+    #[error(
+        "{} was written by a newer SCAL Workbench (draft format {found}; this version reads up to {supported}): open it with a newer version",
+        path.display()
+    )]
+    NewerFormat {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error(
+        "{} uses an older draft format ({found}; this version writes {SCHEMA_VERSION}): open it once for editing to bring it up to date, then review it",
+        path.display()
+    )]
+    OlderFormat { path: PathBuf, found: i64 },
+
+    #[error("{} is already open in another SCAL Workbench window or command", path.display())]
+    AlreadyOpen { path: PathBuf },
+
+    #[error("{} already exists: choose another name", path.display())]
+    AlreadyExists { path: PathBuf },
+
+    #[error("could not create {}: {source}", path.display())]
+    CannotCreate {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("{} does not exist", path.display())]
+    NotFound { path: PathBuf },
+
+    #[error("{} is open for review only, so it cannot be changed", path.display())]
+    ReadOnly { path: PathBuf },
+
+    #[error(
+        "{} cannot be changed because the file or its folder is read-only: open it for review, or copy it somewhere you can write",
+        path.display()
+    )]
+    NotWritable { path: PathBuf },
+
+    #[error("{} is damaged ({detail}): restore it from a backup", path.display())]
+    Damaged { path: PathBuf, detail: String },
+
+    #[error("there is not enough free disk space to save {}", path.display())]
+    DiskFull { path: PathBuf },
+
+    #[error("the template for {} is not valid: {source}", path.display())]
+    Template {
+        path: PathBuf,
+        source: TemplateErrors,
+    },
+
+    /// A value or comment refused by `scal_core::answer::normalize`; the message names the item.
+    #[error("{0}")]
+    Answer(#[from] AnswerError),
+
+    #[error("there is no section \"{section}\" in the template of {}", path.display())]
+    UnknownSection { path: PathBuf, section: String },
+
+    #[error("section \"{section}\" of {} has no status to set", path.display())]
+    SectionHasNoStatus { path: PathBuf, section: String },
+
+    #[error(
+        "\"{status}\" is not a status for section \"{section}\" of {}: use In Progress or Complete",
+        path.display()
+    )]
+    NotAStatus {
+        path: PathBuf,
+        section: String,
+        status: String,
+    },
+
+    #[error("{} holds no evidence with SHA-256 {sha256}", path.display())]
+    NoSuchEvidence { path: PathBuf, sha256: String },
+
+    #[error("{} has no evidence link {link_id}", path.display())]
+    NoSuchLink { path: PathBuf, link_id: i64 },
+
+    #[error("{} is not a file, so it cannot be attached as evidence", path.display())]
+    NotAFile { path: PathBuf },
+
+    #[error("\"{name}\" cannot be used as an evidence file name: {why}")]
+    BadFileName { name: String, why: &'static str },
+
+    #[error("could not write out evidence {sha256}: {source}")]
+    WriteOut {
+        sha256: String,
+        source: std::io::Error,
+    },
+
+    #[error("could not read or write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("{} could not be read or written ({source})", path.display())]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Turns an SQLite failure into the sentence a user needs: a lock held elsewhere, a damaged
+    /// file, a full disk or a read-only file each get their own; the rest keep SQLite's words.
+    pub(crate) fn sqlite(path: impl Into<PathBuf>, source: rusqlite::Error) -> StoreError {
+        let path = path.into();
+        match source.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                StoreError::AlreadyOpen { path }
+            }
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged {
+                path,
+                detail: "its SQLite structure is broken".to_string(),
+            },
+            Some(ErrorCode::NotADatabase) => StoreError::NotADraft {
+                path,
+                reason: "it is not an SQLite database".to_string(),
+            },
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+            Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => {
+                StoreError::NotWritable { path }
+            }
+            _ => StoreError::Sqlite { path, source },
+        }
+    }
+}

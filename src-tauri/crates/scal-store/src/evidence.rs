@@ -1,0 +1,637 @@
+//! Evidence: files streamed into content-addressed blobs, linked to items.
+//!
+//! How an attach stays safe and small:
+//! - the file is read in `CHUNK_SIZE` pieces, each hashed and written as one `blob_chunks` row,
+//!   so memory use does not depend on the file's size;
+//! - the chunks are written under a fresh `body` no blob row names yet, committed every
+//!   `CHUNKS_PER_COMMIT` chunks so the WAL stays small (each commit lets SQLite checkpoint);
+//! - only when the whole file has been written and hashed does the final commit insert the blob
+//!   row (or, if that content is already stored, drop the new copy), the link and the history
+//!   entry. A crash before it leaves chunks no blob names; the next writable open removes them.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+use crate::draft::{clean_author, insert_history, json_string, now, HistoryRow};
+use crate::{media_type_for, Draft, EvidenceLink, StoreError};
+
+/// Size of one stored piece of evidence (the last piece of a file may be shorter).
+pub const CHUNK_SIZE: usize = 1024 * 1024;
+
+/// Chunks written per transaction while an attach is in progress.
+const CHUNKS_PER_COMMIT: u64 = 32;
+
+/// The longest evidence file name kept (in characters).
+const MAX_FILE_NAME_CHARS: usize = 255;
+
+impl Draft {
+    /// Links a file to an item, storing its content once (by SHA-256) however often it is
+    /// linked. `progress(done_bytes, total_bytes)` is called as the file is read.
+    pub fn attach(
+        &mut self,
+        item: &str,
+        file: &Path,
+        author: &str,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<EvidenceLink, StoreError> {
+        self.writable()?;
+        self.check_item(item)?;
+        let meta = std::fs::metadata(file).map_err(|e| StoreError::io(file, e))?;
+        if !meta.is_file() {
+            return Err(StoreError::NotAFile {
+                path: file.to_path_buf(),
+            });
+        }
+        let file_name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file_name = clean_file_name(&file_name)?;
+        let size = meta.len();
+        let mut source = File::open(file).map_err(|e| StoreError::io(file, e))?;
+        // The same report is often linked to many rows. When a blob of exactly this size is
+        // already stored, hash the file first: if it is that content, link it without writing
+        // it again.
+        if self.blob_of_size_exists(size)? {
+            let sha = hash_stream(&mut source, file, Some(size), progress)?;
+            if self.blob_exists(&sha)? {
+                return self.link(item, &sha, &file_name, author);
+            }
+            source
+                .seek(io::SeekFrom::Start(0))
+                .map_err(|e| StoreError::io(file, e))?;
+        }
+        let staged = self.stage(&mut source, file, Some(size), progress)?;
+        self.finish_attach(item, &file_name, staged, author)
+    }
+
+    /// Like `attach`, for content that is not a file on disk (a download, a drag from another
+    /// application). `total` is the size when known, for progress; `progress` gets 0 as the
+    /// total when it is not.
+    pub fn attach_reader(
+        &mut self,
+        item: &str,
+        file_name: &str,
+        reader: &mut dyn Read,
+        total: Option<u64>,
+        author: &str,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<EvidenceLink, StoreError> {
+        self.writable()?;
+        self.check_item(item)?;
+        let file_name = clean_file_name(file_name)?;
+        let staged = self.stage(reader, Path::new(&file_name), total, progress)?;
+        self.finish_attach(item, &file_name, staged, author)
+    }
+
+    /// Removes one link. The content stays in the draft: the history still names it, and a
+    /// snapshot may hold it.
+    pub fn detach(&mut self, link_id: i64, author: &str) -> Result<EvidenceLink, StoreError> {
+        self.writable()?;
+        let link = self
+            .evidence()?
+            .into_iter()
+            .find(|l| l.id == link_id)
+            .ok_or_else(|| StoreError::NoSuchLink {
+                path: self.path.clone(),
+                link_id,
+            })?;
+        let at = now();
+        let author = clean_author(author);
+        let path = self.path.clone();
+        let err = |e| StoreError::sqlite(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        tx.execute("DELETE FROM evidence_links WHERE id = ?1", [link_id])
+            .map_err(err)?;
+        let old = json_string(&link.file_name);
+        let detail = link_detail(&link);
+        insert_history(
+            &tx,
+            &HistoryRow {
+                at: &at,
+                author: &author,
+                item: &link.item,
+                action: "detach",
+                old_value: Some(&old),
+                new_value: None,
+                old_comment: None,
+                new_comment: None,
+                detail: Some(&detail),
+            },
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(link)
+    }
+
+    /// Every link, in the order added.
+    pub fn evidence(&self) -> Result<Vec<EvidenceLink>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT l.id, l.item, l.sha256, b.size, l.file_name, l.media_type, l.added_at,
+                        l.added_by
+                 FROM evidence_links l JOIN blobs b ON b.sha256 = l.sha256
+                 ORDER BY l.id",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(EvidenceLink {
+                    id: r.get(0)?,
+                    item: r.get(1)?,
+                    sha256: r.get(2)?,
+                    size: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                    file_name: r.get(4)?,
+                    media_type: r.get(5)?,
+                    added_at: r.get(6)?,
+                    added_by: r.get(7)?,
+                })
+            })
+            .map_err(|e| self.sql_err(e))?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Streams a stored blob, one chunk in memory at a time. Reading it to the end also checks
+    /// the content against its SHA-256; a mismatch is an `InvalidData` error.
+    pub fn blob_reader(&self, sha256: &str) -> Result<BlobReader<'_>, StoreError> {
+        let sha = sha256.trim().to_ascii_lowercase();
+        let row: Option<(i64, i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT body, chunk_count, size FROM blobs WHERE sha256 = ?1",
+                [&sha],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .map_err(|e| self.sql_err(e))?;
+        let Some((body, chunk_count, size)) = row else {
+            return Err(StoreError::NoSuchEvidence {
+                path: self.path.clone(),
+                sha256: sha,
+            });
+        };
+        Ok(BlobReader {
+            conn: &self.conn,
+            path: &self.path,
+            sha256: sha,
+            size: u64::try_from(size).unwrap_or(0),
+            body,
+            chunk_count,
+            next_seq: 0,
+            buf: Vec::new(),
+            pos: 0,
+            read_total: 0,
+            hasher: Some(Sha256::new()),
+        })
+    }
+
+    /// Writes a stored blob to `out`, checking it against its SHA-256 on the way; returns the
+    /// number of bytes written.
+    pub fn extract(&self, sha256: &str, out: &mut dyn Write) -> Result<u64, StoreError> {
+        let mut reader = self.blob_reader(sha256)?;
+        let mut written = 0u64;
+        while reader.fill()? {
+            let piece = &reader.buf[reader.pos..];
+            out.write_all(piece)
+                .map_err(|source| StoreError::WriteOut {
+                    sha256: reader.sha256.clone(),
+                    source,
+                })?;
+            written += piece.len() as u64;
+            reader.pos = reader.buf.len();
+        }
+        out.flush().map_err(|source| StoreError::WriteOut {
+            sha256: reader.sha256.clone(),
+            source,
+        })?;
+        Ok(written)
+    }
+
+    fn blob_of_size_exists(&self, size: u64) -> Result<bool, StoreError> {
+        let size = i64::try_from(size).unwrap_or(i64::MAX);
+        self.conn
+            .query_row(
+                "SELECT 1 FROM blobs WHERE size = ?1 LIMIT 1",
+                [size],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|e| self.sql_err(e))
+    }
+
+    fn blob_exists(&self, sha256: &str) -> Result<bool, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT 1 FROM blobs WHERE sha256 = ?1",
+                [sha256],
+                |_| Ok(()),
+            )
+            .optional()
+            .map(|found| found.is_some())
+            .map_err(|e| self.sql_err(e))
+    }
+
+    /// Links an already stored blob.
+    fn link(
+        &mut self,
+        item: &str,
+        sha256: &str,
+        file_name: &str,
+        author: &str,
+    ) -> Result<EvidenceLink, StoreError> {
+        let path = self.path.clone();
+        let err = |e| StoreError::sqlite(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let link = insert_link(&tx, item, sha256, file_name, &clean_author(author)).map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(link)
+    }
+
+    /// Writes the content as chunks of a new, not yet named body, hashing as it goes.
+    fn stage(
+        &mut self,
+        reader: &mut dyn Read,
+        source: &Path,
+        total: Option<u64>,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Staged, StoreError> {
+        let path = self.path.clone();
+        let err = |e| StoreError::sqlite(&path, e);
+        let body: i64 = self
+            .conn
+            .query_row(
+                "SELECT max(coalesce((SELECT max(body) FROM blob_chunks), 0),
+                            coalesce((SELECT max(body) FROM blobs), 0)) + 1",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(err)?;
+        // Staged chunks need no fsync of their own: until the final commit nothing names them,
+        // and a crash only leaves them to be cleaned up. The final commit (synchronous=FULL)
+        // syncs the WAL, and with it every chunk before it.
+        self.conn
+            .pragma_update(None, "synchronous", "NORMAL")
+            .map_err(err)?;
+        let result = write_chunks(&self.conn, body, reader, source, total, progress, &path);
+        let restored = self
+            .conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(err);
+        match result {
+            Ok(staged) => {
+                restored?;
+                Ok(staged)
+            }
+            Err(e) => {
+                if !self.conn.is_autocommit() {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                }
+                // Best effort: anything left is removed at the next writable open.
+                let _ = self
+                    .conn
+                    .execute("DELETE FROM blob_chunks WHERE body = ?1", [body]);
+                Err(e)
+            }
+        }
+    }
+
+    /// The final commit of an attach: the blob row (or, for content already stored, removal of
+    /// the new copy), the link and the history entry, together.
+    fn finish_attach(
+        &mut self,
+        item: &str,
+        file_name: &str,
+        staged: Staged,
+        author: &str,
+    ) -> Result<EvidenceLink, StoreError> {
+        let path = self.path.clone();
+        let err = |e| StoreError::sqlite(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let exists: bool = tx
+            .query_row(
+                "SELECT 1 FROM blobs WHERE sha256 = ?1",
+                [&staged.sha256],
+                |_| Ok(()),
+            )
+            .optional()
+            .map_err(err)?
+            .is_some();
+        if exists {
+            tx.execute("DELETE FROM blob_chunks WHERE body = ?1", [staged.body])
+                .map_err(err)?;
+        } else {
+            tx.execute(
+                "INSERT INTO blobs (sha256, size, chunk_count, body, stored_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    staged.sha256,
+                    i64::try_from(staged.size).unwrap_or(i64::MAX),
+                    staged.chunk_count,
+                    staged.body,
+                    now()
+                ],
+            )
+            .map_err(err)?;
+        }
+        let link = insert_link(&tx, item, &staged.sha256, file_name, &clean_author(author))
+            .map_err(err)?;
+        tx.commit().map_err(err)?;
+        Ok(link)
+    }
+}
+
+/// Content written as chunks of `body`, not yet named by any blob row.
+struct Staged {
+    body: i64,
+    sha256: String,
+    size: u64,
+    chunk_count: i64,
+}
+
+fn write_chunks(
+    conn: &Connection,
+    body: i64,
+    reader: &mut dyn Read,
+    source: &Path,
+    total: Option<u64>,
+    progress: &mut dyn FnMut(u64, u64),
+    draft: &Path,
+) -> Result<Staged, StoreError> {
+    let err = |e| StoreError::sqlite(draft, e);
+    let mut buf = vec![0u8; CHUNK_SIZE];
+    let mut hasher = Sha256::new();
+    let mut done = 0u64;
+    let mut seq = 0i64;
+    conn.execute_batch("BEGIN IMMEDIATE").map_err(err)?;
+    loop {
+        let n = read_full(reader, &mut buf).map_err(|e| StoreError::io(source, e))?;
+        if n == 0 {
+            break;
+        }
+        let piece = &buf[..n];
+        hasher.update(piece);
+        conn.prepare_cached("INSERT INTO blob_chunks (body, seq, data) VALUES (?1, ?2, ?3)")
+            .and_then(|mut s| s.execute(params![body, seq, piece]))
+            .map_err(err)?;
+        seq += 1;
+        done += n as u64;
+        progress(done, total.unwrap_or(0));
+        if seq as u64 % CHUNKS_PER_COMMIT == 0 {
+            conn.execute_batch("COMMIT; BEGIN IMMEDIATE").map_err(err)?;
+        }
+        if n < buf.len() {
+            break;
+        }
+    }
+    conn.execute_batch("COMMIT").map_err(err)?;
+    if done == 0 {
+        progress(0, total.unwrap_or(0));
+    }
+    Ok(Staged {
+        body,
+        sha256: hex::encode(hasher.finalize()),
+        size: done,
+        chunk_count: seq,
+    })
+}
+
+fn hash_stream(
+    reader: &mut dyn Read,
+    source: &Path,
+    total: Option<u64>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<String, StoreError> {
+    let mut buf = vec![0u8; CHUNK_SIZE];
+    let mut hasher = Sha256::new();
+    let mut done = 0u64;
+    loop {
+        let n = read_full(reader, &mut buf).map_err(|e| StoreError::io(source, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        done += n as u64;
+        progress(done, total.unwrap_or(0));
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// Reads until `buf` is full or the input ends, so every chunk but the last is full-sized.
+fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match reader.read(&mut buf[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+fn insert_link(
+    conn: &Connection,
+    item: &str,
+    sha256: &str,
+    file_name: &str,
+    author: &str,
+) -> rusqlite::Result<EvidenceLink> {
+    let at = now();
+    let media_type = media_type_for(file_name);
+    conn.execute(
+        "INSERT INTO evidence_links (item, sha256, file_name, media_type, added_at, added_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![item, sha256, file_name, media_type, at, author],
+    )?;
+    let id = conn.last_insert_rowid();
+    let size: i64 = conn.query_row("SELECT size FROM blobs WHERE sha256 = ?1", [sha256], |r| {
+        r.get(0)
+    })?;
+    let link = EvidenceLink {
+        id,
+        item: item.to_string(),
+        sha256: sha256.to_string(),
+        size: u64::try_from(size).unwrap_or(0),
+        file_name: file_name.to_string(),
+        media_type: media_type.to_string(),
+        added_at: at.clone(),
+        added_by: author.to_string(),
+    };
+    let new = json_string(file_name);
+    let detail = link_detail(&link);
+    insert_history(
+        conn,
+        &HistoryRow {
+            at: &at,
+            author,
+            item,
+            action: "attach",
+            old_value: None,
+            new_value: Some(&new),
+            old_comment: None,
+            new_comment: None,
+            detail: Some(&detail),
+        },
+    )?;
+    Ok(link)
+}
+
+fn link_detail(link: &EvidenceLink) -> String {
+    serde_json::json!({
+        "link": link.id,
+        "sha256": link.sha256,
+        "size": link.size,
+        "media_type": link.media_type,
+    })
+    .to_string()
+}
+
+/// Chunks that no blob names: what an interrupted attach left behind.
+pub(crate) fn remove_staged_chunks(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM blob_chunks WHERE body NOT IN (SELECT body FROM blobs)",
+        [],
+    )
+}
+
+/// The name evidence is kept under: the last part of what was given (no folders), trimmed.
+fn clean_file_name(given: &str) -> Result<String, StoreError> {
+    let bad = |why| StoreError::BadFileName {
+        name: given.to_string(),
+        why,
+    };
+    let name = given.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    if name.is_empty() || name == "." || name == ".." {
+        return Err(bad("it is empty once folders are removed"));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(bad("it contains control characters"));
+    }
+    if name.chars().count() > MAX_FILE_NAME_CHARS {
+        return Err(bad("it is longer than 255 characters"));
+    }
+    Ok(name.to_string())
+}
+
+/// Streams one stored blob (see `Draft::blob_reader`).
+pub struct BlobReader<'a> {
+    conn: &'a Connection,
+    path: &'a PathBuf,
+    sha256: String,
+    size: u64,
+    body: i64,
+    chunk_count: i64,
+    next_seq: i64,
+    buf: Vec<u8>,
+    pos: usize,
+    read_total: u64,
+    /// `None` once the content has been checked.
+    hasher: Option<Sha256>,
+}
+
+impl BlobReader<'_> {
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+
+    /// Ensures unread bytes are in `buf` (loading the next chunk if needed); false at the end,
+    /// after checking the whole content against its SHA-256.
+    fn fill(&mut self) -> Result<bool, StoreError> {
+        if self.pos < self.buf.len() {
+            return Ok(true);
+        }
+        if self.next_seq >= self.chunk_count {
+            if let Some(hasher) = self.hasher.take() {
+                let actual = hex::encode(hasher.finalize());
+                if actual != self.sha256 || self.read_total != self.size {
+                    return Err(self.damaged("its content no longer matches its SHA-256"));
+                }
+            }
+            return Ok(false);
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT data FROM blob_chunks WHERE body = ?1 AND seq = ?2")
+            .map_err(|e| StoreError::sqlite(self.path, e))?;
+        let mut rows = stmt
+            .query(params![self.body, self.next_seq])
+            .map_err(|e| StoreError::sqlite(self.path, e))?;
+        let row = rows
+            .next()
+            .map_err(|e| StoreError::sqlite(self.path, e))?
+            .ok_or_else(|| self.damaged("a part of it is missing"))?;
+        let data = row
+            .get_ref(0)
+            .and_then(|v| v.as_blob().map_err(rusqlite::Error::from))
+            .map_err(|e| StoreError::sqlite(self.path, e))?;
+        self.buf.clear();
+        self.buf.extend_from_slice(data);
+        drop(rows);
+        if let Some(h) = self.hasher.as_mut() {
+            h.update(&self.buf);
+        }
+        self.read_total += self.buf.len() as u64;
+        self.pos = 0;
+        self.next_seq += 1;
+        if self.buf.is_empty() {
+            return Err(self.damaged("a part of it is empty"));
+        }
+        Ok(true)
+    }
+
+    fn damaged(&self, what: &str) -> StoreError {
+        StoreError::Damaged {
+            path: self.path.clone(),
+            detail: format!("evidence {} is unreadable: {what}", self.sha256),
+        }
+    }
+}
+
+impl Read for BlobReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        match self.fill() {
+            Ok(true) => {
+                let n = out.len().min(self.buf.len() - self.pos);
+                out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+                self.pos += n;
+                Ok(n)
+            }
+            Ok(false) => Ok(0),
+            Err(e) => Err(io::Error::new(io::ErrorKind::InvalidData, e.to_string())),
+        }
+    }
+}
+
+impl std::fmt::Debug for BlobReader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BlobReader")
+            .field("sha256", &self.sha256)
+            .field("size", &self.size)
+            .field("next_seq", &self.next_seq)
+            .finish()
+    }
+}

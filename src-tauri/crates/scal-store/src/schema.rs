@@ -1,0 +1,155 @@
+//! The draft file's schema and its forward-only migrations.
+//!
+//! `PRAGMA user_version` is the draft format. `MIGRATIONS[n]` takes a draft from format `n` to
+//! `n + 1`; they run in order, all in one transaction, so a draft is either wholly at the old
+//! format or wholly at the new one. A migration, once released, is never edited: a change to
+//! the schema is a new step at the end of the list. Each step sits next to the tables it shapes.
+
+use rusqlite::Transaction;
+
+/// `PRAGMA application_id` of every draft: "SCAL" in ASCII. A SQLite file without it is some
+/// other program's database and is refused rather than altered.
+pub const APPLICATION_ID: i32 = 0x5343_414C;
+
+/// The draft format this version writes (and the newest it reads).
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Format 1: the first draft format.
+const V1: &str = r#"
+-- Facts fixed at creation: draft_id, created_at, created_by, created_with.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;
+
+-- The template the draft was created from, exactly as it was then, so later template changes
+-- never corrupt a draft. One row; a later "upgrade" will add rows rather than edit this one.
+CREATE TABLE template (
+    id               INTEGER PRIMARY KEY CHECK (id = 1),
+    template_id      TEXT NOT NULL,
+    template_version TEXT NOT NULL,
+    json             TEXT NOT NULL,
+    stored_at        TEXT NOT NULL
+) STRICT;
+
+-- The current answer of each item. value is JSON (a string, or a list for multi-choice),
+-- NULL when there is none; it has always passed scal_core::answer::normalize.
+CREATE TABLE answers (
+    item       TEXT PRIMARY KEY,
+    value      TEXT,
+    comment    TEXT NOT NULL DEFAULT '',
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+) STRICT;
+
+-- Every change, in order. Append-only: the triggers below refuse UPDATE and DELETE.
+CREATE TABLE history (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    item        TEXT NOT NULL,
+    action      TEXT NOT NULL CHECK (action IN ('answer', 'comment', 'attach', 'detach', 'status')),
+    old_value   TEXT,
+    new_value   TEXT,
+    old_comment TEXT,
+    new_comment TEXT,
+    detail      TEXT
+) STRICT;
+CREATE INDEX history_by_item ON history (item, seq);
+CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'the history of a draft is append-only: it cannot be changed');
+END;
+CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'the history of a draft is append-only: it cannot be deleted');
+END;
+
+-- Evidence content, addressed by SHA-256 and stored once however often it is linked. The bytes
+-- live in blob_chunks rows of a fixed size, owned by `body`. Chunks are written first, under a
+-- body no blob row names yet (staging), across several commits; the blob row and the link are
+-- inserted together in the final commit. So a link only ever names a complete blob, and chunks
+-- whose body no blob names are leftovers of an interrupted attach, removed on the next open.
+CREATE TABLE blobs (
+    sha256      TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size        INTEGER NOT NULL CHECK (size >= 0),
+    chunk_count INTEGER NOT NULL CHECK (chunk_count >= 0),
+    body        INTEGER NOT NULL UNIQUE,
+    stored_at   TEXT NOT NULL
+) STRICT;
+CREATE TABLE blob_chunks (
+    body INTEGER NOT NULL,
+    seq  INTEGER NOT NULL,
+    data BLOB NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX blob_chunks_by_body ON blob_chunks (body, seq);
+
+-- Which evidence is linked to which item, under the name the file had when it was attached.
+CREATE TABLE evidence_links (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    item       TEXT NOT NULL,
+    sha256     TEXT NOT NULL REFERENCES blobs (sha256),
+    file_name  TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    added_at   TEXT NOT NULL,
+    added_by   TEXT NOT NULL
+) STRICT;
+CREATE INDEX evidence_links_by_item ON evidence_links (item);
+
+-- The Status cell of a section (In Progress / Complete).
+CREATE TABLE section_status (
+    section TEXT PRIMARY KEY,
+    status  TEXT NOT NULL CHECK (status IN ('In Progress', 'Complete')),
+    at      TEXT NOT NULL,
+    by      TEXT NOT NULL
+) STRICT;
+
+-- Every export: when, where, which files with their hashes, and the digest of the answers then,
+-- so the app can say "changed since last export".
+CREATE TABLE exports (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             TEXT NOT NULL,
+    out_dir        TEXT NOT NULL,
+    files          TEXT NOT NULL,
+    answers_digest TEXT NOT NULL,
+    tool_version   TEXT NOT NULL
+) STRICT;
+
+-- For later issues (snapshots, review), created now so that they arrive without a migration
+-- of existing rows. Empty until then.
+CREATE TABLE snapshots (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    at             TEXT NOT NULL,
+    author         TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    label          TEXT NOT NULL DEFAULT '',
+    export_id      INTEGER REFERENCES exports (id),
+    answers        TEXT NOT NULL,
+    evidence       TEXT NOT NULL,
+    section_status TEXT NOT NULL,
+    answers_digest TEXT NOT NULL
+) STRICT;
+CREATE TABLE review_comments (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    item        TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    resolved_at TEXT,
+    resolved_by TEXT
+) STRICT;
+CREATE INDEX review_comments_by_item ON review_comments (item);
+"#;
+
+/// The migrations, oldest first. Append only.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// Brings a draft at format `from` up to `SCHEMA_VERSION` inside the caller's transaction.
+pub(crate) fn migrate(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {
+    let start = usize::try_from(from).unwrap_or(usize::MAX);
+    for step in MIGRATIONS.iter().skip(start) {
+        tx.execute_batch(step)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    Ok(())
+}
