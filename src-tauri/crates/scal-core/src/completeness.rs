@@ -388,7 +388,11 @@ fn check_item(ctx: &Ctx<'_>, item: &Item, slot_has_evidence: bool, out: &mut Out
         }
     };
     let comment_missing = stored.is_none_or(|a| answer::is_placeholder(&a.comment));
-    let is = |wanted: &str| value.as_one().is_some_and(|v| v.eq_ignore_ascii_case(wanted));
+    let is = |wanted: &str| {
+        value
+            .as_one()
+            .is_some_and(|v| v.eq_ignore_ascii_case(wanted))
+    };
 
     match &item.kind {
         ItemKind::Choice { other: true, .. } | ItemKind::MultiChoice { other: true, .. } => {
@@ -405,18 +409,14 @@ fn check_item(ctx: &Ctx<'_>, item: &Item, slot_has_evidence: bool, out: &mut Out
         }
         ItemKind::YesNo {
             comment_when_no: true,
-        } => {
-            if is("No") && comment_missing {
-                out.blocking(
-                    rules::MITIGATION_REQUIRED,
-                    format!("{name} is answered No with no comment: say why in the comment."),
-                );
-            }
+        } if is("No") && comment_missing => {
+            out.blocking(
+                rules::MITIGATION_REQUIRED,
+                format!("{name} is answered No with no comment: say why in the comment."),
+            );
         }
-        ItemKind::Declaration { .. } => {
-            if is("No") && comment_missing {
-                out.blocking(rules::MITIGATION_REQUIRED, no_mitigation_message(&name));
-            }
+        ItemKind::Declaration { .. } if is("No") && comment_missing => {
+            out.blocking(rules::MITIGATION_REQUIRED, no_mitigation_message(&name));
         }
         ItemKind::Requirement(r) => {
             if is("No") {
@@ -518,7 +518,9 @@ fn check_date(rule: DateRule, date: NaiveDate, today: NaiveDate, name: &str, out
     if future {
         out.warning(
             rules::DATE_IN_FUTURE,
-            format!("{name} is dated {date}, after today ({today}): check it is not a typing error."),
+            format!(
+                "{name} is dated {date}, after today ({today}): check it is not a typing error."
+            ),
         );
     }
 }
@@ -560,10 +562,12 @@ fn hidden_answer(
     let because = item
         .visible_when
         .as_ref()
-        .map(|c| match index.get(c.item.as_str()).and_then(|&i| all_items.get(i)) {
-            Some(controller) => format!(" by the answer to {}", name(controller)),
-            None => String::new(),
-        })
+        .map(
+            |c| match index.get(c.item.as_str()).and_then(|&i| all_items.get(i)) {
+                Some(controller) => format!(" by the answer to {}", name(controller)),
+                None => String::new(),
+            },
+        )
         .unwrap_or_default();
     out.warning(
         rules::HIDDEN_ANSWER,
@@ -621,7 +625,8 @@ fn visibility(items: &[&Item], index: &HashMap<&str, usize>, answers: &Answers) 
                     }
                 },
             };
-            let holds = condition_holds(cond, answers.get(&cond.item).and_then(|a| a.value.as_ref()));
+            let holds =
+                condition_holds(cond, answers.get(&cond.item).and_then(|a| a.value.as_ref()));
             state[i] = Visibility::Known(controller_shown && holds);
             stack.pop();
         }
