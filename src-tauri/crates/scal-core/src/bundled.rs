@@ -10,6 +10,12 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "shared-organisation.json",
         include_str!("../../../../schemas/templates/shared-organisation.json"),
     ),
+    (
+        "gpconnect-appointment-management-consumer.json",
+        include_str!(
+            "../../../../schemas/templates/gpconnect-appointment-management-consumer.json"
+        ),
+    ),
 ];
 
 /// Every bundled template, loaded. A bundled template that fails to load is a build defect,

@@ -245,6 +245,8 @@ pub enum Assessment {
 #[serde(rename_all = "snake_case")]
 pub enum DateRule {
     /// No older than 12 months on the day of checking (DSPT "Standards Met", pen test).
+    // snake_case alone would spell it `within12_months`; the schema and templates say this.
+    #[serde(rename = "within_12_months")]
     Within12Months,
     /// Within the current UK financial year, 1 April to 31 March.
     CurrentFinancialYear,
