@@ -57,6 +57,19 @@ impl Draft {
                 path: path.to_path_buf(),
             });
         }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if std::fs::metadata(dir).is_ok_and(|m| m.permissions().readonly()) {
+            return Err(StoreError::CannotCreate {
+                path: path.to_path_buf(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "its folder is read-only",
+                ),
+            });
+        }
         let tmp = fsutil::sibling_temp_path(path, "creating");
         let built = build_new_draft(&tmp, path, &template, template_json, author)
             .and_then(|()| move_into_place(&tmp, path));
@@ -759,35 +772,41 @@ fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
     // Claimed before anything reads the file: see OpenClaim for why this order matters.
     let claim = OpenClaim::take(path)?;
     check_header(path)?;
-    if !read_only {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        // Checked by permission bits rather than by trying: the WAL needs the folder writable,
-        // and an administrator account would otherwise write a file its owner marked read-only.
-        let dir_read_only = std::fs::metadata(dir)
-            .map(|m| m.permissions().readonly())
-            .unwrap_or(false);
-        if meta.permissions().readonly() || dir_read_only {
-            return Err(StoreError::NotWritable {
-                path: path.to_path_buf(),
-            });
-        }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // Judged by permission bits rather than by trying: the WAL needs the folder writable, and an
+    // administrator account would otherwise write a file its owner marked read-only.
+    let dir_read_only = std::fs::metadata(dir)
+        .map(|m| m.permissions().readonly())
+        .unwrap_or(false);
+    let writable_place = !meta.permissions().readonly() && !dir_read_only;
+    if !read_only && !writable_place {
+        return Err(StoreError::NotWritable {
+            path: path.to_path_buf(),
+        });
     }
-    let flags = if read_only {
-        OpenFlags::SQLITE_OPEN_READ_ONLY
-    } else {
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-    } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let err = |e| StoreError::sqlite(path, e);
-    let mut conn = Connection::open_with_flags(path, flags).map_err(err)?;
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
-    // Before the first read: in WAL mode the first read then takes an exclusive lock on the file
-    // and keeps it until the connection closes, and the WAL index lives in this process's
-    // memory instead of a shared -shm file. That is the "one writer at a time" guarantee.
-    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+    let mut conn = if writable_place {
+        // Review mode too opens the file read-write, with writes switched off below: SQLite can
+        // take the exclusive lock only through a writable handle, and the lock is what keeps
+        // an author from changing the draft under a reviewer's eyes.
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
         .map_err(err)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+        // Before the first read: in WAL mode the first read then takes an exclusive lock on the
+        // file and keeps it until the connection closes, and the WAL index lives in this
+        // process's memory instead of a shared -shm file. That is "one writer at a time".
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .map_err(err)?;
+        conn
+    } else {
+        open_immutable(path)?
+    };
     let app_id: i32 = conn
         .pragma_query_value(None, "application_id", |r| r.get(0))
         .map_err(err)?;
@@ -796,6 +815,7 @@ fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
         .map_err(err)?;
     judge_format(path, app_id, version)?;
     if read_only {
+        conn.pragma_update(None, "query_only", "ON").map_err(err)?;
         if version < SCHEMA_VERSION {
             return Err(StoreError::OlderFormat {
                 path: path.to_path_buf(),
@@ -863,6 +883,48 @@ fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
         template_json,
         _claim: claim,
     })
+}
+
+/// Review of a draft on read-only media or in a read-only folder. SQLite cannot lock such a
+/// file, nor create the WAL's side files next to it, so it is opened as immutable: read as it
+/// is, without locks. That is only right when no WAL is waiting to be folded in (a draft that
+/// was closed properly has none); otherwise the reader would silently miss the latest answers.
+fn open_immutable(path: &Path) -> Result<Connection, StoreError> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0) {
+        return Err(StoreError::NeedsRecovery {
+            path: path.to_path_buf(),
+        });
+    }
+    let uri = format!("{}?immutable=1", file_uri(path));
+    Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| StoreError::sqlite(path, e))
+}
+
+/// An SQLite `file:` URI for a path (<https://sqlite.org/uri.html>): `%`, `?` and `#` escaped,
+/// Windows separators turned to `/` and a drive letter given its leading slash.
+fn file_uri(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let mut out = String::from("file:");
+    if cfg!(windows) && text.chars().nth(1) == Some(':') {
+        out.push('/');
+    }
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            '\\' if cfg!(windows) => out.push('/'),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The stored template was valid when the draft was created. If today's loader has grown

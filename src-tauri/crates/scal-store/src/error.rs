@@ -54,6 +54,12 @@ pub enum StoreError {
     )]
     NotWritable { path: PathBuf },
 
+    #[error(
+        "{} was not closed properly and cannot be opened where it is, because the file or its folder is read-only: copy it somewhere you can write and open it there",
+        path.display()
+    )]
+    NeedsRecovery { path: PathBuf },
+
     #[error("{} is damaged ({detail}): restore it from a backup", path.display())]
     Damaged { path: PathBuf, detail: String },
 
