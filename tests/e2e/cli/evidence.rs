@@ -40,7 +40,8 @@ fn attached_files_are_listed_shown_and_extracted_byte_for_byte() {
     assert_eq!(link["sha256"], sha256_hex(&report));
     assert_eq!(link["media_type"], "application/pdf");
 
-    let shown = &item(&show_json(&draft), "tcr")["evidence"];
+    let show = show_json(&draft);
+    let shown = &item(&show, "tcr")["evidence"];
     assert_eq!(shown.as_array().unwrap().len(), 1);
     assert_eq!(shown[0]["id"], link["id"]);
     assert_eq!(shown[0]["sha256"], link["sha256"]);

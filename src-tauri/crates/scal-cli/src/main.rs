@@ -69,14 +69,26 @@ fn usage_error(e: &clap::Error) -> ExitCode {
             ExitCode::SUCCESS
         }
         _ => {
+            // clap's message is its first paragraph ("error: ..." and, for missing arguments,
+            // the argument names on the lines below); the usage and tips after it are dropped.
             let rendered = e.render().to_string();
-            let first = rendered
+            let paragraph: Vec<&str> = rendered
                 .lines()
                 .map(str::trim)
-                .find(|l| !l.is_empty())
-                .unwrap_or("the command line could not be read");
-            let first = first.strip_prefix("error:").unwrap_or(first).trim();
-            fail(&format!("{}; run 'scal --help' for usage", one_line(first)))
+                .skip_while(|l| l.is_empty())
+                .take_while(|l| !l.is_empty())
+                .collect();
+            let message = paragraph.join(" ");
+            let message = message.strip_prefix("error:").unwrap_or(&message).trim();
+            let message = if message.is_empty() {
+                "the command line could not be read"
+            } else {
+                message
+            };
+            fail(&format!(
+                "{}; run 'scal --help' for usage",
+                one_line(message)
+            ))
         }
     }
 }

@@ -101,11 +101,11 @@ impl Table {
         let empty = String::new();
         for row in std::iter::once(&self.headers).chain(&self.rows) {
             let mut line = " ".repeat(self.indent);
-            for i in 0..n {
+            for (i, (width, align)) in widths.iter().zip(&self.align).enumerate() {
                 let cell = row.get(i).unwrap_or(&empty);
-                let pad = widths[i].saturating_sub(width(cell));
+                let pad = width.saturating_sub(self::width(cell));
                 let last = i + 1 == n;
-                match self.align[i] {
+                match align {
                     Align::Left if last => line.push_str(cell),
                     Align::Left => {
                         line.push_str(cell);
