@@ -98,6 +98,19 @@ fn a_loaded_template_written_back_loads_to_the_same_template() {
     }
 }
 
+/// The example in schemas/README.md is a template the loader accepts.
+#[test]
+fn the_readme_example_loads() {
+    let readme = include_str!("../../../../schemas/README.md");
+    let example = readme
+        .split("```json\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README shows a JSON example");
+    let t = load_template(example).unwrap_or_else(|e| panic!("{:#?}", e.0));
+    assert_eq!(t.items().count(), 5);
+}
+
 #[test]
 fn every_property_in_the_schema_is_described() {
     fn walk(at: &str, v: &Json, missing: &mut Vec<String>) {
