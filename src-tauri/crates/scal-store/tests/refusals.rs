@@ -1,0 +1,266 @@
+//! Files that are not (or no longer) good drafts, and drafts that are busy or read-only: each is
+//! refused with one sentence naming the file, never a panic, and never altered.
+
+mod common;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use common::{bytes, new_draft, no_progress, set, text};
+use scal_store::{Draft, StoreError};
+
+/// Opens both ways and returns the two errors, checking the file was not touched.
+fn refused(path: &Path) -> (StoreError, StoreError) {
+    let before = std::fs::read(path).unwrap();
+    let rw = Draft::open(path).expect_err("open should refuse");
+    let ro = Draft::open_read_only(path).expect_err("open_read_only should refuse");
+    assert_eq!(
+        std::fs::read(path).unwrap(),
+        before,
+        "{} was altered",
+        path.display()
+    );
+    for err in [&rw, &ro] {
+        let msg = err.to_string();
+        assert!(
+            msg.contains(&path.display().to_string()),
+            "{msg} should name the file"
+        );
+        assert!(!msg.contains('\n'), "{msg} should be one line");
+    }
+    (rw, ro)
+}
+
+fn draft_with_evidence(dir: &Path) -> std::path::PathBuf {
+    let (path, mut draft) = new_draft(dir);
+    draft.set_answer("org.name", set("Acme"), "alice").unwrap();
+    let data = bytes(300_000, 3);
+    draft
+        .attach_reader(
+            "uec.tcr",
+            "r.pdf",
+            &mut &data[..],
+            None,
+            "alice",
+            &mut no_progress(),
+        )
+        .unwrap();
+    drop(draft);
+    path
+}
+
+#[test]
+fn a_draft_from_a_newer_version_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = draft_with_evidence(dir.path());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "user_version", 4).unwrap();
+    drop(conn);
+    let (rw, ro) = refused(&path);
+    let want = format!(
+        "{} was written by a newer SCAL Workbench (draft format 4; this version reads up to 1): open it with a newer version",
+        path.display()
+    );
+    assert_eq!(rw.to_string(), want);
+    assert_eq!(ro.to_string(), want);
+}
+
+#[test]
+fn another_programs_database_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("budget.scal");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("CREATE TABLE money (amount INTEGER); INSERT INTO money VALUES (5);")
+        .unwrap();
+    drop(conn);
+    let (rw, _) = refused(&path);
+    assert_eq!(
+        rw.to_string(),
+        format!(
+            "{} is not a SCAL draft (it is an SQLite database of another program)",
+            path.display()
+        )
+    );
+}
+
+#[test]
+fn broken_files_get_a_clear_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = draft_with_evidence(dir.path());
+    let original = std::fs::read(&good).unwrap();
+    assert!(original.len() > 100_000);
+    let len = original.len();
+    let mut zeroed_after_header = original.clone();
+    zeroed_after_header[100..].fill(0);
+    let mut scribbled_schema = original.clone();
+    scribbled_schema[100..4096].copy_from_slice(&bytes(3996, 1));
+
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty", Vec::new(), "is not a SCAL draft (it is empty)"),
+        (
+            "zeros",
+            vec![0; len],
+            "is not a SCAL draft (it is not an SQLite database)",
+        ),
+        (
+            "random",
+            bytes(len, 42),
+            "is not a SCAL draft (it is not an SQLite database)",
+        ),
+        (
+            "text",
+            b"Supplier Conformance Assessment List".to_vec(),
+            "it is not an SQLite database",
+        ),
+        (
+            "cut in the header",
+            original[..60].to_vec(),
+            "is damaged (it ends inside its header",
+        ),
+        (
+            "cut at a page",
+            original[..16384].to_vec(),
+            "may have been cut off while copying",
+        ),
+        (
+            "cut in half",
+            original[..len / 2].to_vec(),
+            "may have been cut off while copying",
+        ),
+        (
+            "one byte short",
+            original[..len - 1].to_vec(),
+            "may have been cut off while copying",
+        ),
+        ("zeroed after header", zeroed_after_header, "is damaged"),
+        ("scribbled schema", scribbled_schema, "is damaged"),
+    ];
+    for (name, content, want) in cases {
+        let path = dir.path().join(format!("{name}.scal"));
+        scal_store::fsutil::write_atomic(&path, &content).unwrap();
+        let (rw, ro) = refused(&path);
+        for err in [rw, ro] {
+            assert!(err.to_string().contains(want), "{name}: {err}");
+        }
+    }
+    assert!(matches!(
+        Draft::open(&dir.path().join("none.scal")),
+        Err(StoreError::NotFound { .. })
+    ));
+    let (rw, _) = refused(&dir.path().join("empty.scal"));
+    assert!(matches!(rw, StoreError::NotADraft { .. }));
+    let folder = dir.path().join("folder.scal");
+    std::fs::create_dir(&folder).unwrap();
+    let err = Draft::open(&folder).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("{} is not a SCAL draft (it is a folder)", folder.display())
+    );
+}
+
+#[test]
+fn a_second_open_in_the_same_process_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut first) = new_draft(dir.path());
+    for second in [Draft::open(&path), Draft::open_read_only(&path)] {
+        let err = second.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{} is already open in another SCAL Workbench window or command",
+                path.display()
+            )
+        );
+    }
+    // The same file under another name is still the same draft.
+    let aliased = dir.path().join(".").join("supplier.scal");
+    assert!(matches!(
+        Draft::open(&aliased),
+        Err(StoreError::AlreadyOpen { .. })
+    ));
+    // The refused attempts did not disturb the first.
+    first
+        .set_answer("org.name", set("Still mine"), "alice")
+        .unwrap();
+    drop(first);
+    let again = Draft::open(&path).unwrap();
+    assert_eq!(
+        again.answers().unwrap()["org.name"].value,
+        Some(text("Still mine"))
+    );
+}
+
+#[test]
+fn a_read_only_file_or_folder_opens_for_review_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    std::fs::create_dir(&folder).unwrap();
+    let path = draft_with_evidence(&folder);
+    let before = std::fs::read(&path).unwrap();
+    let want = format!(
+        "{} cannot be changed because the file or its folder is read-only: open it for review, or copy it somewhere you can write",
+        path.display()
+    );
+
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    assert_eq!(Draft::open(&path).unwrap_err().to_string(), want);
+    let review = Draft::open_read_only(&path).unwrap();
+    assert_eq!(
+        review.answers().unwrap()["org.name"].value,
+        Some(text("Acme"))
+    );
+    drop(review);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let rw = Draft::open(&path).unwrap_err();
+    let review = Draft::open_read_only(&path).map(|d| {
+        let link = d.evidence().unwrap().remove(0);
+        let mut out = Vec::new();
+        d.extract(&link.sha256, &mut out).unwrap();
+        out.len()
+    });
+    let create = Draft::create(&folder.join("new.scal"), &common::template_json(), "a");
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(rw.to_string(), want);
+    assert_eq!(review.unwrap(), 300_000);
+    assert_eq!(
+        create.unwrap_err().to_string(),
+        format!(
+            "could not create {}: its folder is read-only",
+            folder.join("new.scal").display()
+        )
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let names: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["supplier.scal"],
+        "nothing was created in the read-only folder"
+    );
+}
+
+#[test]
+fn a_draft_left_with_a_wal_in_a_read_only_folder_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("usb");
+    std::fs::create_dir(&folder).unwrap();
+    let path = draft_with_evidence(&folder);
+    let mut wal = path.clone().into_os_string();
+    wal.push("-wal");
+    // What a crash leaves: a WAL next to the draft (its content does not matter here).
+    scal_store::fsutil::write_atomic(Path::new(&wal), &bytes(5000, 8)).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let err = Draft::open_read_only(&path).unwrap_err();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} was not closed properly and cannot be opened where it is, because the file or its folder is read-only: copy it somewhere you can write and open it there",
+            path.display()
+        )
+    );
+}
