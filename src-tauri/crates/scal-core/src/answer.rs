@@ -136,6 +136,12 @@ pub fn normalize(template: &Template, item_id: &str, value: Value) -> Result<Val
     let (_, item) = template
         .item(item_id)
         .ok_or_else(|| AnswerError::UnknownItem(item_id.to_string()))?;
+    normalize_item(item, value)
+}
+
+/// [`normalize`] for an item already in hand: the completeness check walks every item, and
+/// looking each one up by id again would make it quadratic in the template's size.
+pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
     let id = || item.id.clone();
     check_len(item, &value)?;
     match &item.kind {

@@ -7,7 +7,7 @@
 //! | rule                          | severity | fires when (the item being visible)                          |
 //! |-------------------------------|----------|--------------------------------------------------------------|
 //! | `required`                    | blocking | a required item has no answer (a placeholder is none), or a required evidence slot has no file |
-//! | `invalid_value`               | blocking | the stored value is not one [`normalize`] accepts             |
+//! | `invalid_value`               | blocking | the stored value is not one [`normalize`](crate::answer::normalize) accepts             |
 //! | `other_unstated`              | blocking | "Other" is chosen with nothing stated after it               |
 //! | `mitigation_required`         | blocking | a declaration, requirement or yes/no-with-comment is "No" with no comment |
 //! | `justification_required`      | blocking | a requirement is "Out of Scope" with no comment              |
@@ -159,11 +159,7 @@ pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Repor
         index.entry(item.id.as_str()).or_insert(i);
     }
     let visible = visibility(&items, &index, &state.answers);
-    let ctx = Ctx {
-        template,
-        state,
-        today,
-    };
+    let ctx = Ctx { state, today };
 
     let mut issues = Vec::new();
     let mut sections = Vec::with_capacity(template.sections.len());
@@ -192,15 +188,27 @@ pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Repor
 }
 
 struct Ctx<'a> {
-    template: &'a Template,
     state: &'a DraftState,
     today: NaiveDate,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     fn has_evidence(&self, item: &Item) -> bool {
         self.state.evidence.get(&item.id).is_some_and(|n| *n > 0)
     }
+
+    fn facts(&self, item: &Item) -> Facts<'a> {
+        Facts {
+            stored: self.state.answers.get(&item.id),
+            evidence: self.has_evidence(item),
+        }
+    }
+}
+
+/// What the draft holds for one item, looked up once (the maps are keyed by string).
+struct Facts<'a> {
+    stored: Option<&'a answer::Answer>,
+    evidence: bool,
 }
 
 fn check_section(
@@ -226,13 +234,13 @@ fn check_section(
             item,
             issues: Vec::new(),
         };
+        let facts = ctx.facts(item);
         if !is_shown(pos) {
-            hidden_answer(ctx, item, all_items, index, &mut out);
+            hidden_answer(item, &facts, all_items, index, &mut out);
         } else {
-            let stored = ctx.state.answers.get(&item.id);
             let has_response = match item.kind {
-                ItemKind::EvidenceSlot => Some(ctx.has_evidence(item)),
-                _ if item.is_answerable() => Some(answer::is_answered(stored)),
+                ItemKind::EvidenceSlot => Some(facts.evidence),
+                _ if item.is_answerable() => Some(answer::is_answered(facts.stored)),
                 _ => None,
             };
             if let Some(done) = has_response {
@@ -241,7 +249,7 @@ fn check_section(
                     answered += usize::from(done);
                 }
             }
-            check_item(ctx, item, slot_has_evidence, &mut out);
+            check_item(ctx, item, &facts, slot_has_evidence, &mut out);
         }
         // Stable: issues of one item keep the order the rules raised them within a severity.
         out.issues.sort_by_key(|i| i.severity);
@@ -345,11 +353,18 @@ impl Out<'_> {
     }
 }
 
-fn check_item(ctx: &Ctx<'_>, item: &Item, slot_has_evidence: bool, out: &mut Out<'_>) {
-    let name = name(item);
+fn check_item(
+    ctx: &Ctx<'_>,
+    item: &Item,
+    facts: &Facts<'_>,
+    slot_has_evidence: bool,
+    out: &mut Out<'_>,
+) {
+    let name = Name(item);
+    let stored = facts.stored;
     match &item.kind {
         ItemKind::EvidenceSlot => {
-            if item.required && !ctx.has_evidence(item) {
+            if item.required && !facts.evidence {
                 out.blocking(
                     rules::REQUIRED,
                     format!("{name} has no file attached: attach the document before submitting."),
@@ -362,7 +377,7 @@ fn check_item(ctx: &Ctx<'_>, item: &Item, slot_has_evidence: bool, out: &mut Out
                 return;
             }
             // Reading guidance is asked for, not enforced: a warning, never `required`.
-            if !answer::is_answered(ctx.state.answers.get(&item.id)) {
+            if !answer::is_answered(stored) {
                 out.warning(
                     rules::UNACKNOWLEDGED,
                     format!("{name} has not been acknowledged: read it and mark it Acknowledged."),
@@ -373,14 +388,13 @@ fn check_item(ctx: &Ctx<'_>, item: &Item, slot_has_evidence: bool, out: &mut Out
         _ => {}
     }
 
-    let stored = ctx.state.answers.get(&item.id);
     let Some(value) = stored.and_then(|a| a.value.as_ref()).and_then(real_value) else {
         if item.required {
             out.blocking(rules::REQUIRED, required_message(&name, stored));
         }
         return;
     };
-    let value = match answer::normalize(ctx.template, &item.id, value) {
+    let value = match answer::normalize_item(item, value) {
         Ok(v) => v,
         Err(e) => {
             out.blocking(rules::INVALID_VALUE, invalid_message(&name, &e));
@@ -453,7 +467,7 @@ fn check_item(ctx: &Ctx<'_>, item: &Item, slot_has_evidence: bool, out: &mut Out
                         }
                     }
                     Assessment::Evidence => {
-                        if !ctx.has_evidence(item) {
+                        if !facts.evidence {
                             out.blocking(
                                 rules::EVIDENCE_REQUIRED,
                                 format!("{name} is assessed by evidence: answered Yes, it needs the test evidence attached to the row."),
@@ -461,7 +475,7 @@ fn check_item(ctx: &Ctx<'_>, item: &Item, slot_has_evidence: bool, out: &mut Out
                         }
                     }
                     Assessment::ConformanceReport => {
-                        if !ctx.has_evidence(item) && !slot_has_evidence {
+                        if !facts.evidence && !slot_has_evidence {
                             out.blocking(
                                 rules::EVIDENCE_REQUIRED,
                                 format!("{name} is covered by the Technical Conformance Report: attach the report to the row or to an evidence slot of section \"{}\".", out.section_title),
@@ -480,7 +494,13 @@ fn check_item(ctx: &Ctx<'_>, item: &Item, slot_has_evidence: bool, out: &mut Out
     }
 }
 
-fn check_date(rule: DateRule, date: NaiveDate, today: NaiveDate, name: &str, out: &mut Out<'_>) {
+fn check_date(
+    rule: DateRule,
+    date: NaiveDate,
+    today: NaiveDate,
+    name: &Name<'_>,
+    out: &mut Out<'_>,
+) {
     let future = date > today;
     match rule {
         DateRule::NotFuture => {
@@ -539,13 +559,13 @@ pub fn financial_year(today: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
 }
 
 fn hidden_answer(
-    ctx: &Ctx<'_>,
     item: &Item,
+    facts: &Facts<'_>,
     all_items: &[&Item],
     index: &HashMap<&str, usize>,
     out: &mut Out<'_>,
 ) {
-    let stored = ctx.state.answers.get(&item.id);
+    let stored = facts.stored;
     let mut what = Vec::new();
     if answer::is_answered(stored) {
         what.push("an answer");
@@ -553,7 +573,7 @@ fn hidden_answer(
     if stored.is_some_and(|a| !answer::is_placeholder(&a.comment)) {
         what.push("a comment");
     }
-    if ctx.has_evidence(item) {
+    if facts.evidence {
         what.push("evidence");
     }
     if what.is_empty() {
@@ -564,7 +584,7 @@ fn hidden_answer(
         .as_ref()
         .map(
             |c| match index.get(c.item.as_str()).and_then(|&i| all_items.get(i)) {
-                Some(controller) => format!(" by the answer to {}", name(controller)),
+                Some(controller) => format!(" by the answer to {}", Name(controller)),
                 None => String::new(),
             },
         )
@@ -573,7 +593,7 @@ fn hidden_answer(
         rules::HIDDEN_ANSWER,
         format!(
             "{} holds {} but is hidden{because}, so it will not be submitted.",
-            name(item),
+            Name(item),
             what.join(" and ")
         ),
     );
@@ -696,24 +716,30 @@ fn percent(answered: usize, total: usize) -> f64 {
 
 /// How a message names an item: a requirement by its reference and label
 /// (`UEC-CON-004 (Book an appointment)`), anything else by its label, falling back to the id.
-fn name(item: &Item) -> String {
-    let label = match item.label.trim() {
-        "" => item.id.trim(),
-        l => l,
-    };
-    let reference = item
-        .requirement()
-        .and_then(|r| r.reference.as_deref())
-        .map(str::trim)
-        .filter(|r| !r.is_empty());
-    match (&item.kind, reference) {
-        (_, Some(r)) if r == label => r.to_string(),
-        (_, Some(r)) => format!("{r} ({label})"),
-        (ItemKind::Requirement(_), None) => format!("Requirement \"{label}\""),
-        (ItemKind::Declaration { .. }, None) => format!("Declaration \"{label}\""),
-        (ItemKind::EvidenceSlot, None) => format!("Evidence slot \"{label}\""),
-        (ItemKind::Guidance { .. }, None) => format!("Guidance \"{label}\""),
-        _ => format!("\"{label}\""),
+/// Written straight into the message, so items without issues cost nothing.
+struct Name<'a>(&'a Item);
+
+impl std::fmt::Display for Name<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let item = self.0;
+        let label = match item.label.trim() {
+            "" => item.id.trim(),
+            l => l,
+        };
+        let reference = item
+            .requirement()
+            .and_then(|r| r.reference.as_deref())
+            .map(str::trim)
+            .filter(|r| !r.is_empty());
+        match (&item.kind, reference) {
+            (_, Some(r)) if r == label => write!(f, "{r}"),
+            (_, Some(r)) => write!(f, "{r} ({label})"),
+            (ItemKind::Requirement(_), None) => write!(f, "Requirement \"{label}\""),
+            (ItemKind::Declaration { .. }, None) => write!(f, "Declaration \"{label}\""),
+            (ItemKind::EvidenceSlot, None) => write!(f, "Evidence slot \"{label}\""),
+            (ItemKind::Guidance { .. }, None) => write!(f, "Guidance \"{label}\""),
+            _ => write!(f, "\"{label}\""),
+        }
     }
 }
 
@@ -732,7 +758,7 @@ fn shown_value(s: &str) -> String {
     out
 }
 
-fn required_message(name: &str, stored: Option<&answer::Answer>) -> String {
+fn required_message(name: &Name<'_>, stored: Option<&answer::Answer>) -> String {
     match stored.and_then(|a| a.value.as_ref()) {
         Some(Value::One(s)) if !s.trim().is_empty() => format!(
             "{name} still shows \"{}\", which is not an answer: choose a response.",
@@ -742,11 +768,11 @@ fn required_message(name: &str, stored: Option<&answer::Answer>) -> String {
     }
 }
 
-fn no_mitigation_message(name: &str) -> String {
+fn no_mitigation_message(name: &Name<'_>) -> String {
     format!("{name} is answered No with no mitigation: say in the comment how the risk is handled instead.")
 }
 
-fn invalid_message(name: &str, e: &AnswerError) -> String {
+fn invalid_message(name: &Name<'_>, e: &AnswerError) -> String {
     match e {
         AnswerError::NotAnOption { value, options, .. } => format!(
             "{name} holds \"{}\", which is not one of its responses ({options}).",
