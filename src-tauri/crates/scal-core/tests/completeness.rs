@@ -1465,6 +1465,93 @@ fn answers_for_items_not_in_the_template_are_ignored() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The bundled templates
+
+/// A response every item of the kind accepts, for a draft that answers everything.
+fn a_good_answer(item: &scal_core::Item, today: &str) -> Option<Answer> {
+    use scal_core::ItemKind;
+    let one = |v: &str| Some(Value::One(v.to_string()));
+    let value = match &item.kind {
+        ItemKind::Text | ItemKind::LongText => one("Acme Health Ltd"),
+        ItemKind::Email => one("cso@acme.example"),
+        ItemKind::OdsCode => one("8JK12"),
+        ItemKind::Version => one("4.2.0"),
+        ItemKind::Date { .. } => one(today),
+        ItemKind::Choice { options, .. } => one(&options[0]),
+        ItemKind::MultiChoice { options, .. } => Some(Value::Many(vec![options[0].clone()])),
+        ItemKind::YesNo { .. } | ItemKind::Declaration { .. } | ItemKind::Requirement(_) => {
+            one("Yes")
+        }
+        ItemKind::Guidance {
+            acknowledge: true, ..
+        } => one("Acknowledged"),
+        ItemKind::Guidance { .. } | ItemKind::EvidenceSlot => None,
+    };
+    value.map(|value| Answer {
+        value: Some(value),
+        comment: "Statement: implemented and tested in release 4.2".to_string(),
+    })
+}
+
+#[test]
+fn an_empty_draft_of_a_bundled_template_lists_what_to_do() {
+    for template in scal_core::bundled_templates() {
+        let report = scal_core::check(&template, &DraftState::default(), date(TODAY));
+        assert_eq!(report.progress.answered, 0, "{}", template.id);
+        assert!(report.progress.total > 0, "{} asks nothing", template.id);
+        assert!(!report.complete, "{}", template.id);
+        for issue in &report.issues {
+            assert!(
+                [
+                    rules::REQUIRED,
+                    rules::UNACKNOWLEDGED,
+                    rules::SECTION_NOT_COMPLETE
+                ]
+                .contains(&issue.rule),
+                "{}: an empty draft raised {} on {}: {}",
+                template.id,
+                issue.rule,
+                issue.item,
+                issue.message
+            );
+        }
+    }
+}
+
+#[test]
+fn a_fully_answered_bundled_template_is_complete() {
+    for template in scal_core::bundled_templates() {
+        let state = DraftState {
+            answers: template
+                .items()
+                .filter_map(|(_, i)| a_good_answer(i, TODAY).map(|a| (i.id.clone(), a)))
+                .collect(),
+            evidence: template.items().map(|(_, i)| (i.id.clone(), 1)).collect(),
+            section_status: template
+                .sections
+                .iter()
+                .map(|s| (s.id.clone(), "Complete".to_string()))
+                .collect(),
+        };
+        let report = scal_core::check(&template, &state, date(TODAY));
+        let blocking: Vec<_> = report
+            .issues
+            .iter()
+            .filter(|i| i.severity == Severity::Blocking)
+            .map(|i| i.message.as_str())
+            .collect();
+        assert!(blocking.is_empty(), "{}: {blocking:#?}", template.id);
+        assert!(report.complete);
+        assert_eq!(
+            report.progress.answered, report.progress.total,
+            "{}",
+            template.id
+        );
+        assert_eq!(report.progress.percent, 100.0);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Property tests over hand-built templates
 
 mod properties {
