@@ -15,12 +15,13 @@ fn a_new_draft_is_incomplete_with_blocking_issues() {
         issues.iter().any(|i| i["severity"] == "blocking"),
         "no blocking issue in a blank draft"
     );
-    // Every issue names an item and section that `show` knows.
+    // Every issue names an item (or, for a section's own issue, none) and a section that
+    // `show` knows.
     let show = show_json(&draft);
     for issue in issues {
         let id = issue["item"].as_str().unwrap();
         assert!(
-            items(&show).iter().any(|i| i["id"] == id),
+            id.is_empty() || items(&show).iter().any(|i| i["id"] == id),
             "issue names unknown item {id}"
         );
         let section = issue["section"].as_str().unwrap();
@@ -108,4 +109,77 @@ fn check_does_not_change_the_draft() {
     check_json(&draft);
     scal(["check", &p(&draft)]);
     assert_eq!(std::fs::read(&draft).unwrap(), before);
+}
+
+/// `show` marks an item hidden exactly when `check` leaves it out: every visible required item
+/// without an answer has a `required` (or `unacknowledged`) issue, and no hidden item has one.
+fn assert_show_and_check_agree_on_visibility(draft: &Path) {
+    let show = show_json(draft);
+    let (_, report) = check_json(draft);
+    // Guidance to acknowledge raises `unacknowledged` where other items raise `required`.
+    let required: Vec<&str> = report["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["rule"] == "required" || i["rule"] == "unacknowledged")
+        .map(|i| i["item"].as_str().unwrap())
+        .collect();
+    for item in items(&show) {
+        let id = item["id"].as_str().unwrap();
+        let takes_response = item["type"] == "evidence_slot"
+            || !item["options"].as_array().unwrap().is_empty()
+            || item["type"] != "guidance";
+        let unanswered = item["value"].is_null() && item["evidence"].as_array().unwrap().is_empty();
+        let expected =
+            item["visible"] == true && item["required"] == true && takes_response && unanswered;
+        assert_eq!(
+            required.contains(&id),
+            expected,
+            "show says {item} but check's required issues are {required:?}"
+        );
+    }
+}
+
+#[test]
+fn show_and_check_agree_on_which_follow_ups_are_asked() {
+    let dir = Dir::new();
+    let draft = dir.draft("acme.scal");
+    assert_show_and_check_agree_on_visibility(&draft);
+    // Answer every yes/no and choice with each of its options in turn, opening and closing
+    // follow-ups, and compare after each.
+    let show = show_json(&draft);
+    let controllers: Vec<(String, Vec<String>)> = items(&show)
+        .into_iter()
+        .filter(|i| matches!(i["type"].as_str().unwrap(), "yes_no" | "choice"))
+        .map(|i| {
+            let options = i["options"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o.as_str().unwrap().to_string())
+                .collect();
+            (i["id"].as_str().unwrap().to_string(), options)
+        })
+        .collect();
+    assert!(!controllers.is_empty());
+    for round in 0..2 {
+        let rows: Vec<Json> = controllers
+            .iter()
+            .map(|(id, options)| {
+                let o = &options[round % options.len()];
+                let value = if o == "Other" {
+                    "Other: stated".to_string()
+                } else {
+                    o.clone()
+                };
+                serde_json::json!({"item": id, "value": value})
+            })
+            .collect();
+        let file = dir.file(
+            &format!("round-{round}.json"),
+            serde_json::json!({"answers": rows}).to_string(),
+        );
+        scal(["apply", &p(&draft), &p(&file)]).ok();
+        assert_show_and_check_agree_on_visibility(&draft);
+    }
 }

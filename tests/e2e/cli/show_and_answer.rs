@@ -240,3 +240,33 @@ fn help_and_version_succeed_on_stdout() {
     );
     assert!(scal(["--version"]).ok().starts_with("scal "));
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    // Enough items that `show --json` is far larger than a pipe's buffer, so the write meets
+    // the closed pipe whatever the timing.
+    let items: Vec<String> = (0..1500)
+        .map(|i| format!(r#"{{"id": "q{i}", "label": "Question number {i}", "type": "text"}}"#))
+        .collect();
+    let template = format!(
+        r#"{{"id": "big", "version": "1.0.0", "title": "Big", "publisher": "Tests", "sections": [
+            {{"id": "s", "title": "S", "kind": "form", "items": [{}]}}]}}"#,
+        items.join(",")
+    );
+    let dir = Dir::new();
+    let template = dir.file("big.json", template);
+    let draft = dir.path("big.scal");
+    scal(["new", &p(&draft), "--template", &p(&template)]).ok();
+
+    let mut child = Command::new(scal_bin())
+        .args(["show", &p(&draft), "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {stderr}");
+    assert_eq!(stderr, "", "a closed pipe was reported as a problem");
+}
