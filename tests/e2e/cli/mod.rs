@@ -9,6 +9,16 @@
 //! grandparent of `current_exe()`. Set `SCAL_BIN` to test another build (e.g. a release); when
 //! cargo cannot be run at all, an existing `scal` next to the test executable is used.
 
+// Helpers here are test code as much as the #[test] functions are (clippy.toml allows these
+// in tests, but only sees #[test] and #[cfg(test)] items as tests): a panic is a failing test
+// with its location, which is what a helper should give.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "end-to-end test helpers fail the test by panicking"
+)]
+
 mod apply;
 mod bad_input;
 mod check;
@@ -277,14 +287,6 @@ pub fn items(show: &Json) -> Vec<&Json> {
         .iter()
         .flat_map(|s| s["items"].as_array().expect("items"))
         .collect()
-}
-
-/// The first item of `type` in the draft (visible or not), by its `show --json` entry.
-pub fn first_item_of_type<'a>(show: &'a Json, kind: &str) -> &'a Json {
-    items(show)
-        .into_iter()
-        .find(|i| i["type"] == kind)
-        .unwrap_or_else(|| panic!("the flagship template has no {kind} item"))
 }
 
 /// `scal check DRAFT --json --today TODAY`, validated against its schema; returns (exit, json).
