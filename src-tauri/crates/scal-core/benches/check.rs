@@ -114,6 +114,7 @@ fn draft(rows: usize) -> (Template, DraftState) {
         description: String::new(),
         has_status: false,
         shared: true,
+        visible_when: None,
         columns: Vec::new(),
         items: vec![
             item(
@@ -331,6 +332,7 @@ fn draft(rows: usize) -> (Template, DraftState) {
             description: String::new(),
             has_status: true,
             shared: false,
+            visible_when: None,
             columns: Vec::new(),
             items,
         });

@@ -158,7 +158,7 @@ pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Repor
         // as it does for `Template::item`.
         index.entry(item.id.as_str()).or_insert(i);
     }
-    let visible = visibility(&items, &index, &state.answers);
+    let visible = visibility(template, &items, &index, &state.answers);
     let ctx = Ctx { state, today };
 
     let mut issues = Vec::new();
@@ -168,7 +168,17 @@ pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Repor
         let first = flat;
         flat += section.items.len();
         let shown = visible.get(first..flat).unwrap_or_default();
-        let (section_issues, progress) = check_section(&ctx, section, shown, &items, &index);
+        let section_shown = section.visible_when.as_ref().is_none_or(|c| {
+            let controller_shown = index
+                .get(c.item.as_str())
+                .and_then(|&i| visible.get(i))
+                .copied()
+                .unwrap_or(true);
+            controller_shown
+                && condition_holds(c, state.answers.get(&c.item).and_then(|a| a.value.as_ref()))
+        });
+        let (section_issues, progress) =
+            check_section(&ctx, section, section_shown, shown, &items, &index);
         issues.extend(section_issues);
         sections.push(progress);
     }
@@ -214,6 +224,7 @@ struct Facts<'a> {
 fn check_section(
     ctx: &Ctx<'_>,
     section: &Section,
+    section_shown: bool,
     shown: &[bool],
     all_items: &[&Item],
     index: &HashMap<&str, usize>,
@@ -257,7 +268,8 @@ fn check_section(
     }
 
     let mut head = Vec::new();
-    if section.has_status {
+    // A section that is not asked (its condition fails) has no status to set.
+    if section.has_status && section_shown {
         let blocking = found
             .iter()
             .filter(|i| i.severity == Severity::Blocking)
@@ -599,6 +611,23 @@ fn hidden_answer(
     );
 }
 
+/// The ids of the items shown for these answers, by the same rule `check` applies. Exports use
+/// it so a hidden item's answer (which `check` says "will not be submitted") is not submitted.
+pub fn visible_items(template: &Template, answers: &Answers) -> std::collections::HashSet<String> {
+    let items: Vec<&Item> = template.sections.iter().flat_map(|s| &s.items).collect();
+    let mut index: HashMap<&str, usize> = HashMap::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        index.entry(item.id.as_str()).or_insert(i);
+    }
+    let shown = visibility(template, &items, &index, answers);
+    items
+        .iter()
+        .zip(shown)
+        .filter(|(_, shown)| *shown)
+        .map(|(item, _)| item.id.clone())
+        .collect()
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Visibility {
     Unknown,
@@ -606,20 +635,31 @@ enum Visibility {
     Known(bool),
 }
 
-/// Whether each item (in template order) is shown. An item is shown when it has no condition,
-/// or its controller is shown and the controller's answer satisfies the condition; so hiding
-/// a question hides the chain of follow-ups hanging off it.
+/// Whether each item (in template order) is shown. An item is shown when its own condition and
+/// its section's condition (if any) both hold: each condition's controller is shown and the
+/// controller's answer satisfies it; so hiding a question hides the chain of follow-ups hanging
+/// off it, and hiding a section hides everything in it.
 ///
 /// A loaded template only names earlier items in conditions; for a template built by hand this
 /// still terminates: a controller that is not an item is taken as shown (its stored answer, if
 /// any, decides), and a cycle is cut by taking the controller closing it as shown.
-fn visibility(items: &[&Item], index: &HashMap<&str, usize>, answers: &Answers) -> Vec<bool> {
+fn visibility(
+    template: &Template,
+    items: &[&Item],
+    index: &HashMap<&str, usize>,
+    answers: &Answers,
+) -> Vec<bool> {
+    let section_conditions: Vec<Option<&Condition>> = template
+        .sections
+        .iter()
+        .flat_map(|s| s.items.iter().map(move |_| s.visible_when.as_ref()))
+        .collect();
     let mut state = vec![Visibility::Unknown; items.len()];
     // An explicit stack rather than recursion: a long chain of follow-ups must not overflow.
     let mut stack = Vec::new();
     for start in 0..items.len() {
         stack.push(start);
-        while let Some(&i) = stack.last() {
+        'resolve: while let Some(&i) = stack.last() {
             let Some(item) = items.get(i) else {
                 stack.pop();
                 continue;
@@ -628,26 +668,32 @@ fn visibility(items: &[&Item], index: &HashMap<&str, usize>, answers: &Answers) 
                 stack.pop();
                 continue;
             }
-            let Some(cond) = &item.visible_when else {
-                state[i] = Visibility::Known(true);
-                stack.pop();
-                continue;
-            };
-            let controller_shown = match index.get(cond.item.as_str()) {
-                None => true,
-                Some(&c) => match state.get(c).copied().unwrap_or(Visibility::Known(true)) {
-                    Visibility::Known(v) => v,
-                    Visibility::Resolving => true,
-                    Visibility::Unknown => {
-                        state[i] = Visibility::Resolving;
-                        stack.push(c);
-                        continue;
-                    }
-                },
-            };
-            let holds =
-                condition_holds(cond, answers.get(&cond.item).and_then(|a| a.value.as_ref()));
-            state[i] = Visibility::Known(controller_shown && holds);
+            let conditions = item
+                .visible_when
+                .iter()
+                .chain(section_conditions.get(i).copied().flatten());
+            let mut shown = true;
+            for cond in conditions {
+                let controller_shown = match index.get(cond.item.as_str()) {
+                    None => true,
+                    Some(&c) if c == i => true,
+                    Some(&c) => match state.get(c).copied().unwrap_or(Visibility::Known(true)) {
+                        Visibility::Known(v) => v,
+                        Visibility::Resolving => true,
+                        Visibility::Unknown => {
+                            state[i] = Visibility::Resolving;
+                            stack.push(c);
+                            continue 'resolve;
+                        }
+                    },
+                };
+                shown &= controller_shown
+                    && condition_holds(
+                        cond,
+                        answers.get(&cond.item).and_then(|a| a.value.as_ref()),
+                    );
+            }
+            state[i] = Visibility::Known(shown);
             stack.pop();
         }
     }

@@ -11,6 +11,8 @@ pub mod template;
 
 pub use answer::{Answer, AnswerError, Answers, Value};
 pub use bundled::{bundled_template, bundled_template_json, bundled_templates};
-pub use completeness::{check, DraftState, Issue, Progress, Report, SectionProgress, Severity};
+pub use completeness::{
+    check, visible_items, DraftState, Issue, Progress, Report, SectionProgress, Severity,
+};
 pub use load::{load_template, TemplateErrors, TemplateProblem};
 pub use template::{Item, ItemKind, Level, Section, SectionKind, Template};

@@ -17,7 +17,11 @@ pub struct TemplateProblem {
 
 impl std::fmt::Display for TemplateProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let path = if self.path.is_empty() { "/" } else { &self.path };
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
         write!(f, "{path}: {}", self.message)
     }
 }
@@ -105,6 +109,24 @@ fn semantic_problems(t: &Template) -> Vec<TemplateProblem> {
     let mut item_ids = HashSet::new();
     let mut seen_before: HashSet<&str> = HashSet::new();
     for (si, section) in t.sections.iter().enumerate() {
+        if let Some(cond) = &section.visible_when {
+            // Only items of earlier sections: a section cannot hide itself by its own answers.
+            if !seen_before.contains(cond.item.as_str()) {
+                problems.push(TemplateProblem {
+                    path: format!("/sections/{si}/visible_when/item"),
+                    message: format!(
+                        "the condition names \"{}\", which is not an item of an earlier section",
+                        cond.item
+                    ),
+                });
+            }
+            if cond.equals.is_none() && cond.any_of.is_empty() {
+                problems.push(TemplateProblem {
+                    path: format!("/sections/{si}/visible_when"),
+                    message: "the condition needs \"equals\" or \"any_of\"".to_string(),
+                });
+            }
+        }
         if !section_ids.insert(section.id.as_str()) {
             problems.push(TemplateProblem {
                 path: format!("/sections/{si}/id"),

@@ -61,6 +61,10 @@ pub struct Section {
     /// Answered once and reused across a supplier's SCALs (organisation, IG, clinical safety).
     #[serde(default)]
     pub shared: bool,
+    /// The whole section is asked only when this holds (e.g. a service tab only when the
+    /// services grid says the product uses that service). Its items inherit the condition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visible_when: Option<Condition>,
     /// The columns of the requirements table, in the order the workbook shows them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub columns: Vec<Column>,

@@ -1551,6 +1551,99 @@ fn a_fully_answered_bundled_template_is_complete() {
     }
 }
 
+#[test]
+fn a_consumer_only_supplier_can_complete_the_uec_template() {
+    // The services grid decides which role sections are asked: a consumer is never held up by
+    // the provider's requirements, declarations or conformance report.
+    let template = scal_core::bundled_template("uec-appointment-booking").unwrap();
+    let mut answers: BTreeMap<String, Answer> = template
+        .items()
+        .filter(|(s, _)| s.id != "uec-provider")
+        .filter_map(|(_, i)| a_good_answer(i, TODAY).map(|a| (i.id.clone(), a)))
+        .collect();
+    answers.insert(
+        "nhs-services".into(),
+        Answer {
+            value: Some(Value::Many(
+                vec!["UEC Appointment Booking: Consumer".into()],
+            )),
+            comment: String::new(),
+        },
+    );
+    let state = DraftState {
+        evidence: template
+            .items()
+            .filter(|(s, _)| s.id != "uec-provider")
+            .map(|(_, i)| (i.id.clone(), 1))
+            .collect(),
+        section_status: template
+            .sections
+            .iter()
+            .filter(|s| s.id != "uec-provider")
+            .map(|s| (s.id.clone(), "Complete".to_string()))
+            .collect(),
+        answers,
+    };
+    let report = scal_core::check(&template, &state, date(TODAY));
+    assert!(
+        report.complete,
+        "{:#?}",
+        report.issues.iter().map(|i| &i.message).collect::<Vec<_>>()
+    );
+    let provider = report
+        .progress
+        .sections
+        .iter()
+        .find(|s| s.section == "uec-provider")
+        .unwrap();
+    assert_eq!(
+        provider.total, 0,
+        "the provider section asks nothing of a consumer"
+    );
+    assert!(report.issues.iter().all(|i| i.section != "uec-provider"));
+}
+
+/// Two sections: the second is asked only when the first's services grid names it.
+fn two_sections(service_items: &str) -> String {
+    format!(
+        r#"{{"id": "t", "version": "1.0.0", "title": "Test SCAL", "publisher": "Test",
+            "sections": [
+              {{"id": "org", "title": "Organisation", "kind": "form", "items": [
+                {{"id": "services", "label": "Services used", "type": "multi_choice",
+                  "options": ["Booking", "Referrals"]}}]}},
+              {{"id": "booking", "title": "Booking", "kind": "service", "has_status": true,
+                "visible_when": {{"item": "services", "any_of": ["Booking"]}},
+                "items": {service_items}}}]}}"#
+    )
+}
+
+#[test]
+fn a_section_is_asked_only_when_its_condition_holds() {
+    let t = two_sections(&requirement("MUST", "supplier_declared"));
+    // Nothing chosen yet: only the grid is asked.
+    check(&t, "", &[], &[], TODAY, &["required services"]);
+    // Another service chosen: the booking section stays out of the way, status included.
+    check(&t, "services = [Referrals]", &[], &[], TODAY, &[]);
+    // Booking chosen: its status and its rows are asked.
+    check(
+        &t,
+        "services = [Booking]",
+        &[],
+        &[],
+        TODAY,
+        &["section_not_complete §booking (warning)", "required r1"],
+    );
+    // An answer left behind in a section that is no longer asked is flagged, not submitted.
+    check(
+        &t,
+        "services = [Referrals]\nr1 = Yes",
+        &[],
+        &[],
+        TODAY,
+        &["hidden_answer r1 (warning)"],
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Property tests over hand-built templates
 
@@ -1702,6 +1795,7 @@ mod properties {
                         description: String::new(),
                         has_status: s != 1,
                         shared: false,
+                        visible_when: None,
                         columns: Vec::new(),
                         items,
                     })
@@ -1882,6 +1976,7 @@ mod properties {
                 description: String::new(),
                 has_status: false,
                 shared: false,
+                visible_when: None,
                 columns: Vec::new(),
                 items: vec![
                     item("a", "b"),

@@ -729,6 +729,15 @@ fn the_base_of_the_broken_cases_loads() {
 fn broken_templates_are_refused_at_the_path_of_the_problem() {
     let cases: Vec<(&str, Json, &str, &str)> = vec![
         (
+            "section condition naming a later item",
+            set(
+                "/sections/0/visible_when",
+                json!({"item": "R-1", "equals": "Yes"}),
+            ),
+            "/sections/0/visible_when/item",
+            "not an item of an earlier section",
+        ),
+        (
             "unknown item type",
             set("/sections/0/items/0/type", json!("dropdown")),
             "/sections/0/items/0/type",
