@@ -1,1 +1,331 @@
-//! Exports.
+//! Exports: the SCAL workbook (xlsx), the PDF summary, and the submission pack (both of them
+//! plus every evidence file and a manifest of SHA-256 hashes), each read back and checked
+//! before it is put in place.
+//!
+//! Invariants:
+//! - nothing reaches the output folder unverified: every file is built in a temporary folder
+//!   beside it, read back with an independent reader, and only then renamed into place, so an
+//!   earlier export there is replaced whole or not at all;
+//! - evidence is streamed from the draft into the pack, one chunk at a time: a pack of
+//!   gigabytes needs no memory in proportion;
+//! - the same draft exported at the same time gives byte-identical workbook and PDF.
+
+mod error;
+pub mod names;
+mod pack;
+mod pdf;
+mod readback;
+mod snapshot;
+mod xlsx;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use scal_store::{Draft, ExportRecord};
+
+pub use error::ExportError;
+pub use pack::{verify_pack, Manifest, ManifestFile, PackMismatch, PackReport};
+pub use snapshot::TOOL_VERSION;
+
+/// What to export, and as of when.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    pub xlsx: bool,
+    pub pdf: bool,
+    pub pack: bool,
+    /// The export time written into every file; `None` means now. The same draft exported
+    /// with the same time gives the same workbook and PDF, byte for byte.
+    pub at: Option<DateTime<Utc>>,
+    /// The day the completeness rules are checked against; `None` means the export's day.
+    pub today: Option<NaiveDate>,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        ExportOptions {
+            xlsx: true,
+            pdf: true,
+            pack: true,
+            at: None,
+            today: None,
+        }
+    }
+}
+
+/// Where a long export has got to, for a progress bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportProgress {
+    pub stage: ExportStage,
+    /// Work done and to do in this stage: bytes for evidence, steps otherwise.
+    pub done: u64,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportStage {
+    Reading,
+    Workbook,
+    Summary,
+    Evidence,
+    Verifying,
+    Finishing,
+}
+
+impl ExportStage {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ExportStage::Reading => "Reading the draft",
+            ExportStage::Workbook => "Writing the workbook",
+            ExportStage::Summary => "Writing the PDF summary",
+            ExportStage::Evidence => "Packing the evidence",
+            ExportStage::Verifying => "Reading the files back",
+            ExportStage::Finishing => "Moving the files into place",
+        }
+    }
+}
+
+/// Something the export did that the user should know about, although the files are sound
+/// (text cut at Excel's cell limit, a sheet renamed to meet Excel's rules, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportWarning {
+    pub item: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ExportWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    Workbook,
+    Summary,
+    Pack,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportedFile {
+    pub kind: ExportKind,
+    pub path: PathBuf,
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExportOutcome {
+    pub files: Vec<ExportedFile>,
+    pub warnings: Vec<ExportWarning>,
+    pub exported_at: DateTime<Utc>,
+    pub answers_digest: String,
+    /// Whether the draft had no blocking issue when exported.
+    pub complete: bool,
+    pub blocking: usize,
+    /// Answers checked in the workbook by reading it back.
+    pub answers_verified: usize,
+    /// Evidence files in the pack, each re-hashed after writing.
+    pub evidence_files: usize,
+    /// The draft's record of this export; `None` when the draft was open for review only.
+    pub record_id: Option<i64>,
+}
+
+/// The names the exported files get in the output folder.
+pub fn output_names(draft_name: &str) -> (String, String, String) {
+    let stem = names::safe_file_name(draft_name);
+    (
+        format!("{stem}.xlsx"),
+        format!("{stem}-summary.pdf"),
+        format!("{stem}-pack.zip"),
+    )
+}
+
+/// Exports a draft into `out_dir` (created if missing). See the crate documentation for what
+/// is guaranteed; `progress` is called as the work advances.
+pub fn export(
+    draft: &mut Draft,
+    out_dir: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(ExportProgress),
+) -> Result<ExportOutcome, ExportError> {
+    if !(options.xlsx || options.pdf || options.pack) {
+        return Err(ExportError::NothingSelected);
+    }
+    let step = |progress: &mut dyn FnMut(ExportProgress), stage, done, total| {
+        progress(ExportProgress { stage, done, total });
+    };
+    step(progress, ExportStage::Reading, 0, 1);
+    // Whole seconds: the time is written into files that must be reproducible from it.
+    let at = options.at.unwrap_or_else(Utc::now).trunc_subsecs(0);
+    let today = options.today.unwrap_or_else(|| at.date_naive());
+    let snap = snapshot::Snapshot::read(draft, at, today)?;
+    step(progress, ExportStage::Reading, 1, 1);
+
+    prepare_out_dir(out_dir)?;
+    let staging = Staging::new(out_dir)?;
+    let (xlsx_name, pdf_name, pack_name) = output_names(&snap.draft_name);
+    let mut warnings = Vec::new();
+
+    step(progress, ExportStage::Workbook, 0, 1);
+    let workbook = xlsx::build(&snap).map_err(|e| ExportError::Workbook(e.to_string()))?;
+    warnings.extend(workbook.warnings.iter().cloned());
+    let xlsx_tmp = staging.path(&xlsx_name);
+    write_file(&xlsx_tmp, &workbook.bytes)?;
+    step(progress, ExportStage::Workbook, 1, 1);
+
+    step(progress, ExportStage::Summary, 0, 1);
+    let summary = pdf::build(&snap).map_err(ExportError::Pdf)?;
+    warnings.extend(summary.warnings.iter().cloned());
+    let pdf_tmp = staging.path(&pdf_name);
+    write_file(&pdf_tmp, &summary.bytes)?;
+    step(progress, ExportStage::Summary, 1, 1);
+
+    // The workbook inside the pack is the one just written: check it before anything relies
+    // on it.
+    step(progress, ExportStage::Verifying, 0, 2);
+    let answers_verified = readback::check_workbook(&xlsx_tmp, &workbook.expected)?;
+    readback::check_pdf(&pdf_tmp, &summary.bytes)?;
+    step(progress, ExportStage::Verifying, 1, 2);
+
+    let pack_tmp = staging.path(&pack_name);
+    if options.pack {
+        pack::write(
+            draft,
+            &snap,
+            &pack_tmp,
+            pack::Contents {
+                workbook: (&xlsx_name, &xlsx_tmp),
+                summary: (&pdf_name, &pdf_tmp),
+            },
+            progress,
+        )?;
+        step(progress, ExportStage::Verifying, 1, 2);
+        let report = pack::verify_pack(&pack_tmp)?;
+        if let Some(m) = report.mismatches.first() {
+            return Err(ExportError::PackReadBack {
+                path: out_dir.join(&pack_name),
+                problem: m.to_string(),
+            });
+        }
+    }
+    step(progress, ExportStage::Verifying, 2, 2);
+
+    step(progress, ExportStage::Finishing, 0, 1);
+    let mut chosen: Vec<(ExportKind, PathBuf, String)> = Vec::new();
+    if options.xlsx {
+        chosen.push((ExportKind::Workbook, xlsx_tmp, xlsx_name));
+    }
+    if options.pdf {
+        chosen.push((ExportKind::Summary, pdf_tmp, pdf_name));
+    }
+    if options.pack {
+        chosen.push((ExportKind::Pack, pack_tmp, pack_name));
+    }
+    let mut files = Vec::new();
+    for (kind, tmp, name) in chosen {
+        let (sha256, size) = pack::hash_file(&tmp)?;
+        let target = out_dir.join(&name);
+        fs::rename(&tmp, &target).map_err(|e| ExportError::write(&target, e))?;
+        files.push(ExportedFile {
+            kind,
+            path: target,
+            sha256,
+            size,
+        });
+    }
+    scal_store::fsutil::sync_dir(&out_dir.join("x")).map_err(|e| ExportError::write(out_dir, e))?;
+    drop(staging);
+
+    let record_id = if draft.is_read_only() {
+        warnings.push(ExportWarning {
+            item: None,
+            message: "the export was not recorded in the draft, because the draft is open for review only".to_string(),
+        });
+        None
+    } else {
+        let record = ExportRecord {
+            id: 0,
+            at: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            out_dir: out_dir.display().to_string(),
+            files: files
+                .iter()
+                .map(|f| {
+                    let name = f
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    (name, f.sha256.clone(), f.size)
+                })
+                .collect(),
+            answers_digest: snap.answers_digest.clone(),
+            tool_version: TOOL_VERSION.to_string(),
+        };
+        Some(draft.record_export(&record)?)
+    };
+    step(progress, ExportStage::Finishing, 1, 1);
+
+    Ok(ExportOutcome {
+        files,
+        warnings,
+        exported_at: at,
+        answers_digest: snap.answers_digest.clone(),
+        complete: snap.report.complete,
+        blocking: snap
+            .report
+            .issues
+            .iter()
+            .filter(|i| i.severity == scal_core::Severity::Blocking)
+            .count(),
+        answers_verified,
+        evidence_files: snap.files.len(),
+        record_id,
+    })
+}
+
+fn prepare_out_dir(out_dir: &Path) -> Result<(), ExportError> {
+    match fs::metadata(out_dir) {
+        Ok(m) if m.is_dir() => Ok(()),
+        Ok(_) => Err(ExportError::NotAFolder {
+            path: out_dir.to_path_buf(),
+        }),
+        Err(_) => fs::create_dir_all(out_dir).map_err(|e| ExportError::write(out_dir, e)),
+    }
+}
+
+/// A hidden folder beside the outputs where everything is built; removed when dropped, so a
+/// failed export leaves the folder as it was.
+struct Staging {
+    dir: PathBuf,
+}
+
+impl Staging {
+    fn new(out_dir: &Path) -> Result<Staging, ExportError> {
+        let dir = out_dir.join(format!(
+            ".scal-export-{}.partial",
+            uuid::Uuid::new_v4().simple()
+        ));
+        fs::create_dir(&dir).map_err(|e| ExportError::write(&dir, e))?;
+        Ok(Staging { dir })
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Writes a new file in the staging folder and makes it durable before it is renamed.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+    use std::io::Write as _;
+    let mut file = fs::File::create_new(path).map_err(|e| ExportError::write(path, e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| ExportError::write(path, e))
+}

@@ -1,0 +1,72 @@
+//! What can go wrong with an export or a pack check, each as one sentence naming the file (and
+//! the item, where there is one) and what is wrong.
+
+use std::path::PathBuf;
+
+use scal_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExportError {
+    /// Reading the draft failed; the store's sentence already names the file.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+
+    #[error("nothing to export: choose at least one of the workbook, the PDF summary or the pack")]
+    NothingSelected,
+
+    #[error("{} is not a folder, so the export cannot be written into it", path.display())]
+    NotAFolder { path: PathBuf },
+
+    #[error("could not write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("could not read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("the workbook could not be built: {0}")]
+    Workbook(String),
+
+    #[error("the PDF summary could not be built: {0}")]
+    Pdf(String),
+
+    /// The workbook was written but reading it back found an answer that did not land.
+    #[error("the workbook {} failed its read-back check ({problem}), so it was not saved", path.display())]
+    WorkbookReadBack { path: PathBuf, problem: String },
+
+    /// The pack was written but re-reading it did not match its manifest.
+    #[error("the pack {} failed its read-back check ({problem}), so it was not saved", path.display())]
+    PackReadBack { path: PathBuf, problem: String },
+
+    #[error("evidence \"{file_name}\" (linked to item \"{item}\") could not be copied out of the draft: {reason}")]
+    Evidence {
+        file_name: String,
+        item: String,
+        reason: String,
+    },
+
+    #[error("{} is not a submission pack: {reason}", path.display())]
+    NotAPack { path: PathBuf, reason: String },
+}
+
+impl ExportError {
+    pub(crate) fn write(path: impl Into<PathBuf>, source: std::io::Error) -> ExportError {
+        ExportError::Write {
+            path: path.into(),
+            source,
+        }
+    }
+
+    pub(crate) fn read(path: impl Into<PathBuf>, source: std::io::Error) -> ExportError {
+        ExportError::Read {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Everything one export writes, read from the draft once, so the workbook, the PDF and the
+//! manifest describe exactly the same state.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use scal_core::{Answer, Answers, Item, Report, Template};
+use scal_store::{Draft, EvidenceLink, SectionStatus};
+
+use crate::names::EvidenceNames;
+use crate::ExportError;
+
+/// The version written into every manifest and document property.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A draft as it stood when the export began.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub template: Template,
+    /// The answers of the items shown; a hidden item's answer is not submitted.
+    pub answers: Answers,
+    /// Ids of the items shown for these answers.
+    pub visible: HashSet<String>,
+    pub links: Vec<EvidenceLink>,
+    /// One entry per distinct evidence content, in the order first linked.
+    pub files: Vec<EvidenceFile>,
+    pub statuses: BTreeMap<String, SectionStatus>,
+    pub report: Report,
+    pub draft_id: String,
+    /// The draft's file name without its extension, for titles and output names.
+    pub draft_name: String,
+    pub exported_at: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub answers_digest: String,
+    pub identity: Identity,
+}
+
+/// The names a reviewer looks for first: who supplies what, at which version.
+#[derive(Debug, Clone, Default)]
+pub struct Identity {
+    pub supplier: Option<String>,
+    pub product: Option<String>,
+    pub product_version: Option<String>,
+}
+
+/// One evidence content as it goes into the pack.
+#[derive(Debug, Clone)]
+pub struct EvidenceFile {
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+    /// The safe, unique name inside the pack's `evidence/` folder.
+    pub pack_name: String,
+    /// The name it was attached under (the first, when attached under several).
+    pub original_name: String,
+    /// The items it is linked to, in template order, without repeats.
+    pub items: Vec<String>,
+}
+
+impl Snapshot {
+    pub fn read(
+        draft: &Draft,
+        exported_at: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Snapshot, ExportError> {
+        let template = draft.template().clone();
+        let state = draft.state()?;
+        let report = scal_core::check(&template, &state, today);
+        let answers_digest = scal_store::answers_digest(&state.answers);
+        let visible = scal_core::visible_items(&template, &state.answers);
+        let answers: Answers = state
+            .answers
+            .into_iter()
+            .filter(|(id, _)| visible.contains(id))
+            .collect();
+        let links: Vec<EvidenceLink> = draft
+            .evidence()?
+            .into_iter()
+            .filter(|l| visible.contains(&l.item))
+            .collect();
+        let statuses = draft.section_statuses()?;
+        let files = evidence_files(&template, &links);
+        let identity = Identity::find(&template, &answers);
+        let draft_name = draft
+            .path()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "draft".to_string());
+        Ok(Snapshot {
+            answers_digest,
+            template,
+            answers,
+            visible,
+            links,
+            files,
+            statuses,
+            report,
+            draft_id: draft.draft_id().to_string(),
+            draft_name,
+            exported_at,
+            today,
+            identity,
+        })
+    }
+
+    /// A section applies unless everything in it is hidden (a service the product does not
+    /// use): one that does not apply is left out of the workbook and the PDF.
+    pub fn applies(&self, section: &scal_core::Section) -> bool {
+        section.items.is_empty() || section.items.iter().any(|i| self.visible.contains(&i.id))
+    }
+
+    pub fn answer(&self, item: &str) -> Option<&Answer> {
+        self.answers.get(item)
+    }
+
+    /// The evidence files linked to one item, in the order linked.
+    pub fn files_of(&self, item: &str) -> Vec<&EvidenceFile> {
+        let mut out: Vec<&EvidenceFile> = Vec::new();
+        for link in self.links.iter().filter(|l| l.item == item) {
+            if let Some(f) = self.files.iter().find(|f| f.sha256 == link.sha256) {
+                if !out.iter().any(|o| o.sha256 == f.sha256) {
+                    out.push(f);
+                }
+            }
+        }
+        out
+    }
+
+    /// "Supplier — Product 1.2" or the template title when the draft names neither.
+    pub fn headline(&self) -> String {
+        let id = &self.identity;
+        let product = match (&id.product, &id.product_version) {
+            (Some(p), Some(v)) => Some(format!("{p} {v}")),
+            (Some(p), None) => Some(p.clone()),
+            (None, _) => None,
+        };
+        match (&id.supplier, product) {
+            (Some(s), Some(p)) => format!("{s} \u{2014} {p}"),
+            (Some(s), None) => s.clone(),
+            (None, Some(p)) => p,
+            (None, None) => self.template.title.clone(),
+        }
+    }
+
+    /// The export time as people read it: `2026-05-01 14:03 UTC`.
+    pub fn exported_at_text(&self) -> String {
+        self.exported_at.format("%Y-%m-%d %H:%M UTC").to_string()
+    }
+}
+
+impl Identity {
+    /// Finds the supplier name, product name and product version among the template's items by
+    /// their labels: templates name these fields differently, but always in these words.
+    fn find(template: &Template, answers: &Answers) -> Identity {
+        let value_of = |pred: &dyn Fn(&str) -> bool| -> Option<String> {
+            template
+                .items()
+                .filter(|(_, item)| pred(&item.label.to_lowercase()))
+                .find_map(|(_, item)| answered_text(item, answers))
+        };
+        Identity {
+            supplier: value_of(&|l| {
+                l.contains("supplier") && (l.contains("name") || l.contains("organisation"))
+            }),
+            product: value_of(&|l| l.contains("product") && l.contains("name")),
+            product_version: value_of(&|l| l.contains("product") && l.contains("version")),
+        }
+    }
+}
+
+fn answered_text(item: &Item, answers: &Answers) -> Option<String> {
+    let answer = answers.get(&item.id)?;
+    if !scal_core::answer::is_answered(Some(answer)) {
+        return None;
+    }
+    answer
+        .value
+        .as_ref()
+        .map(|v| v.display().trim().to_string())
+}
+
+/// One entry per distinct content, named safely and uniquely for the pack.
+fn evidence_files(template: &Template, links: &[EvidenceLink]) -> Vec<EvidenceFile> {
+    let order: BTreeMap<&str, usize> = template
+        .items()
+        .enumerate()
+        .map(|(i, (_, item))| (item.id.as_str(), i))
+        .collect();
+    let mut names = EvidenceNames::default();
+    let mut files: Vec<EvidenceFile> = Vec::new();
+    for link in links {
+        if let Some(f) = files.iter_mut().find(|f| f.sha256 == link.sha256) {
+            if !f.items.contains(&link.item) {
+                f.items.push(link.item.clone());
+            }
+            continue;
+        }
+        files.push(EvidenceFile {
+            sha256: link.sha256.clone(),
+            size: link.size,
+            media_type: link.media_type.clone(),
+            pack_name: names.claim(&link.file_name),
+            original_name: link.file_name.clone(),
+            items: vec![link.item.clone()],
+        });
+    }
+    for f in &mut files {
+        f.items
+            .sort_by_key(|i| order.get(i.as_str()).copied().unwrap_or(usize::MAX));
+    }
+    files
+}
