@@ -55,6 +55,7 @@ pub enum Command {
 
     /// Show a draft: every item with its answer, comment and evidence, and progress.
     Show {
+        /// The draft file (*.scal).
         draft: PathBuf,
         #[command(flatten)]
         json: JsonFlag,
@@ -63,6 +64,7 @@ pub enum Command {
     /// Set one answer. Dates are YYYY-MM-DD; multi-choice values are joined with ';';
     /// an empty VALUE clears the answer.
     Answer {
+        /// The draft file (*.scal).
         draft: PathBuf,
         /// The item id, as `scal show` lists it.
         item: String,
@@ -74,13 +76,28 @@ pub enum Command {
 
     /// Set the comment of one item and leave its answer as it is; an empty TEXT clears it.
     Comment {
+        /// The draft file (*.scal).
         draft: PathBuf,
+        /// The item id, as `scal show` lists it.
         item: String,
+        /// The comment; an empty TEXT clears it.
         text: String,
     },
 
     /// Set many answers from a JSON file (schemas/answers.schema.json): all of them, or none.
+    ///
+    /// The file:
+    ///   {"answers": [
+    ///     {"item": "supplier-name", "value": "Acme Health Ltd", "comment": "As registered"},
+    ///     {"item": "care-settings", "value": ["Pharmacy", "Other: Dental"]},
+    ///     {"item": "hscn-connection", "value": null}
+    ///   ]}
+    /// "value" absent leaves the answer, null clears it; "comment" absent leaves the comment.
+    /// Every row is checked first: one bad row refuses the file and the draft is unchanged.
+    /// Item ids and their options are in `scal show DRAFT --json`.
+    #[command(verbatim_doc_comment)]
     Apply {
+        /// The draft file (*.scal).
         draft: PathBuf,
         /// The answers file.
         answers: PathBuf,
@@ -88,13 +105,17 @@ pub enum Command {
 
     /// Link a file to an item as evidence. The file is copied into the draft.
     Attach {
+        /// The draft file (*.scal).
         draft: PathBuf,
+        /// The item id, as `scal show` lists it.
         item: String,
+        /// The file to link; it is copied into the draft.
         file: PathBuf,
     },
 
     /// Remove one evidence link (its id is in `scal evidence list`).
     Detach {
+        /// The draft file (*.scal).
         draft: PathBuf,
         #[arg(value_name = "LINK_ID")]
         link: String,
@@ -106,6 +127,7 @@ pub enum Command {
 
     /// Check the draft for completeness: exit 0 when complete, 1 when not.
     Check {
+        /// The draft file (*.scal).
         draft: PathBuf,
         #[command(flatten)]
         json: JsonFlag,
@@ -113,7 +135,9 @@ pub enum Command {
 
     /// Set a section's status: "In Progress" or "Complete".
     Status {
+        /// The draft file (*.scal).
         draft: PathBuf,
+        /// The section id, shown in brackets after each section's title by `scal show`.
         section: String,
         #[arg(value_name = "STATUS")]
         status: String,
@@ -125,12 +149,14 @@ pub enum Command {
 pub enum EvidenceCommand {
     /// List every evidence link: item, file name, size, SHA-256.
     List {
+        /// The draft file (*.scal).
         draft: PathBuf,
         #[command(flatten)]
         json: JsonFlag,
     },
     /// Write one evidence file out of the draft, by SHA-256 or link id.
     Extract {
+        /// The draft file (*.scal).
         draft: PathBuf,
         #[arg(value_name = "SHA256|LINK_ID")]
         which: String,

@@ -10,7 +10,6 @@ mod commands;
 mod dto;
 mod error;
 mod output;
-mod visibility;
 
 use std::io::Write as _;
 use std::process::ExitCode;

@@ -12,7 +12,6 @@ use crate::dto::{
 };
 use crate::error::CliResult;
 use crate::output::{bar, clip, percent, Align, Out, Table};
-use crate::visibility::visible_items;
 use crate::Outcome;
 
 pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
@@ -21,7 +20,8 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
     let links = draft.evidence().map_err(store)?;
     let template = draft.template();
     let report = scal_core::check(template, &state, ctx.today);
-    let visible = visible_items(template, &state.answers);
+    // The same rule `check` applies, so `show` never asks what `check` does not.
+    let visible = scal_core::visible_items(template, &state.answers);
     let mut by_item: HashMap<&str, Vec<&EvidenceLink>> = HashMap::new();
     for link in &links {
         by_item.entry(link.item.as_str()).or_default().push(link);
@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
                     let answer = state.answers.get(&item.id);
                     ItemDto::new(
                         item,
-                        visible.get(&item.id).copied().unwrap_or(true),
+                        visible.contains(&item.id),
                         answer.and_then(|a| a.value.as_ref()),
                         answer.map(|a| a.comment.as_str()).unwrap_or_default(),
                         by_item
@@ -123,7 +123,7 @@ fn render(
 
     for (section, dto) in template.sections.iter().zip(&show.sections) {
         out.blank();
-        let mut head = dto.title.clone();
+        let mut head = format!("{} ({})", dto.title, dto.id);
         if let Some(status) = &dto.status {
             head.push_str(&format!("  [{status}]"));
         }
@@ -198,12 +198,14 @@ fn render(
                 notes.join("; "),
             ]);
         }
-        if table.is_empty() {
-            out.line("  (nothing to answer here)");
-        } else {
+        if !table.is_empty() {
             out.table(&table);
+        } else if hidden == 0 {
+            out.line("  (nothing to answer here)");
         }
-        if hidden > 0 {
+        if hidden > 0 && hidden == section.items.len() {
+            out.line("  (this section is not asked, given earlier answers)");
+        } else if hidden > 0 {
             out.line(format!(
                 "  ({hidden} follow-up {} hidden by earlier answers)",
                 if hidden == 1 { "item" } else { "items" }

@@ -28,6 +28,7 @@ pub fn answer(
         Some(v) => format!("{item} = {}", clip(&v.display(), 80)),
         None => format!("{item} cleared"),
     };
+    let clearing = value.is_none();
     let change = AnswerChange {
         value: Some(value),
         comment: comment.map(|c| c.trim().to_string()),
@@ -36,7 +37,9 @@ pub fn answer(
     let changed = draft
         .apply(&[(item.to_string(), change)], &ctx.author)
         .map_err(store)?;
-    if changed == 0 {
+    if changed == 0 && clearing {
+        out.line(format!("{item} has no answer to clear; nothing changed."));
+    } else if changed == 0 {
         out.line(format!("{item} already holds that; nothing changed."));
     } else if with_comment {
         out.line(format!("{said} (with comment)"));
