@@ -1,6 +1,7 @@
 //! The whole journey a supplier makes with the flagship template: a new draft is incomplete;
-//! answering every visible item (built from `show --json`, as a script would) and attaching the
-//! evidence the check asks for makes it complete.
+//! answering every visible item (built from `show --json`, as a script would: the first
+//! acceptable response, every service in the services grid) and attaching the evidence the
+//! check asks for makes it complete.
 
 use serde_json::{json, Value as Json};
 
@@ -23,7 +24,20 @@ fn acceptable_value(item: &Json) -> Option<Json> {
         "date" => json!(RECENT_DATE),
         "ods_code" => json!("8JK12"),
         "version" => json!("2.4.1"),
-        "multi_choice" => json!([first_option()?]),
+        // Every response but Other: the services grid decides which service sections are
+        // asked, and the journey must go through them.
+        "multi_choice" => {
+            let all: Vec<&Json> = item["options"]
+                .as_array()?
+                .iter()
+                .filter(|o| *o != "Other")
+                .collect();
+            if all.is_empty() {
+                json!([first_option()?])
+            } else {
+                json!(all)
+            }
+        }
         "choice" | "yes_no" | "declaration" | "requirement" | "guidance" => first_option()?,
         // Evidence slots take files, not answers.
         _ => return None,
@@ -108,6 +122,23 @@ fn a_new_draft_answered_in_full_with_evidence_is_complete() {
     assert_eq!(report["complete"], true);
     assert_eq!(report["progress"]["answered"], report["progress"]["total"]);
     assert!(report["progress"]["total"].as_u64().unwrap() > 0);
+
+    // The journey went through the service sections: requirement rows were asked and
+    // answered, and evidence was attached.
+    let show = show_json(&draft);
+    let requirements = items(&show)
+        .into_iter()
+        .filter(|i| i["type"] == "requirement" && i["visible"] == true)
+        .count();
+    assert!(
+        requirements > 10,
+        "only {requirements} requirement rows were asked"
+    );
+    let links = scal(["evidence", "list", &d, "--json"]).json();
+    assert!(
+        !links.as_array().unwrap().is_empty(),
+        "no evidence was attached"
+    );
 
     let run = scal(["check", &d, "--today", TODAY]);
     assert_eq!(run.code, 0);
