@@ -195,3 +195,28 @@ fn usage_errors_are_one_line_too() {
     scal(["templates", "--jsn"]).fails_with(&["--jsn"]);
     scal(["check", "x.scal", "--today", "2026-13-01"]).fails_with(&["2026-13-01", "--today"]);
 }
+
+#[test]
+fn a_comment_on_an_unknown_item_is_refused() {
+    let dir = Dir::new();
+    let draft = dir.mini_draft("mini.scal");
+    let before = show_json(&draft);
+    scal(["comment", &p(&draft), "nope", "text"]).fails_with(&["nope"]);
+    assert_eq!(show_json(&draft), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_draft_can_be_shown_and_checked_but_not_changed() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = Dir::new();
+    let draft = dir.mini_draft("mini.scal");
+    scal(["answer", &p(&draft), "supplier_name", "Acme"]).ok();
+    std::fs::set_permissions(&draft, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&draft).unwrap();
+    assert_eq!(item(&show_json(&draft), "supplier_name")["value"], "Acme");
+    check_json(&draft);
+    scal(["answer", &p(&draft), "supplier_name", "Other Ltd"])
+        .fails_with(&["mini.scal", "read-only"]);
+    assert_eq!(std::fs::read(&draft).unwrap(), before);
+}

@@ -26,7 +26,7 @@ pub fn run(json: bool, out: &mut Out) -> CliResult<Outcome> {
             s.version,
             s.sections.to_string(),
             s.items.to_string(),
-            format!("{} ({})", clip(&s.title, 60), clip(&s.publisher, 40)),
+            clip(&s.title, 70),
         ]);
     }
     out.table(&table);
