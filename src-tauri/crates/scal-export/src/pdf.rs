@@ -81,8 +81,8 @@ pub fn build(snap: &Snapshot) -> Result<Summary, String> {
     }
     let stamp = pdf_time(snap)?;
     let info = &mut doc.metadata.info;
-    info.creation_date = stamp.clone();
-    info.modification_date = stamp.clone();
+    info.creation_date = stamp;
+    info.modification_date = stamp;
     info.metadata_date = stamp;
     info.author = snap.identity.supplier.clone().unwrap_or_default();
     info.creator = format!("SCAL Workbench {TOOL_VERSION}");

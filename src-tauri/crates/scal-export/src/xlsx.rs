@@ -464,7 +464,9 @@ impl<'a> Book<'a> {
             ws.add_data_validation(r, c, r, c, &dv.set_multi_range(ranges))?;
         }
 
-        let mut red: Vec<((u16, u16), Vec<(u32, u16)>)> = Vec::new();
+        // (comment column, response column) -> the comment cells under that rule.
+        type Columns = (u16, u16);
+        let mut red: Vec<(Columns, Vec<(u32, u16)>)> = Vec::new();
         for (comment_col, response_col, row) in std::mem::take(&mut self.red_comments) {
             let key = (comment_col, response_col);
             match red.iter_mut().find(|(k, _)| *k == key) {
@@ -556,7 +558,7 @@ impl<'a> Book<'a> {
             "Supplier Conformance Assessment List (SCAL)",
             &self.f.title,
         )?;
-        ws.write_string_with_format(1, 0, &self.fit_plain(&t.title), &self.f.subtitle)?;
+        ws.write_string_with_format(1, 0, self.fit_plain(&t.title), &self.f.subtitle)?;
         let id = &snap.identity;
         let dash = || "\u{2014}".to_string();
         let facts: Vec<(&str, String)> = vec![
@@ -694,7 +696,7 @@ impl<'a> Book<'a> {
         const COMMENT: u16 = 3;
         const EVIDENCE: u16 = 4;
         const ID: u16 = 5;
-        ws.write_string_with_format(0, 0, &self.fit_plain(&section.title), &self.f.title)?;
+        ws.write_string_with_format(0, 0, self.fit_plain(&section.title), &self.f.title)?;
         let mut row = 1;
         if !section.description.is_empty() {
             let d = self.fit_plain(&section.description);
@@ -719,14 +721,10 @@ impl<'a> Book<'a> {
         for item in &section.items {
             row += 1;
             self.text(ws, row, ID, &item.id, &self.f.small.clone())?;
-            match &item.kind {
-                ItemKind::Guidance { heading: true, .. } => {
-                    let text =
-                        self.fit(&join_nonempty(&[&item.label, &item.text]), None, "heading");
-                    ws.merge_range(row, 0, row, EVIDENCE, &text, &self.f.heading_row)?;
-                    continue;
-                }
-                _ => {}
+            if let ItemKind::Guidance { heading: true, .. } = &item.kind {
+                let text = self.fit(&join_nonempty(&[&item.label, &item.text]), None, "heading");
+                ws.merge_range(row, 0, row, EVIDENCE, &text, &self.f.heading_row)?;
+                continue;
             }
             self.text(ws, row, 0, &item.label, &self.f.label.clone())?;
             let guidance = join_nonempty(&[&item.text, &item.guidance]);
@@ -897,7 +895,7 @@ impl<'a> Book<'a> {
         let columns = table_columns(section);
         let id_col = col_num(columns.len());
         let title = format!("{} : Technical Conformance", section.title);
-        ws.write_string_with_format(0, 0, &self.fit_plain(&title), &self.f.title)?;
+        ws.write_string_with_format(0, 0, self.fit_plain(&title), &self.f.title)?;
         let mut row = 2;
         if !section.description.is_empty() {
             let d = self.fit_plain(&section.description);
@@ -995,7 +993,7 @@ impl<'a> Book<'a> {
             ws.write_string_with_format(
                 row,
                 col_num(c),
-                &self.fit_plain(&column.header),
+                self.fit_plain(&column.header),
                 &self.f.header,
             )?;
         }

@@ -2,6 +2,9 @@
 //! text, dropdowns and conditional formats present, protection and print setup as the SCAL
 //! has them, Excel's limits met with a warning.
 
+// Helpers here are test code too: a failed step is a failing test with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use calamine::Data;

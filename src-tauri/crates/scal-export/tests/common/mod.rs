@@ -1,6 +1,9 @@
 //! Drafts to export and independent readers of what comes out: calamine for the workbook,
 //! the zip's own XML for what calamine does not expose, lopdf's text extraction for the PDF.
-#![allow(dead_code)] // each test binary uses its own share of these helpers
+#![allow(dead_code)]
+// each test binary uses its own share of these helpers
+// Test support: a failed step is a failing test with its location, as in the tests themselves.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
 use std::io::Read;
