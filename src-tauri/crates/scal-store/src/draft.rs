@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::{SecondsFormat, Utc};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, TransactionBehavior};
-use scal_core::answer::{normalize, MAX_TEXT_CHARS};
+use scal_core::answer::{is_placeholder, normalize, MAX_TEXT_CHARS};
 use scal_core::{Answer, AnswerError, Answers, DraftState, Template, Value};
 
 use crate::error::StoreError;
@@ -563,10 +563,11 @@ impl Draft {
             Some(Some(v)) => {
                 let v = normalize(&self.template, item, v.clone())?;
                 let empty = match &v {
-                    Value::One(s) => s.is_empty(),
-                    Value::Many(list) => list.is_empty(),
+                    Value::One(s) => is_placeholder(s),
+                    Value::Many(list) => list.iter().all(|s| is_placeholder(s)),
                 };
-                // An empty response is no response: store it as cleared.
+                // A blank or placeholder response ("Please select…", "[please state]") is no
+                // response: store it as cleared, so it can never pass for an answer.
                 Some((!empty).then(|| value_to_json(Some(&v)).to_string()))
             }
         };

@@ -523,3 +523,38 @@ impl TapMkdir for std::path::PathBuf {
         self
     }
 }
+
+#[test]
+fn every_bundled_template_makes_a_draft_that_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut made = 0;
+    for (file, json) in scal_core::bundled::BUNDLED {
+        let Ok(template) = scal_core::load_template(json) else {
+            continue; // a bundled template that does not load is scal-core's test to catch
+        };
+        let path = dir.path().join(format!("{file}.scal"));
+        drop(Draft::create(&path, json, "alice").unwrap());
+        let draft = Draft::open_read_only(&path).unwrap();
+        assert_eq!(
+            draft.template_json(),
+            *json,
+            "{file}: the snapshot is the exact text"
+        );
+        assert_eq!(draft.template(), &template);
+        made += 1;
+    }
+    assert!(made > 0, "no bundled template loaded");
+}
+
+#[test]
+fn a_draft_can_move_between_threads() {
+    // The desktop shell keeps a Draft in shared state and uses it from command threads.
+    fn assert_send<T: Send>() {}
+    assert_send::<Draft>();
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, draft) = new_draft(dir.path());
+    let moved = std::thread::spawn(move || draft.answers().unwrap().len())
+        .join()
+        .unwrap();
+    assert_eq!(moved, 0);
+}

@@ -11,6 +11,7 @@
 
 mod common;
 
+#[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
@@ -198,6 +199,8 @@ fn a_second_open_in_the_same_process_is_refused() {
     );
 }
 
+// Permission bits as tested here are Unix's; Windows has its own read-only attribute.
+#[cfg(unix)]
 #[test]
 fn a_read_only_file_or_folder_opens_for_review_only() {
     let dir = tempfile::tempdir().unwrap();
@@ -251,6 +254,7 @@ fn a_read_only_file_or_folder_opens_for_review_only() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn a_draft_left_with_a_wal_in_a_read_only_folder_says_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
