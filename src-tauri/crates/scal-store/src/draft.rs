@@ -886,14 +886,20 @@ fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
     })
 }
 
+/// True when a non-empty `-wal` file sits next to the draft: changes (or a checkpoint) that a
+/// crash left for SQLite to fold in at the next open.
+fn wal_waiting(path: &Path) -> bool {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0)
+}
+
 /// Review of a draft on read-only media or in a read-only folder. SQLite cannot lock such a
 /// file, nor create the WAL's side files next to it, so it is opened as immutable: read as it
 /// is, without locks. That is only right when no WAL is waiting to be folded in (a draft that
 /// was closed properly has none); otherwise the reader would silently miss the latest answers.
 fn open_immutable(path: &Path) -> Result<Connection, StoreError> {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    if std::fs::metadata(PathBuf::from(wal)).is_ok_and(|m| m.len() > 0) {
+    if wal_waiting(path) {
         return Err(StoreError::NeedsRecovery {
             path: path.to_path_buf(),
         });
@@ -1011,8 +1017,10 @@ fn check_header(path: &Path) -> Result<(), StoreError> {
         n => u64::from(n),
     };
     // The page count in the header is trustworthy only when "version-valid-for" matches the
-    // change counter (SQLite file format, section 1.3.7).
-    if be32(92) == be32(24) {
+    // change counter (SQLite file format, section 1.3.7), and only when no WAL is waiting: a
+    // checkpoint cut short by a crash writes page 1 before the pages that extend the file, and
+    // SQLite finishes it from the WAL on the next open. That draft is not damaged.
+    if !wal_waiting(path) && be32(92) == be32(24) {
         let expected = u64::from(be32(28)).saturating_mul(page_size);
         if expected > len {
             return Err(StoreError::Damaged {

@@ -276,3 +276,52 @@ fn a_draft_left_with_a_wal_in_a_read_only_folder_says_what_to_do() {
         )
     );
 }
+
+#[test]
+fn a_checkpoint_cut_short_by_a_crash_is_finished_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = draft_with_evidence(dir.path());
+    // Changes that live only in the WAL, copied as a crash would leave them.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "wal_autocheckpoint", 0).unwrap();
+    conn.execute(
+        "UPDATE answers SET value = json_quote(?1) WHERE item = 'org.name'",
+        ["Acme after the crash"],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO blob_chunks (body, seq, data) VALUES (77, 0, randomblob(400000))",
+        [],
+    )
+    .unwrap();
+    let crashed = dir.path().join("crashed");
+    std::fs::create_dir(&crashed).unwrap();
+    let copy = crashed.join("supplier.scal");
+    std::fs::copy(&path, &copy).unwrap();
+    std::fs::copy(
+        format!("{}-wal", path.display()),
+        format!("{}-wal", copy.display()),
+    )
+    .unwrap();
+    drop(conn);
+    // A checkpoint writes page 1 (with the new page count) before the pages that extend the
+    // file: the header now promises more pages than the file has, and the WAL holds the rest.
+    let mut bytes = std::fs::read(&copy).unwrap();
+    let page_size = u64::from(u16::from_be_bytes([bytes[16], bytes[17]]));
+    let pages = (bytes.len() as u64 / page_size + 30) as u32;
+    bytes[28..32].copy_from_slice(&pages.to_be_bytes());
+    scal_store::fsutil::write_atomic(&copy, &bytes).unwrap();
+
+    let draft = Draft::open(&copy).unwrap();
+    assert_eq!(
+        draft.answers().unwrap()["org.name"].value,
+        Some(text("Acme after the crash"))
+    );
+    assert!(draft.integrity_problems().unwrap().is_empty());
+    drop(draft);
+    // Without the WAL the same header is a file cut short.
+    std::fs::remove_file(format!("{}-wal", copy.display())).ok();
+    scal_store::fsutil::write_atomic(&copy, &bytes).unwrap();
+    let (rw, _) = refused(&copy);
+    assert!(rw.to_string().contains("cut off"), "{rw}");
+}
