@@ -23,6 +23,7 @@ mod apply;
 mod bad_input;
 mod check;
 mod evidence;
+mod export;
 mod journey;
 mod show_and_answer;
 mod templates;

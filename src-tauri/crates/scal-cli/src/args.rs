@@ -12,8 +12,8 @@ use clap::{Args, Parser, Subcommand};
     version,
     about = "SCAL Workbench on the command line: fill in a Supplier Conformance Assessment List \
              draft, attach evidence and see what is still missing.",
-    after_help = "Exit status: 0 success; 1 `check` found the draft incomplete; 2 bad input or failure \
-                  (one line on stderr).",
+    after_help = "Exit status: 0 success; 1 `check` found the draft incomplete, or `verify-pack` \
+                  found a mismatch; 2 bad input or failure (one line on stderr).",
     subcommand_required = true,
     arg_required_else_help = false,
     disable_help_subcommand = true
@@ -142,7 +142,13 @@ pub enum Command {
         #[arg(value_name = "STATUS")]
         status: String,
     },
-    // `export` and `verify-pack` join here with the exporter (scal-export).
+    /// Export the SCAL workbook, the PDF summary and the submission pack (default: all three),
+    /// each read back and checked before it is put in place.
+    Export(crate::export_cmd::ExportArgs),
+
+    /// Re-hash every file of a submission pack against its manifest: exit 0 when all match,
+    /// 1 with one line per mismatch.
+    VerifyPack(crate::export_cmd::VerifyPackArgs),
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,6 +9,7 @@ mod args;
 mod commands;
 mod dto;
 mod error;
+mod export_cmd;
 mod output;
 
 use std::io::Write as _;

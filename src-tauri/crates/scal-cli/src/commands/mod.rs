@@ -67,6 +67,8 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult<Outcome> {
             section,
             status,
         } => status::run(&ctx, &draft, &section, &status, out),
+        Command::Export(args) => crate::export_cmd::export(&ctx, args, out),
+        Command::VerifyPack(args) => crate::export_cmd::verify_pack(args, out),
     }
 }
 
