@@ -7,7 +7,13 @@ use std::process::Command;
 
 fn main() {
     let ui = Path::new("../ui");
-    for watched in ["src", "index.html", "package.json", "vite.config.ts", "public"] {
+    for watched in [
+        "src",
+        "index.html",
+        "package.json",
+        "vite.config.ts",
+        "public",
+    ] {
         println!("cargo:rerun-if-changed=../ui/{watched}");
     }
     println!("cargo:rerun-if-env-changed=SCAL_SKIP_UI_BUILD");
@@ -15,7 +21,10 @@ fn main() {
     if !skip {
         if let Err(message) = build_ui(ui) {
             // A build script reports through cargo's error stream; this is its one way to fail.
-            #[allow(clippy::panic, reason = "a build script fails by panicking with its message")]
+            #[allow(
+                clippy::panic,
+                reason = "a build script fails by panicking with its message"
+            )]
             {
                 panic!("{message}");
             }
@@ -29,7 +38,10 @@ fn build_ui(ui: &Path) -> Result<(), String> {
     if !ui.join("node_modules").exists() {
         run(Command::new(npm).arg("ci").current_dir(ui), "npm ci")?;
     }
-    run(Command::new(npm).args(["run", "build"]).current_dir(ui), "npm run build")
+    run(
+        Command::new(npm).args(["run", "build"]).current_dir(ui),
+        "npm run build",
+    )
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
@@ -42,6 +54,8 @@ fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
     if status.success() {
         Ok(())
     } else {
-        Err(format!("`{what}` in ui/ failed ({status}); see its output above"))
+        Err(format!(
+            "`{what}` in ui/ failed ({status}); see its output above"
+        ))
     }
 }

@@ -191,8 +191,10 @@ pub struct DraftView {
     /// Why the draft is read-only (opened for review, or another window holds it).
     pub read_only_reason: String,
     pub template: TemplateView,
+    #[ts(type = "Record<string, AnswerDto>")]
     pub answers: BTreeMap<String, AnswerDto>,
     pub evidence: Vec<EvidenceDto>,
+    #[ts(type = "Record<string, string>")]
     pub section_status: BTreeMap<String, String>,
     pub report: ReportDto,
     pub last_change: String,
@@ -478,6 +480,7 @@ impl From<&scal_core::Report> for ReportDto {
 // ---- TypeScript ------------------------------------------------------------------------------
 
 /// The TypeScript declarations of every DTO, as `ui/src/generated/types.ts` must hold them.
+#[cfg(test)]
 pub fn typescript() -> String {
     let decls = [
         TemplateSummary::decl(),

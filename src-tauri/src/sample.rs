@@ -5,7 +5,7 @@
 
 use chrono::{Days, NaiveDate};
 use scal_core::template::{ItemKind, SectionKind};
-use scal_core::{Template, Value};
+use scal_core::Template;
 use scal_store::AnswerChange;
 
 /// The template the sample is made from, when bundled; else the first bundled template.
@@ -121,7 +121,7 @@ fn text_for(label: &str) -> &'static str {
 
 /// The value as the sample would store it, for tests.
 #[cfg(test)]
-fn value_of<'a>(answers: &'a [(String, AnswerChange)], id: &str) -> Option<&'a Value> {
+fn value_of<'a>(answers: &'a [(String, AnswerChange)], id: &str) -> Option<&'a scal_core::Value> {
     answers
         .iter()
         .find(|(i, _)| i == id)
@@ -132,6 +132,7 @@ fn value_of<'a>(answers: &'a [(String, AnswerChange)], id: &str) -> Option<&'a V
 #[cfg(test)]
 mod tests {
     use super::*;
+    use scal_core::Value;
 
     #[test]
     fn the_sample_answers_part_of_the_template_and_shows_a_no_with_and_without_mitigation() {

@@ -143,7 +143,8 @@ impl App {
                 &native_port.to_string(),
             ])
             .env("DISPLAY", &env.display.name)
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            // Not WEBKIT_DISABLE_COMPOSITING_MODE=1: with it, WebKitWebDriver's screenshot
+            // command never answers (WebKitGTK 2.50 under Xvfb); clicks and typing work either way.
             .env("SCAL_DATA_DIR", env.data_dir)
             .env("SCAL_TEST_DIALOGS", env.dialogs)
             .env("SCAL_AUTHOR", "e2e tester")
@@ -264,8 +265,9 @@ impl App {
 
     /// Chooses an option of a <select> by its value, by clicking the option.
     pub fn choose(&self, select_css: &str, value: &str) {
+        // Clicking the <option> selects it (WebDriver's rule for options); clicking the <select>
+        // itself would open a native popup menu.
         let option = format!("{select_css} option[value=\"{value}\"]");
-        self.click(select_css);
         self.click(&option);
         let got = self.value(select_css);
         if got != value {
@@ -280,8 +282,10 @@ impl App {
     }
 
     pub fn text(&self, css: &str) -> String {
+        // The rendered text, as a person reads it (innerText), whether or not it is scrolled
+        // into view.
         let el = self.find(css);
-        request("GET", &self.url(&format!("/element/{el}/text")), None)
+        self.script("return arguments[0].innerText", json!([{ELEMENT_KEY: el}]))
             .as_str()
             .unwrap_or_default()
             .to_string()

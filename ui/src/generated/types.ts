@@ -1,26 +1,82 @@
-// provisional
+// Generated from src-tauri/src/dto.rs by `cargo test -p scal-workbench` with
+// UPDATE_TS=1. Do not edit: change the Rust types and regenerate.
 
 export type TemplateSummary = { id: string, version: string, title: string, publisher: string, description: string, sections: number, items: number, };
 
-export type RecentDraft = { path: string, title: string, template: string, percent: number, last_change: string, exists: boolean, };
+export type RecentDraft = { path: string, title: string, template: string, percent: number, 
+/**
+ * RFC 3339; empty when the draft has no answer yet.
+ */
+last_change: string, 
+/**
+ * False when the file has since been moved or deleted.
+ */
+exists: boolean, };
 
-export type StartInfo = { recent: Array<RecentDraft>, templates: Array<TemplateSummary>, first_launch: boolean, version: string, };
+export type StartInfo = { recent: Array<RecentDraft>, templates: Array<TemplateSummary>, 
+/**
+ * True until the user has created or opened a draft once: the start screen offers a sample.
+ */
+first_launch: boolean, version: string, };
+
+export type ValueDto = string | Array<string>;
 
 export type AnswerDto = { value: ValueDto | null, comment: string, };
 
-export type ConditionView = { item: string, values: Array<string>, };
+export type ConditionView = { item: string, 
+/**
+ * The item is visible when the other item's answer is (or contains) one of these.
+ */
+values: Array<string>, };
 
-export type RequirementView = { reference: string | null, category: string, level: string, how_assessed: string, assessment: string, actioned_by: string, test_cases: Array<string>, evidence_expected: string, applies_to: string | null, };
+export type RequirementView = { reference: string | null, category: string, 
+/**
+ * MUST, SHOULD, MAY, Action or Info.
+ */
+level: string, how_assessed: string, 
+/**
+ * supplier_declared | supplier_statement | evidence | conformance_report
+ */
+assessment: string, actioned_by: string, test_cases: Array<string>, evidence_expected: string, applies_to: string | null, };
 
-export type ItemView = { id: string, label: string, text: string, guidance: string, required: boolean, kind: string, options: Array<string>, other: boolean, comment_when_no: boolean, date_rule: string | null, heading: boolean, answerable: boolean, visible_when: ConditionView | null, requirement: RequirementView | null, };
+export type ItemView = { id: string, label: string, text: string, guidance: string, required: boolean, 
+/**
+ * text | long_text | email | ods_code | version | date | choice | multi_choice | yes_no |
+ * declaration | requirement | guidance | evidence_slot
+ */
+kind: string, options: Array<string>, 
+/**
+ * Choice offers "Other, please state".
+ */
+other: boolean, 
+/**
+ * Answering "No" needs a comment (declarations and requirements always do).
+ */
+comment_when_no: boolean, 
+/**
+ * within_12_months | current_financial_year | not_future
+ */
+date_rule: string | null, 
+/**
+ * A guidance row that heads the rows after it.
+ */
+heading: boolean, answerable: boolean, visible_when: ConditionView | null, requirement: RequirementView | null, };
 
 export type ColumnView = { field: string, header: string, };
 
-export type SectionView = { id: string, title: string, kind: string, description: string, has_status: boolean, shared: boolean, columns: Array<ColumnView>, items: Array<ItemView>, };
+export type SectionView = { id: string, title: string, 
+/**
+ * form | service | guidance
+ */
+kind: string, description: string, has_status: boolean, shared: boolean, columns: Array<ColumnView>, items: Array<ItemView>, };
 
 export type TemplateView = { id: string, version: string, title: string, publisher: string, description: string, placeholder: string, sections: Array<SectionView>, };
 
-export type IssueDto = { item: string, section: string, severity: string, rule: string, message: string, };
+export type IssueDto = { item: string, section: string, 
+/**
+ * blocking | warning
+ */
+severity: string, rule: string, message: string, };
 
 export type SectionProgressDto = { section: string, title: string, total: number, answered: number, blocking: number, warnings: number, percent: number, };
 
@@ -30,19 +86,39 @@ export type ReportDto = { complete: boolean, progress: ProgressDto, issues: Arra
 
 export type EvidenceDto = { link_id: string, item: string, file_name: string, media_type: string, size: number, sha256: string, added_at: string, };
 
-export type DraftView = { path: string, read_only: boolean, read_only_reason: string, template: TemplateView, answers: Record<string, AnswerDto>, evidence: Array<EvidenceDto>, section_status: Record<string, string>, report: ReportDto, last_change: string, exports: Array<ExportRecordDto>, };
+export type DraftView = { path: string, read_only: boolean, 
+/**
+ * Why the draft is read-only (opened for review, or another window holds it).
+ */
+read_only_reason: string, template: TemplateView, answers: Record<string, AnswerDto>, evidence: Array<EvidenceDto>, section_status: Record<string, string>, report: ReportDto, last_change: string, exports: Array<ExportRecordDto>, };
 
 export type SaveResult = { item: string, answer: AnswerDto, report: ReportDto, saved_at: string, };
 
-export type EvidenceResult = { evidence: Array<EvidenceDto>, report: ReportDto, deduplicated: boolean, };
+export type EvidenceResult = { evidence: Array<EvidenceDto>, report: ReportDto, 
+/**
+ * The file's content was already in the draft: linked again, stored once.
+ */
+deduplicated: boolean, };
 
 export type ProgressEvent = { stage: string, done: number, total: number, };
 
-export type HistoryEntryDto = { at: string, who: string, old: AnswerDto | null, new: AnswerDto | null, };
+export type HistoryEntryDto = { at: string, who: string, 
+/**
+ * answer | comment | attach | detach | status
+ */
+action: string, 
+/**
+ * For evidence changes: which file, in words.
+ */
+detail: string, old: AnswerDto | null, new: AnswerDto | null, };
 
 export type ExportRequest = { out_dir: string, xlsx: boolean, pdf: boolean, pack: boolean, };
 
-export type ExportedFile = { kind: string, path: string, size: number, };
+export type ExportedFile = { 
+/**
+ * xlsx | pdf | pack
+ */
+kind: string, path: string, size: number, };
 
 export type VerificationDto = { ok: boolean, checked: number, problems: Array<string>, };
 
@@ -51,5 +127,3 @@ export type ExportResult = { out_dir: string, files: Array<ExportedFile>, verifi
 export type ExportRecordDto = { at: string, summary: string, };
 
 export type CmdError = { code: string | null, message: string, };
-
-export type ValueDto = string | Array<string>;

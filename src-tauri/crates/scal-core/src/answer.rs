@@ -69,7 +69,9 @@ pub enum AnswerError {
         value: String,
         options: String,
     },
-    #[error("\"{value}\" is not a date for item \"{item}\": write it as YYYY-MM-DD, e.g. 2026-04-30")]
+    #[error(
+        "\"{value}\" is not a date for item \"{item}\": write it as YYYY-MM-DD, e.g. 2026-04-30"
+    )]
     BadDate { item: String, value: String },
     #[error("\"{value}\" is not an email address for item \"{item}\"")]
     BadEmail { item: String, value: String },
@@ -77,12 +79,20 @@ pub enum AnswerError {
         "\"{value}\" is not an ODS code for item \"{item}\": 3 to 10 letters and digits, e.g. RR8 or 8JK12"
     )]
     BadOdsCode { item: String, value: String },
-    #[error("\"{value}\" is not a version for item \"{item}\": it needs at least one digit, e.g. 2.4.1")]
+    #[error(
+        "\"{value}\" is not a version for item \"{item}\": it needs at least one digit, e.g. 2.4.1"
+    )]
     BadVersion { item: String, value: String },
     #[error("item \"{item}\" takes one response, not a list")]
     NotMulti { item: String },
-    #[error("item \"{item}\" has a value of {len} characters; the most a response may hold is {max}")]
-    TooLong { item: String, len: usize, max: usize },
+    #[error(
+        "item \"{item}\" has a value of {len} characters; the most a response may hold is {max}"
+    )]
+    TooLong {
+        item: String,
+        len: usize,
+        max: usize,
+    },
 }
 
 /// The longest response or comment we store (a bound, so hostile input cannot exhaust memory).
@@ -111,7 +121,11 @@ pub fn is_answered(answer: Option<&Answer>) -> bool {
 
 /// Parses what a person typed for an item (`scal answer`), as the CLI and the app receive it:
 /// multi-choice values joined with `;`, dates in ISO 8601. An empty string clears the answer.
-pub fn parse_input(template: &Template, item_id: &str, raw: &str) -> Result<Option<Value>, AnswerError> {
+pub fn parse_input(
+    template: &Template,
+    item_id: &str,
+    raw: &str,
+) -> Result<Option<Value>, AnswerError> {
     let (_, item) = template
         .item(item_id)
         .ok_or_else(|| AnswerError::UnknownItem(item_id.to_string()))?;
@@ -150,7 +164,9 @@ pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
             kind: "evidence slot",
             hint: "attach a file to it instead",
         }),
-        ItemKind::Guidance { acknowledge: false, .. } => Err(AnswerError::NotAnswerable {
+        ItemKind::Guidance {
+            acknowledge: false, ..
+        } => Err(AnswerError::NotAnswerable {
             item: id(),
             kind: "guidance",
             hint: "it is there to be read",
@@ -180,7 +196,10 @@ pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
                     if is_email(&s) {
                         Ok(Value::One(s))
                     } else {
-                        Err(AnswerError::BadEmail { item: id(), value: s })
+                        Err(AnswerError::BadEmail {
+                            item: id(),
+                            value: s,
+                        })
                     }
                 }
                 ItemKind::OdsCode => {
@@ -188,21 +207,32 @@ pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
                     if is_ods_code(&up) {
                         Ok(Value::One(up))
                     } else {
-                        Err(AnswerError::BadOdsCode { item: id(), value: s })
+                        Err(AnswerError::BadOdsCode {
+                            item: id(),
+                            value: s,
+                        })
                     }
                 }
                 ItemKind::Version => {
                     if is_version(&s) {
                         Ok(Value::One(s))
                     } else {
-                        Err(AnswerError::BadVersion { item: id(), value: s })
+                        Err(AnswerError::BadVersion {
+                            item: id(),
+                            value: s,
+                        })
                     }
                 }
                 ItemKind::Date { .. } => match parse_date(&s) {
                     Some(d) => Ok(Value::One(d.format("%Y-%m-%d").to_string())),
-                    None => Err(AnswerError::BadDate { item: id(), value: s }),
+                    None => Err(AnswerError::BadDate {
+                        item: id(),
+                        value: s,
+                    }),
                 },
-                ItemKind::Choice { other, .. } => canonical_option(item, &s, *other).map(Value::One),
+                ItemKind::Choice { other, .. } => {
+                    canonical_option(item, &s, *other).map(Value::One)
+                }
                 _ => canonical_option(item, &s, false).map(Value::One),
             }
         }
@@ -276,7 +306,9 @@ pub fn is_email(s: &str) -> bool {
 
 /// ODS codes are short alphanumeric identifiers: `RR8`, `X26`, `8JK12`, `FA123`.
 pub fn is_ods_code(s: &str) -> bool {
-    (3..=10).contains(&s.len()) && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    (3..=10).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
 pub fn is_version(s: &str) -> bool {

@@ -23,7 +23,7 @@ use crate::{media_type_for, Draft, EvidenceLink, StoreError};
 pub const CHUNK_SIZE: usize = 1024 * 1024;
 
 /// Chunks written per transaction while an attach is in progress.
-const CHUNKS_PER_COMMIT: u64 = 32;
+const CHUNKS_PER_COMMIT: u64 = 128;
 
 /// The longest evidence file name kept (in characters).
 const MAX_FILE_NAME_CHARS: usize = 255;
