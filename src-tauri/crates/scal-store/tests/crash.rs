@@ -264,8 +264,8 @@ fn kill_while_attaching_never_leaves_a_link_to_a_partial_blob() {
             attached |= line.starts_with("attached ");
         }
         assert!(
-            largest_wal < 48 * MIB,
-            "the WAL grew to {largest_wal} bytes: it should stay near one batch of chunks"
+            largest_wal < 80 * MIB,
+            "the WAL grew to {largest_wal} bytes: it should stay near one 64 MiB batch of chunks, well under the 96 MiB file"
         );
 
         let mut draft = Draft::open(&path).unwrap();

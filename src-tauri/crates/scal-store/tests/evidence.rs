@@ -390,3 +390,25 @@ fn chunks_left_by_an_interrupted_attach_are_removed_on_the_next_open() {
     drop(draft);
     assert_eq!(sql_count(&path, "SELECT count(*) FROM blob_chunks"), 1);
 }
+
+#[test]
+fn a_large_attach_keeps_the_wal_small() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut draft) = new_draft(dir.path());
+    let file = dir.path().join("capture.zip");
+    let size = 160 * MIB;
+    write_file(&file, size, 21);
+    let wal = format!("{}-wal", path.display());
+    let mut largest_wal = 0;
+    let link = draft
+        .attach("uec.book", &file, "alice", &mut |_, _| {
+            largest_wal = largest_wal.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
+        })
+        .unwrap();
+    assert_eq!(link.size, size);
+    assert!(largest_wal > 0, "the WAL was observed");
+    assert!(
+        largest_wal < 80 * MIB,
+        "the WAL grew to {largest_wal} bytes for a {size}-byte file: it should stay near one 64 MiB batch"
+    );
+}
