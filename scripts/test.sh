@@ -13,6 +13,8 @@ scripts/setup.sh
 if [ -f ui/package.json ]; then
   step "UI: lint, unit tests, build"
   (cd ui && npm run --silent lint && npm run --silent test && npm run --silent build)
+  # The UI is built: the shell's build script need not build it again.
+  export SCAL_SKIP_UI_BUILD=1
 fi
 
 step "Rust: formatting"
