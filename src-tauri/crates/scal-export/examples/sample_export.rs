@@ -1,9 +1,18 @@
-//! Exports a sample draft (the bundled UEC Appointment Booking template, every item answered,
-//! evidence attached) into a folder, to look at the outputs or make the README's images:
+//! Exports a realistic sample draft of the bundled UEC Appointment Booking template into a
+//! folder, to look at the outputs or to make the README's images:
 //! `cargo run -p scal-export --example sample_export -- OUT_DIR`.
+//!
+//! Most items are answered as a consumer supplier would; a few requirements are "No" with a
+//! mitigation, one "No" is left without one (so the workbook shows its red comment cell), and
+//! the conformance reports are attached.
+#![allow(
+    clippy::print_stdout,
+    reason = "an example: it says where it wrote the files"
+)]
 
-#[path = "../tests/common/mod.rs"]
-mod common;
+use chrono::{TimeZone, Utc};
+use scal_core::{ItemKind, Value};
+use scal_store::{AnswerChange, Draft};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args_os()
@@ -12,17 +21,110 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("usage: sample_export OUT_DIR")?;
     std::fs::create_dir_all(&out)?;
     let work = tempfile::tempdir()?;
-    let mut draft = common::filled_draft(work.path());
+    let json = scal_core::bundled_template_json("uec-appointment-booking")
+        .ok_or("the bundled template is missing")?;
+    let mut draft = Draft::create(&work.path().join("acme-booking.scal"), json, "Rhian Evans")?;
+    let template = draft.template().clone();
+
+    let one = |s: &str| Value::One(s.to_string());
+    let fixed: &[(&str, Value)] = &[
+        ("supplier-name", one("Acme Health Ltd")),
+        ("supplier-ods-code", one("8JK12")),
+        ("product-name", one("Acme Booking \u{2014} Gwasanaeth Archebu")),
+        ("product-version", one("4.2.0")),
+        ("endpoint-topology", one("Centrally Hosted")),
+        ("hscn-connection", one("Yes")),
+        ("hscn-agreement-date", one("2025-11-03")),
+        ("cso-name", one("Dr Si\u{e2}n \u{174}illiams")),
+        ("cso-email", one("cso@acme-health.example")),
+        ("medical-device", one("No")),
+        (
+            "medical-device-justification",
+            one("The product books appointments; it gives no clinical advice and makes no diagnosis."),
+        ),
+        ("nsd-registered", one("Yes")),
+        (
+            "nhs-services",
+            Value::Many(vec![
+                "Spine Mini Service: PDS".into(),
+                "UEC Appointment Booking: Consumer".into(),
+            ]),
+        ),
+        ("care-settings", Value::Many(vec!["NHS 111 provider".into(), "Out of hours / urgent care".into()])),
+        ("dspt-current-year-submission", one("2026-03-20")),
+        ("dspt-publication-date", one("2025-06-30")),
+        ("dspt-org-code", one("8JK12")),
+        ("pen-test-date", one("2026-01-14")),
+    ];
+    let mut changes: Vec<(String, AnswerChange)> = fixed
+        .iter()
+        .map(|(id, v)| ((*id).to_string(), AnswerChange::set(v.clone())))
+        .collect();
+    let mut n = 0;
+    for (_, item) in template.items() {
+        if fixed.iter().any(|(id, _)| *id == item.id) || !item.is_answerable() {
+            continue;
+        }
+        let (value, comment) = match &item.kind {
+            ItemKind::YesNo { .. } | ItemKind::Declaration { .. } => (one("Yes"), String::new()),
+            ItemKind::Choice { options, .. } => (one(&options[0]), String::new()),
+            ItemKind::Requirement(_) => {
+                n += 1;
+                match n % 9 {
+                    4 => (
+                        one("No"),
+                        "Planned for release 4.3 (June 2026); until then the booking screen shows the provider's phone number.".to_string(),
+                    ),
+                    7 => (one("No"), String::new()),
+                    8 => (one("Out of Scope"), "Acme Booking does not cancel appointments.".to_string()),
+                    _ => (one("Yes"), String::new()),
+                }
+            }
+            ItemKind::Guidance { .. } => (one(scal_core::template::ACKNOWLEDGED), String::new()),
+            _ => continue,
+        };
+        changes.push((
+            item.id.clone(),
+            AnswerChange {
+                value: Some(Some(value)),
+                comment: Some(comment),
+            },
+        ));
+    }
+    draft.apply(&changes, "Rhian Evans")?;
+    let _ = draft.set_section_status("uec-consumer", "In Progress", "Rhian Evans");
+    for (slot, name) in [
+        ("uec-consumer.tcr", "UEC consumer conformance report v1.pdf"),
+        (
+            "pen-test-summary",
+            "CHECK penetration test summary 2026.pdf",
+        ),
+        (
+            "clinical-safety-case-report",
+            "Clinical safety case report \u{2014} Acme Booking.pdf",
+        ),
+    ] {
+        let body = format!("%PDF-1.4\n% {name}\n").repeat(400);
+        let _ = draft.attach_reader(
+            slot,
+            name,
+            &mut body.as_bytes(),
+            None,
+            "Rhian Evans",
+            &mut |_, _| {},
+        );
+    }
+
     let options = scal_export::ExportOptions {
-        at: Some(common::export_time()),
+        at: Utc.with_ymd_and_hms(2026, 4, 30, 9, 15, 0).single(),
         ..Default::default()
     };
     let outcome = scal_export::export(&mut draft, &out, &options, &mut |_| {})?;
     for f in &outcome.files {
-        eprintln!("{}  {} bytes", f.path.display(), f.size);
+        println!("{}  {} bytes", f.path.display(), f.size);
     }
     for w in &outcome.warnings {
-        eprintln!("warning: {w}");
+        println!("warning: {w}");
     }
     Ok(())
 }
