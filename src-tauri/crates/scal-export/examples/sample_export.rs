@@ -61,8 +61,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|(id, v)| ((*id).to_string(), AnswerChange::set(v.clone())))
         .collect();
     let mut n = 0;
+    // Only what the fixed answers leave shown: a supplier does not answer hidden questions.
+    let answered: scal_core::Answers = changes
+        .iter()
+        .filter_map(|(id, c)| {
+            let value = c.value.clone()?;
+            Some((
+                id.clone(),
+                scal_core::Answer {
+                    value,
+                    comment: String::new(),
+                },
+            ))
+        })
+        .collect();
+    let shown = scal_core::visible_items(&template, &answered);
     for (_, item) in template.items() {
-        if fixed.iter().any(|(id, _)| *id == item.id) || !item.is_answerable() {
+        let skip = fixed.iter().any(|(id, _)| *id == item.id)
+            || !item.is_answerable()
+            || !shown.contains(&item.id);
+        if skip {
             continue;
         }
         let (value, comment) = match &item.kind {

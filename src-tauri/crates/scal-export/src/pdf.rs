@@ -662,9 +662,17 @@ impl<'a> Writer<'a> {
         );
         self.gap(6.0);
         for s in &p.sections {
-            self.bar_row(
-                &s.title, s.percent, s.answered, s.total, s.blocking, s.warnings, false,
-            );
+            let applies = snap
+                .template
+                .section(&s.section)
+                .is_none_or(|sec| snap.applies(sec));
+            if applies {
+                self.bar_row(
+                    &s.title, s.percent, s.answered, s.total, s.blocking, s.warnings, false,
+                );
+            } else {
+                self.not_applicable_row(&s.title);
+            }
         }
         self.gap(8.0);
         self.paragraph(
@@ -735,6 +743,26 @@ impl<'a> Writer<'a> {
             figures.push_str(&format!("  \u{2022} {warnings} warning(s)"));
         }
         self.text_at(BAR_X + BAR_W + 8.0, bar_y + 1.5, &figures, Style::CELL);
+        self.y = top - h;
+    }
+
+    /// A section whose every item is hidden (a service the product does not use).
+    fn not_applicable_row(&mut self, title: &str) {
+        let lines = self.wrap(title, Style::BODY, 160.0);
+        let h = lines.len() as f32 * Style::BODY.line_height() + 6.0;
+        self.room_for(h);
+        let top = self.y;
+        for (i, line) in lines.iter().enumerate() {
+            let baseline =
+                top - (i as f32 + 1.0) * Style::BODY.line_height() + Style::BODY.size * 0.25;
+            self.text_at(MARGIN_X, baseline, line, Style::MUTED);
+        }
+        self.text_at(
+            MARGIN_X + 168.0,
+            top - Style::BODY.line_height() + 2.0,
+            "Not applicable: not among the services this product uses",
+            Style::MUTED,
+        );
         self.y = top - h;
     }
 
@@ -831,7 +859,7 @@ impl<'a> Writer<'a> {
         let service = section.kind == SectionKind::Service;
         let table = if service {
             Table {
-                widths: fractions(&[0.12, 0.25, 0.08, 0.14, 0.26, 0.15]),
+                widths: fractions(&[0.15, 0.24, 0.08, 0.12, 0.26, 0.15]),
                 header: [
                     "Ref",
                     "Item",
@@ -901,10 +929,16 @@ impl<'a> Writer<'a> {
             answer.map(|a| a.comment.clone()).unwrap_or_default(),
             Style::CELL,
         )];
-        let label = vec![
-            span(item.label.clone(), Style::CELL),
-            span(item.id.clone(), Style::SMALL),
-        ];
+        let reference = item.requirement().and_then(|r| r.reference.as_deref());
+        // The id under the label, for `scal answer`; not when the Ref column already shows it.
+        let label = if service && reference == Some(item.id.as_str()) {
+            vec![span(item.label.clone(), Style::CELL)]
+        } else {
+            vec![
+                span(item.label.clone(), Style::CELL),
+                span(item.id.clone(), Style::SMALL),
+            ]
+        };
         Some(Row::Cells(if service {
             let (reference, level) = match item.requirement() {
                 Some(r) => (
@@ -1102,11 +1136,12 @@ impl<'a> Writer<'a> {
     ) {
         let snap = self.snap;
         let total = self.pages.len();
+        // The draft id first: on a long supplier name it is the headline that gets shortened.
         let identity = format!(
-            "{} \u{2022} draft {} \u{2022} exported {}",
-            snap.headline(),
+            "Draft {} \u{2022} exported {} \u{2022} {}",
             snap.draft_id,
-            snap.exported_at_text()
+            snap.exported_at_text(),
+            snap.headline()
         );
         let head = format!(
             "{} \u{2014} {} {}",

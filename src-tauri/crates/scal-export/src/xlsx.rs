@@ -250,6 +250,8 @@ struct Book<'a> {
     rules: Vec<(Rule, u32, u16)>,
     /// The current sheet's comment cells that turn red: (comment col, response col, row).
     red_comments: Vec<(u16, u16, u32)>,
+    /// The current sheet's text cells: (row, col, length of each paragraph).
+    cell_text: Vec<(u32, u16, Vec<u32>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -300,6 +302,7 @@ impl<'a> Book<'a> {
             list_index: BTreeMap::new(),
             rules: Vec::new(),
             red_comments: Vec::new(),
+            cell_text: Vec::new(),
         }
     }
 
@@ -338,7 +341,43 @@ impl<'a> Book<'a> {
         format: &Format,
     ) -> Result<(), XlsxError> {
         let fitted = self.fit(text, None, "text");
+        self.note(row, col, &fitted);
         ws.write_string_with_format(row, col, fitted, format)?;
+        Ok(())
+    }
+
+    /// Remembers how long each paragraph of a cell is, to size its row (see `fit_rows`).
+    fn note(&mut self, row: u32, col: u16, text: &str) {
+        if text.len() > 8 || text.contains('\n') {
+            let paragraphs = text
+                .split('\n')
+                .map(|p| u32::try_from(p.chars().count()).unwrap_or(u32::MAX))
+                .collect();
+            self.cell_text.push((row, col, paragraphs));
+        }
+    }
+
+    /// Sets each row tall enough for its wrapped text. Neither Excel nor LibreOffice sizes rows
+    /// of a generated file by itself, so without this long answers would show as one line.
+    fn fit_rows(&mut self, ws: &mut Worksheet, widths: &[f64]) -> Result<(), XlsxError> {
+        let mut lines: BTreeMap<u32, u32> = BTreeMap::new();
+        for (row, col, paragraphs) in std::mem::take(&mut self.cell_text) {
+            let width = widths.get(usize::from(col)).copied().unwrap_or(10.0);
+            // Column widths count '0' digits of the default font; Arial 10 text runs about
+            // 1.15 characters to one of them.
+            let per_line = (width * 1.15).max(1.0);
+            let n: u32 = paragraphs
+                .iter()
+                .map(|len| ((f64::from(*len) / per_line).ceil() as u32).max(1))
+                .sum();
+            let entry = lines.entry(row).or_insert(1);
+            *entry = (*entry).max(n);
+        }
+        for (row, n) in lines {
+            if n > 1 {
+                ws.set_row_height(row, (f64::from(n) * 12.75 + 3.0).min(409.0))?;
+            }
+        }
         Ok(())
     }
 
@@ -353,6 +392,7 @@ impl<'a> Book<'a> {
         what: &str,
     ) -> Result<(), XlsxError> {
         let fitted = self.fit(text, Some(item), what);
+        self.note(row, col, &fitted);
         ws.write_string_with_format(row, col, &fitted, &self.f.response)?;
         if !fitted.is_empty() {
             self.expected.push(ExpectedCell {
@@ -629,6 +669,7 @@ impl<'a> Book<'a> {
             "Section", "Status", "Answered", "Required", "Progress", "Blocking", "Warnings",
         ];
         for (c, h) in head.iter().enumerate() {
+            self.note(row, col_num(c), h);
             ws.write_string_with_format(row, col_num(c), *h, &self.f.header)?;
         }
         let first = row + 1;
@@ -655,6 +696,7 @@ impl<'a> Book<'a> {
         ws.write_string_with_format(row, 0, "Outstanding issues", &self.f.title)?;
         row += 1;
         for (c, h) in ["Severity", "Section", "Item", "Issue"].iter().enumerate() {
+            self.note(row, col_num(c), h);
             ws.write_string_with_format(row, col_num(c), *h, &self.f.header)?;
         }
         if snap.report.issues.is_empty() {
@@ -685,6 +727,7 @@ impl<'a> Book<'a> {
         }
         // The issue text sits in column D: give it room without widening the facts table.
         ws.set_column_width(3, 70.0)?;
+        self.fit_rows(ws, &[30.0, 60.0, 12.0, 70.0, 12.0, 12.0, 12.0])?;
         print_setup(ws, "Summary")?;
         ws.set_freeze_panes(1, 0)?;
         ws.protect();
@@ -723,6 +766,7 @@ impl<'a> Book<'a> {
             "Item ID",
         ];
         for (c, h) in headers.iter().enumerate() {
+            self.note(row, col_num(c), h);
             ws.write_string_with_format(row, col_num(c), *h, &self.f.header)?;
         }
         for item in &section.items {
@@ -730,6 +774,8 @@ impl<'a> Book<'a> {
             self.text(ws, row, ID, &item.id, &f.small)?;
             if let ItemKind::Guidance { heading: true, .. } = &item.kind {
                 let text = self.fit(&join_nonempty(&[&item.label, &item.text]), None, "heading");
+                // Sized as if in the widest column it spans: a merged cell wraps across all of them.
+                self.note(row, 1, &text);
                 ws.merge_range(row, 0, row, EVIDENCE, &text, &self.f.heading_row)?;
                 continue;
             }
@@ -760,9 +806,11 @@ impl<'a> Book<'a> {
                 }
             }
         }
-        for (c, w) in [36.0, 70.0, 28.0, 40.0, 28.0, 14.0].iter().enumerate() {
+        let widths = [36.0, 70.0, 28.0, 40.0, 28.0, 14.0];
+        for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(col_num(c), *w)?;
         }
+        self.fit_rows(ws, &widths)?;
         ws.set_freeze_panes(header_row + 1, 0)?;
         ws.set_repeat_rows(header_row, header_row)?;
         print_setup(ws, &section.title)?;
@@ -929,6 +977,7 @@ impl<'a> Book<'a> {
             .iter()
             .enumerate()
             {
+                self.note(row, col_num(c), h);
                 ws.write_string_with_format(row, col_num(c), *h, &self.f.header)?;
             }
             for slot in slots {
@@ -960,6 +1009,7 @@ impl<'a> Book<'a> {
                 "ONLY if 'No', please provide detail of mitigating actions or exceptions below",
             ];
             for (c, h) in headers.iter().enumerate() {
+                self.note(row, col_num(c), h);
                 ws.write_string_with_format(row, col_num(c), *h, &self.f.header)?;
             }
             for item in block {
@@ -974,6 +1024,8 @@ impl<'a> Book<'a> {
                         None,
                         "guidance",
                     );
+                    // Sized as if in the widest column it spans: a merged cell wraps across all of them.
+                    self.note(row, 1, &text);
                     ws.merge_range(row, 0, row, 3, &text, &self.f.heading_row)?;
                     continue;
                 }
@@ -1062,6 +1114,8 @@ impl<'a> Book<'a> {
                     if last == 0 {
                         ws.write_string_with_format(row, 0, &text, &self.f.heading_row)?;
                     } else {
+                        // Sized as if in the widest column it spans: a merged cell wraps across all of them.
+                        self.note(row, 1, &text);
                         ws.merge_range(row, 0, row, last, &text, &self.f.heading_row)?;
                     }
                 }
@@ -1079,6 +1133,8 @@ impl<'a> Book<'a> {
             ws.set_column_width(col_num(c), *w)?;
         }
         ws.set_column_width(id_col, 14.0)?;
+        widths.push(14.0);
+        self.fit_rows(ws, &widths)?;
         // Frozen headers only help while the rows above the table fit on a screen; a taller
         // frozen block would hide the requirements entirely, so then only the title stays.
         if header_row <= 16 {
@@ -1162,12 +1218,11 @@ impl<'a> Book<'a> {
                 &self.f.text,
             )?;
         }
-        for (c, w) in [32.0, 32.0, 22.0, 14.0, 52.0, 44.0, 17.0, 16.0]
-            .iter()
-            .enumerate()
-        {
+        let widths = [32.0, 32.0, 22.0, 14.0, 52.0, 44.0, 17.0, 16.0];
+        for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(col_num(c), *w)?;
         }
+        self.fit_rows(ws, &widths)?;
         ws.set_freeze_panes(4, 0)?;
         ws.set_repeat_rows(3, 3)?;
         print_setup(ws, "Evidence")?;
