@@ -119,6 +119,8 @@ pub struct SectionView {
     pub description: String,
     pub has_status: bool,
     pub shared: bool,
+    /// The section is asked only when this holds.
+    pub visible_when: Option<ConditionView>,
     pub columns: Vec<ColumnView>,
     pub items: Vec<ItemView>,
 }
@@ -168,6 +170,9 @@ pub struct ReportDto {
     pub complete: bool,
     pub progress: ProgressDto,
     pub issues: Vec<IssueDto>,
+    /// Items not asked with the current answers (their own or their section's `visible_when`
+    /// does not hold), as `scal_core::visible_items` decides: the UI hides them.
+    pub hidden_items: Vec<String>,
 }
 
 /// One evidence file linked to an item.
@@ -269,7 +274,10 @@ pub struct VerificationDto {
 pub struct ExportResult {
     pub out_dir: String,
     pub files: Vec<ExportedFile>,
+    /// The pack read back and re-hashed against its manifest (when a pack was made).
     pub verification: Option<VerificationDto>,
+    /// What the user should know although the files are sound (text cut at a cell limit, ...).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -367,6 +375,7 @@ impl From<&scal_core::Section> for SectionView {
             description: s.description.clone(),
             has_status: s.has_status,
             shared: s.shared,
+            visible_when: s.visible_when.as_ref().map(condition),
             columns: s
                 .columns
                 .iter()
@@ -405,10 +414,7 @@ impl From<&scal_core::Item> for ItemView {
             date_rule,
             heading,
             answerable: i.is_answerable(),
-            visible_when: i.visible_when.as_ref().map(|c| ConditionView {
-                item: c.item.clone(),
-                values: c.equals.iter().chain(c.any_of.iter()).cloned().collect(),
-            }),
+            visible_when: i.visible_when.as_ref().map(condition),
             requirement: i.requirement().map(|r| RequirementView {
                 reference: r.reference.clone(),
                 category: r.category.clone(),
@@ -430,6 +436,13 @@ impl From<&scal_core::Item> for ItemView {
     }
 }
 
+fn condition(c: &scal_core::template::Condition) -> ConditionView {
+    ConditionView {
+        item: c.item.clone(),
+        values: c.equals.iter().chain(c.any_of.iter()).cloned().collect(),
+    }
+}
+
 fn date_rule_name(rule: DateRule) -> String {
     match rule {
         DateRule::Within12Months => "within_12_months",
@@ -439,8 +452,14 @@ fn date_rule_name(rule: DateRule) -> String {
     .to_string()
 }
 
-impl From<&scal_core::Report> for ReportDto {
-    fn from(r: &scal_core::Report) -> Self {
+impl ReportDto {
+    /// The completeness report, with the items the template does not ask given these answers.
+    pub fn new(
+        r: &scal_core::Report,
+        template: &scal_core::Template,
+        answers: &scal_core::Answers,
+    ) -> Self {
+        let visible = scal_core::visible_items(template, answers);
         ReportDto {
             complete: r.complete,
             progress: ProgressDto {
@@ -472,6 +491,11 @@ impl From<&scal_core::Report> for ReportDto {
                     rule: i.rule.to_string(),
                     message: i.message.clone(),
                 })
+                .collect(),
+            hidden_items: template
+                .items()
+                .filter(|(_, i)| !visible.contains(&i.id))
+                .map(|(_, i)| i.id.clone())
                 .collect(),
         }
     }

@@ -21,6 +21,19 @@ pub fn sample_template() -> Option<(Template, &'static str)> {
 /// Answers for the sample. Every value passes `normalize`, so applying them cannot be refused
 /// for a bad value, whatever the template holds.
 pub fn sample_answers(template: &Template, today: NaiveDate) -> Vec<(String, AnswerChange)> {
+    // The answers that open conditional sections (a service tab asked by the services grid):
+    // the sample opens every one of them, so it shows some of each section.
+    let mut opens: std::collections::BTreeMap<&str, Vec<String>> = Default::default();
+    for c in template
+        .sections
+        .iter()
+        .filter_map(|s| s.visible_when.as_ref())
+    {
+        let wanted = c.equals.iter().chain(c.any_of.first()).next();
+        if let Some(v) = wanted {
+            opens.entry(c.item.as_str()).or_default().push(v.clone());
+        }
+    }
     let mut out = Vec::new();
     let mut declaration_no_done = false;
     for section in &template.sections {
@@ -88,6 +101,11 @@ pub fn sample_answers(template: &Template, today: NaiveDate) -> Vec<(String, Ans
                 ItemKind::Guidance { .. } => (Some(scal_core::template::ACKNOWLEDGED.into()), ""),
                 ItemKind::EvidenceSlot => (None, ""),
             };
+            let value = match (opens.get(item.id.as_str()), &item.kind) {
+                (Some(wanted), ItemKind::MultiChoice { .. }) => Some(wanted.join(";")),
+                (Some(wanted), _) => wanted.first().cloned(),
+                (None, _) => value,
+            };
             let Some(raw) = value else { continue };
             let Ok(Some(v)) = scal_core::answer::parse_input(template, &item.id, &raw) else {
                 continue;
@@ -145,6 +163,30 @@ mod tests {
             answers.len() < answerable,
             "the sample should leave work to do"
         );
+        let given: scal_core::Answers = answers
+            .iter()
+            .map(|(id, c)| {
+                (
+                    id.clone(),
+                    scal_core::Answer {
+                        value: c.value.clone().flatten(),
+                        comment: String::new(),
+                    },
+                )
+            })
+            .collect();
+        let visible = scal_core::visible_items(&template, &given);
+        for s in template
+            .sections
+            .iter()
+            .filter(|s| s.visible_when.is_some())
+        {
+            assert!(
+                s.items.iter().any(|i| visible.contains(&i.id)),
+                "the sample leaves section {} unasked",
+                s.id
+            );
+        }
         for (id, change) in &answers {
             let v = change.value.clone().flatten().unwrap();
             assert!(

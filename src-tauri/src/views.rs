@@ -114,7 +114,7 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
             .collect(),
         evidence: d.evidence()?.iter().map(evidence_dto).collect(),
         section_status: state.section_status.clone(),
-        report: (&report).into(),
+        report: ReportDto::new(&report, d.template(), &state.answers),
         last_change: d.last_change_at()?.unwrap_or_default(),
         exports: d
             .exports()?
@@ -137,7 +137,8 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
 
 pub fn report(d: &Draft) -> CmdResult<ReportDto> {
     let state = d.state()?;
-    Ok((&scal_core::check(d.template(), &state, today())).into())
+    let report = scal_core::check(d.template(), &state, today());
+    Ok(ReportDto::new(&report, d.template(), &state.answers))
 }
 
 pub fn save_result(d: &Draft, item: &str) -> CmdResult<SaveResult> {
@@ -153,7 +154,7 @@ pub fn save_result(d: &Draft, item: &str) -> CmdResult<SaveResult> {
                 value: None,
                 comment: String::new(),
             }),
-        report: (&report).into(),
+        report: ReportDto::new(&report, d.template(), &state.answers),
         saved_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     })
 }

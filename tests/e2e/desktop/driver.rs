@@ -263,6 +263,16 @@ impl App {
         );
     }
 
+    /// Sends keys to an element without clearing it (WebDriver key codes, e.g. "\u{E038}" = F8).
+    pub fn press(&self, css: &str, keys: &str) {
+        let el = self.find(css);
+        request(
+            "POST",
+            &self.url(&format!("/element/{el}/value")),
+            Some(json!({"text": keys})),
+        );
+    }
+
     /// Chooses an option of a <select> by its value, by clicking the option.
     pub fn choose(&self, select_css: &str, value: &str) {
         // Clicking the <option> selects it (WebDriver's rule for options); clicking the <select>

@@ -15,7 +15,8 @@ struct Picks {
     form_section: String,
     text: String,
     choice: (String, String),
-    multi: (String, String),
+    /// The multi-choice answer that opens the service section (the services grid).
+    opens: (String, String),
     service_section: String,
     decl_yes: String,
     decl_no: String,
@@ -56,7 +57,15 @@ fn picks(t: &Value) -> Picks {
             .collect::<Vec<_>>()
     };
     let choice = of(form, "choice").remove(0);
-    let multi = of(form, "multi_choice").remove(0);
+    let cond = &service["visible_when"];
+    let opens = (
+        cond["item"].as_str().unwrap().to_string(),
+        cond["any_of"][0]
+            .as_str()
+            .or(cond["equals"].as_str())
+            .unwrap()
+            .to_string(),
+    );
     let decls = of(service, "declaration");
     let reqs = of(service, "requirement");
     let must_declared: Vec<_> = reqs
@@ -78,10 +87,7 @@ fn picks(t: &Value) -> Picks {
             id(&choice),
             choice["options"][1].as_str().unwrap().to_string(),
         ),
-        multi: (
-            id(&multi),
-            multi["options"][0].as_str().unwrap().to_string(),
-        ),
+        opens,
         service_section: id(service),
         decl_yes: id(&decls[0]),
         decl_no: id(&decls[1]),
@@ -169,13 +175,6 @@ fn desktop_authoring_journey_in_the_real_window() {
         "the draft file was created where the dialog said"
     );
 
-    // Completeness before any answer.
-    app.click(&tid("tab-completeness"));
-    let blocking_at_start = blocking(&app);
-    let percent_at_start = percent(&app);
-    assert!(blocking_at_start > 0, "a new draft has blocking issues");
-    app.click(&tid("tab-answer"));
-
     // --- Form fields: text, dropdown, multi-select. Each change is saved with no Save button.
     app.click(&tid(&format!("nav-{}", p.form_section)));
     app.type_into(
@@ -185,12 +184,30 @@ fn desktop_authoring_journey_in_the_real_window() {
     app.wait_saved();
     app.choose(&tid(&format!("answer-{}", p.choice.0)), &p.choice.1);
     app.wait_saved();
+    // The service section is not asked until the services grid says the product uses it.
+    app.click(&tid(&format!("nav-{}", p.service_section)));
+    app.find(&tid("nothing-shown"));
+    app.click(&tid(&format!("nav-{}", p.form_section)));
     app.click(&format!(
-        "{} input[type=checkbox]",
-        tid(&format!("answer-{}", p.multi.0))
+        "{} input[type=checkbox][value=\"{}\"]",
+        tid(&format!("answer-{}", p.opens.0)),
+        p.opens.1
     ));
     app.wait_saved();
     app.screenshot(&image("app-editor-form.png"));
+
+    // Completeness once the service section is asked, before it is answered.
+    app.click(&tid("tab-completeness"));
+    let blocking_at_start = blocking(&app);
+    let percent_at_start = percent(&app);
+    assert!(blocking_at_start > 0, "a new draft has blocking issues");
+    app.click(&tid("tab-answer"));
+
+    // Keyboard: F8 goes to the next item with an issue and puts the focus in its control.
+    app.press(&tid("search"), "\u{E038}");
+    app.wait_until("F8 to focus an item with an issue", |a| {
+        a.script("const i = document.activeElement.closest('[data-item-id]'); return !!i && i.classList.contains('has-blocking')", serde_json::json!([])) == serde_json::json!(true)
+    });
 
     // --- Declarations and requirement rows in the service section.
     app.click(&tid(&format!("nav-{}", p.service_section)));
@@ -255,6 +272,12 @@ fn desktop_authoring_journey_in_the_real_window() {
     app.click(&tid("tab-evidence"));
     app.wait_for_text(&tid("evidence-summary"), "3 links to 2 files");
     app.screenshot(&image("app-evidence.png"));
+    // "Open" hands the file to the system viewer (recorded by the seam instead of launched).
+    app.click("[data-testid=evidence-table] button[aria-label=\"Open test-evidence.zip\"]");
+    app.wait_until("the evidence to be opened", |_| {
+        std::fs::read_to_string(format!("{}.opened", dialogs.display()))
+            .is_ok_and(|s| s.contains("open ") && s.contains("test-evidence.zip"))
+    });
 
     // --- The completeness panel has moved, and names the row still missing its mitigation.
     app.click(&tid("tab-completeness"));
@@ -270,7 +293,12 @@ fn desktop_authoring_journey_in_the_real_window() {
     );
     assert!(
         mitigation_issue(&app, &p.req_no_bare.0),
-        "the panel says the No needs a mitigation"
+        "the panel says the No of {} needs a mitigation; it lists {}",
+        p.req_no_bare.0,
+        app.script(
+            "return [...document.querySelectorAll('[data-testid=completeness] li[data-item]')].map(li => li.dataset.item + ':' + li.dataset.rule).join(' ')",
+            serde_json::json!([])
+        )
     );
     assert!(
         !mitigation_issue(&app, &p.req_no_mitigated.0),

@@ -153,6 +153,19 @@ describe("editor", () => {
     expect(screen.getByText(/Search results/)).toBeInTheDocument();
   });
 
+  it("hides what the template does not ask, and says what a hidden section depends on", async () => {
+    const t = template([
+      section("org", [item("services", { kind: "multi_choice", options: ["Consumer"] }), item("follow-up")]),
+      section("consumer", [requirement("c1")], { kind: "service", visible_when: { item: "services", values: ["Consumer"] } }),
+    ]);
+    const s = sessionWith(t, {}, { report: report([], 0, ["follow-up", "c1"]) });
+    render(Editor, { session: s, onhistory: () => {} });
+    expect([...document.querySelectorAll<HTMLElement>("[data-item-id]")].map((e) => e.dataset.itemId)).toEqual(["services"]);
+    expect(screen.getByTestId("nav-consumer")).toHaveTextContent("not asked");
+    await fireEvent.click(screen.getByTestId("nav-consumer"));
+    expect(screen.getByTestId("nothing-shown")).toHaveTextContent("depends on");
+  });
+
   it("shows only what is missing when asked", async () => {
     const t = template([section("org", [item("a"), item("b"), item("c", { required: false })])]);
     const s = sessionWith(t, {}, { answers: { a: { value: "done", comment: "" } }, report: report([issue("b", "org")]) });

@@ -68,7 +68,11 @@ export type SectionView = { id: string, title: string,
 /**
  * form | service | guidance
  */
-kind: string, description: string, has_status: boolean, shared: boolean, columns: Array<ColumnView>, items: Array<ItemView>, };
+kind: string, description: string, has_status: boolean, shared: boolean, 
+/**
+ * The section is asked only when this holds.
+ */
+visible_when: ConditionView | null, columns: Array<ColumnView>, items: Array<ItemView>, };
 
 export type TemplateView = { id: string, version: string, title: string, publisher: string, description: string, placeholder: string, sections: Array<SectionView>, };
 
@@ -82,7 +86,12 @@ export type SectionProgressDto = { section: string, title: string, total: number
 
 export type ProgressDto = { total: number, answered: number, percent: number, sections: Array<SectionProgressDto>, };
 
-export type ReportDto = { complete: boolean, progress: ProgressDto, issues: Array<IssueDto>, };
+export type ReportDto = { complete: boolean, progress: ProgressDto, issues: Array<IssueDto>, 
+/**
+ * Items not asked with the current answers (their own or their section's `visible_when`
+ * does not hold), as `scal_core::visible_items` decides: the UI hides them.
+ */
+hidden_items: Array<string>, };
 
 export type EvidenceDto = { link_id: string, item: string, file_name: string, media_type: string, size: number, sha256: string, added_at: string, };
 
@@ -122,7 +131,15 @@ kind: string, path: string, size: number, };
 
 export type VerificationDto = { ok: boolean, checked: number, problems: Array<string>, };
 
-export type ExportResult = { out_dir: string, files: Array<ExportedFile>, verification: VerificationDto | null, };
+export type ExportResult = { out_dir: string, files: Array<ExportedFile>, 
+/**
+ * The pack read back and re-hashed against its manifest (when a pack was made).
+ */
+verification: VerificationDto | null, 
+/**
+ * What the user should know although the files are sound (text cut at a cell limit, ...).
+ */
+warnings: Array<string>, };
 
 export type ExportRecordDto = { at: string, summary: string, };
 

@@ -7,7 +7,6 @@ import {
   groupIssues,
   isAnswered,
   isPlaceholder,
-  isVisible,
   matchesQuery,
   nextIssueItem,
   offsetsOf,
@@ -37,29 +36,6 @@ describe("answers", () => {
     expect(toValue("text", "Northwind")).toBe("Northwind");
     expect(toValue("multi_choice", ["A", ""])).toEqual(["A"]);
     expect(toValue("multi_choice", [])).toBeNull();
-  });
-});
-
-describe("conditional follow-ups", () => {
-  const device = item("device", { kind: "yes_no", options: ["Yes", "No"] });
-  const cls = item("class", { kind: "choice", visible_when: { item: "device", values: ["Yes"] } });
-  const sub = item("class-note", { visible_when: { item: "class", values: ["IIa"] } });
-  const byId = new Map([device, cls, sub].map((i) => [i.id, i]));
-
-  it("shows a follow-up only when the answer it hangs off matches", () => {
-    expect(isVisible(cls, {}, byId)).toBe(false);
-    expect(isVisible(cls, { device: { value: "Yes", comment: "" } }, byId)).toBe(true);
-    expect(isVisible(cls, { device: { value: "No", comment: "" } }, byId)).toBe(false);
-  });
-
-  it("hides a follow-up of a hidden follow-up", () => {
-    const answers = { device: { value: "No", comment: "" }, class: { value: "IIa", comment: "" } };
-    expect(isVisible(sub, answers, byId)).toBe(false);
-  });
-
-  it("matches Other with its stated text", () => {
-    const other = item("other-note", { visible_when: { item: "topology", values: ["Other"] } });
-    expect(isVisible(other, { topology: { value: "Other: hybrid", comment: "" } })).toBe(true);
   });
 });
 

@@ -28,17 +28,6 @@ export function displayValue(v: ValueDto | null | undefined): string {
   return valueList(v).join("; ");
 }
 
-/** Whether an item is shown, given the answers (its `visible_when` condition, and its parent's). */
-export function isVisible(item: ItemView, answers: Answers, byId?: Map<string, ItemView>, depth = 0): boolean {
-  const cond = item.visible_when;
-  if (!cond) return true;
-  if (depth > 16) return false;
-  const parent = byId?.get(cond.item);
-  if (parent && !isVisible(parent, answers, byId, depth + 1)) return false;
-  const got = valueList(answers[cond.item]?.value);
-  return got.some((g) => cond.values.some((want) => g === want || (want === OTHER && g.startsWith(`${OTHER}:`))));
-}
-
 /** Which kind of comment box an answer calls for, and whether it is missing. */
 export interface CommentNeed {
   /** Show the box at all. */

@@ -42,7 +42,7 @@ export function requirement(id: string, level = "MUST", over: Partial<ItemView> 
 }
 
 export function section(id: string, items: ItemView[], over: Partial<SectionView> = {}): SectionView {
-  return { id, title: `Section ${id}`, kind: "form", description: "", has_status: false, shared: false, columns: [], items, ...over };
+  return { id, title: `Section ${id}`, kind: "form", description: "", has_status: false, shared: false, visible_when: null, columns: [], items, ...over };
 }
 
 export function template(sections: SectionView[]): TemplateView {
@@ -53,8 +53,8 @@ export function issue(itemId: string, sectionId: string, severity: "blocking" | 
   return { item: itemId, section: sectionId, severity, rule: "required", message };
 }
 
-export function report(issues: IssueDto[] = [], percent = 0): ReportDto {
-  return { complete: !issues.some((i) => i.severity === "blocking"), progress: { total: 0, answered: 0, percent, sections: [] }, issues };
+export function report(issues: IssueDto[] = [], percent = 0, hidden: string[] = []): ReportDto {
+  return { complete: !issues.some((i) => i.severity === "blocking"), progress: { total: 0, answered: 0, percent, sections: [] }, issues, hidden_items: hidden };
 }
 
 export function draftView(t: TemplateView, over: Partial<DraftView> = {}): DraftView {
