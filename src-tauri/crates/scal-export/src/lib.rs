@@ -196,7 +196,7 @@ pub fn export(
     let pack_tmp = staging.path(&pack_name);
     let mut pack_hash = None;
     if options.pack {
-        pack::write(
+        pack_hash = Some(pack::write(
             draft,
             &snap,
             &pack_tmp,
@@ -205,23 +205,9 @@ pub fn export(
                 summary: (&pdf_name, &pdf_tmp),
             },
             progress,
-        )?;
+        )?);
         step(progress, ExportStage::Verifying, 0, 1);
-        // Re-reading the entries and hashing the whole file are independent passes over the
-        // same (cached) bytes: run them side by side.
-        let (report, whole) = std::thread::scope(|scope| {
-            let whole = scope.spawn(|| pack::hash_file(&pack_tmp));
-            let report = pack::verify_pack(&pack_tmp);
-            let whole = whole.join().unwrap_or_else(|_| {
-                Err(ExportError::read(
-                    &pack_tmp,
-                    std::io::Error::other("hashing stopped"),
-                ))
-            });
-            (report, whole)
-        });
-        let report = report?;
-        pack_hash = Some(whole?);
+        let report = pack::verify_pack(&pack_tmp)?;
         if let Some(m) = report.mismatches.first() {
             return Err(ExportError::PackReadBack {
                 path: out_dir.join(&pack_name),
@@ -242,9 +228,15 @@ pub fn export(
     }
     let mut files = Vec::new();
     for (kind, tmp, name) in chosen {
-        let (sha256, size) = match (kind, pack_hash.take()) {
-            (ExportKind::Pack, Some(hash)) => hash,
-            _ => pack::hash_file(&tmp)?,
+        // The pack's hash was taken while it was verified; the others are small.
+        let known = if kind == ExportKind::Pack {
+            pack_hash.take()
+        } else {
+            None
+        };
+        let (sha256, size) = match known {
+            Some(hash) => hash,
+            None => pack::hash_file(&tmp)?,
         };
         let target = out_dir.join(&name);
         fs::rename(&tmp, &target).map_err(|e| ExportError::write(&target, e))?;

@@ -78,17 +78,25 @@ pub struct Contents<'a> {
     pub summary: (&'a str, &'a Path),
 }
 
+/// Writes the pack; returns the SHA-256 and size of the whole file.
 pub fn write(
     draft: &scal_store::Draft,
     snap: &Snapshot,
     path: &Path,
     contents: Contents<'_>,
     progress: &mut dyn FnMut(ExportProgress),
-) -> Result<(), ExportError> {
+) -> Result<(String, u64), ExportError> {
     let wfail = |e: io::Error| ExportError::write(path, e);
     let zfail = |e: zip::result::ZipError| ExportError::write(path, io::Error::other(e));
     let file = File::create_new(path).map_err(wfail)?;
-    let mut zip = ZipWriter::new(BufWriter::with_capacity(COPY_BUFFER, file));
+    // Written strictly front to back (sizes and CRCs in data descriptors, no seeking back), so
+    // the whole file's SHA-256 is taken on the way out instead of in another pass over it.
+    let out = HashingWriter {
+        inner: BufWriter::with_capacity(COPY_BUFFER, file),
+        hasher: Sha256::new(),
+        len: 0,
+    };
+    let mut zip = ZipWriter::new_stream(out);
     let stamp = zip_time(snap.exported_at);
     let options = |size: u64| {
         SimpleFileOptions::default()
@@ -210,9 +218,31 @@ pub fn write(
     zip.start_file(MANIFEST, options(json.len() as u64))
         .map_err(zfail)?;
     zip.write_all(&json).map_err(wfail)?;
-    let out = zip.finish().map_err(zfail)?;
-    let file = out.into_inner().map_err(|e| wfail(e.into_error()))?;
-    file.sync_all().map_err(wfail)
+    let out = zip.finish().map_err(zfail)?.into_inner();
+    let (sha256, len) = (hex::encode(out.hasher.finalize()), out.len);
+    let file = out.inner.into_inner().map_err(|e| wfail(e.into_error()))?;
+    file.sync_all().map_err(wfail)?;
+    Ok((sha256, len))
+}
+
+/// Passes writes through, hashing them.
+struct HashingWriter<W: Write> {
+    inner: W,
+    hasher: Sha256,
+    len: u64,
+}
+
+impl<W: Write> Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Copies `reader` to `writer` in large pieces, hashing on the way; reports bytes so far.

@@ -419,6 +419,15 @@ fn a_re_export_replaces_the_earlier_files_and_is_recorded() {
     );
     assert_eq!(outcome.record_id, Some(last.id));
     for f in &outcome.files {
+        use sha2::Digest as _;
+        let bytes = std::fs::read(&f.path).unwrap();
+        assert_eq!(
+            f.sha256,
+            hex::encode(sha2::Sha256::digest(&bytes)),
+            "{}",
+            f.path.display()
+        );
+        assert_eq!(f.size, bytes.len() as u64);
         let name = f.path.file_name().unwrap().to_string_lossy().into_owned();
         assert!(last.files.contains(&(name, f.sha256.clone(), f.size)));
     }

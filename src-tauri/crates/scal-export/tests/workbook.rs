@@ -379,21 +379,56 @@ fn a_list_excel_cannot_hold_inline_comes_from_a_hidden_lists_sheet() {
         ]}]
     });
     let dir = tempfile::tempdir().unwrap();
-    let mut draft = scal_store::Draft::create(&dir.path().join("lists.scal"), &template.to_string(), "tester").unwrap();
+    let mut draft = scal_store::Draft::create(
+        &dir.path().join("lists.scal"),
+        &template.to_string(),
+        "tester",
+    )
+    .unwrap();
     draft
-        .set_answer("setting", AnswerChange::set(Value::One("Trust (acute, mental health, community)".into())), "tester")
+        .set_answer(
+            "setting",
+            AnswerChange::set(Value::One("Trust (acute, mental health, community)".into())),
+            "tester",
+        )
         .unwrap();
     let out = dir.path().join("out");
     let outcome = export(&mut draft, &out, &options(), &mut |_| {}).unwrap();
-    assert!(outcome.warnings.iter().any(|w| w.message.contains("Organisation- -main-")), "renamed sheet reported: {:?}", outcome.warnings);
+    assert!(
+        outcome
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("Organisation- -main-")),
+        "renamed sheet reported: {:?}",
+        outcome.warnings
+    );
     let xlsx = output(&out, ".xlsx");
     let workbook = zip_text(&xlsx, "xl/workbook.xml");
-    assert!(workbook.contains("<sheet name=\"Lists\"") && workbook.contains("state=\"hidden\""), "{workbook}");
+    assert!(
+        workbook.contains("<sheet name=\"Lists\"") && workbook.contains("state=\"hidden\""),
+        "{workbook}"
+    );
     let form = zip_text(&xlsx, "xl/worksheets/sheet2.xml");
-    assert!(form.contains("<formula1>'Lists'!$A$1:$A$3</formula1>"), "the dropdown refers to the Lists sheet");
-    assert!(form.contains("<formula1>\"Please select\u{2026},Yes,No\"</formula1>"), "short lists stay inline");
+    assert!(
+        form.contains("<formula1>'Lists'!$A$1:$A$3</formula1>"),
+        "the dropdown refers to the Lists sheet"
+    );
+    assert!(
+        form.contains("<formula1>\"Please select\u{2026},Yes,No\"</formula1>"),
+        "short lists stay inline"
+    );
     let sheets = read_sheets(&xlsx);
     let lists: Vec<String> = sheets["Lists"].rows().map(|r| cell_text(&r[0])).collect();
-    assert_eq!(lists, vec!["Please select\u{2026}", "Trust (acute, mental health, community)", "GP / primary care"]);
-    assert!(rows_by_item(&sheets)["setting"].2.iter().any(|c| cell_text_lossy(c) == "Trust (acute, mental health, community)"));
+    assert_eq!(
+        lists,
+        vec![
+            "Please select\u{2026}",
+            "Trust (acute, mental health, community)",
+            "GP / primary care"
+        ]
+    );
+    assert!(rows_by_item(&sheets)["setting"]
+        .2
+        .iter()
+        .any(|c| cell_text_lossy(c) == "Trust (acute, mental health, community)"));
 }
