@@ -102,7 +102,7 @@ fn main() -> ExitCode {
             commands::export_draft,
             commands::show_in_folder,
         ])
-        .run(tauri::generate_context!());
+        .run(context());
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -110,6 +110,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The app's configuration and embedded UI, generated at compile time from tauri.conf.json.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "tauri::generate_context! expands to code that calls std::process::exit"
+)]
+fn context() -> tauri::Context {
+    tauri::generate_context!()
 }
 
 /// Files dragged over or dropped on the window. Dropped paths are granted for attaching, then

@@ -2,6 +2,11 @@
 //! this package, it also makes `cargo test --workspace` build `target/<profile>/scal-workbench`,
 //! which the desktop end-to-end tests in tests/e2e/desktop drive.)
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test helper: a panic is a failing test with a location"
+)]
+
 use std::process::Command;
 
 fn run(args: &[&str]) -> (Option<i32>, String) {

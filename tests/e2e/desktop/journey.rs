@@ -269,6 +269,13 @@ fn desktop_authoring_journey_in_the_real_window() {
         serde_json::json!([tid(&format!("item-{}", p.req_no_mitigated.0))]),
     );
     app.screenshot(&image("app-editor-requirements.png"));
+    // The smallest window the app is made for: 1024x768.
+    if app.set_window_size(1024, 768) {
+        app.screenshot(&image("app-editor-1024x768.png"));
+        app.set_window_size(1280, 860);
+    } else {
+        println!("the driver cannot resize the window: no 1024x768 screenshot");
+    }
     app.click(&tid("tab-evidence"));
     app.wait_for_text(&tid("evidence-summary"), "3 links to 2 files");
     app.screenshot(&image("app-evidence.png"));
