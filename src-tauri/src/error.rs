@@ -51,7 +51,7 @@ impl From<scal_core::AnswerError> for CmdError {
 
 /// Library messages start in lower case so they can be embedded; shown alone, a sentence starts
 /// with a capital.
-fn capitalise(s: &str) -> String {
+pub fn capitalise(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) => c.to_uppercase().chain(chars).collect(),

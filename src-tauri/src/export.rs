@@ -17,7 +17,7 @@ use crate::state::AppState;
 
 impl From<scal_export::ExportError> for CmdError {
     fn from(e: scal_export::ExportError) -> CmdError {
-        CmdError::new(e.to_string())
+        CmdError::new(crate::error::capitalise(&e.to_string()))
     }
 }
 
@@ -84,7 +84,11 @@ pub async fn export_off_thread(
                 })
                 .collect(),
             verification,
-            warnings: outcome.warnings.iter().map(ToString::to_string).collect(),
+            warnings: outcome
+                .warnings
+                .iter()
+                .map(|w| crate::error::capitalise(&w.to_string()))
+                .collect(),
         })
     })
     .await

@@ -372,6 +372,11 @@ fn desktop_authoring_journey_in_the_real_window() {
     search(&app, &p.req_yes);
     assert_eq!(app.value(&tid(&format!("answer-{}", p.req_yes))), "Yes");
 
+    // Unlinking takes the link away; the file the other link names stays.
+    app.click(&tid("tab-evidence"));
+    app.click("[data-testid=evidence-table] button[aria-label^=\"Unlink test-evidence.zip\"]");
+    app.wait_for_text(&tid("evidence-summary"), "2 links to 1 file");
+
     // --- Export and verify the pack.
     app.click(&tid("tab-export"));
     answer_dialogs(&dialogs, &[&out]);

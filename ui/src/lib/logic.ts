@@ -88,10 +88,10 @@ export function matchesQuery(item: ItemView, query: string): boolean {
   return q.split(/\s+/).every((word) => hay.includes(word));
 }
 
-/** Item ids that carry an issue, with the worst severity. */
-export function issuesByItem(report: ReportDto): Map<string, IssueDto[]> {
+/** Each item's issues, looked up by item id. */
+export function issuesByItem(report: ReportDto | null): ReadonlyMap<string, IssueDto[]> {
   const m = new Map<string, IssueDto[]>();
-  for (const i of report.issues) {
+  for (const i of report?.issues ?? []) {
     const list = m.get(i.item);
     if (list) list.push(i);
     else m.set(i.item, [i]);

@@ -7,12 +7,13 @@ import type {
   DraftView,
   EvidenceDto,
   ExportResult,
+  IssueDto,
   ProgressEvent,
   ReportDto,
   StartInfo,
   ValueDto,
 } from "../generated/types";
-import { flatten, nextIssueItem, type FlatItem } from "./logic";
+import { flatten, issuesByItem, nextIssueItem, type FlatItem } from "./logic";
 
 export type Tab = "answer" | "evidence" | "completeness" | "export" | "review";
 
@@ -51,6 +52,8 @@ export class Session {
   lastExport = $state<ExportResult | null>(null);
 
   flat: FlatItem[] = $derived(this.draft ? flatten(this.draft.template) : []);
+  /** Issues by item, built once per report: each of 2,000 rows looks its own up. */
+  issuesOf: ReadonlyMap<string, IssueDto[]> = $derived(issuesByItem(this.report));
 
   private inFlight = 0;
   // Bookkeeping of in-flight saves, never shown: deliberately not reactive.
