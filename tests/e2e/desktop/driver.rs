@@ -128,6 +128,11 @@ pub struct Env<'a> {
 
 impl App {
     pub fn launch(env: &Env<'_>) -> App {
+        App::launch_with_args(env, &[])
+    }
+
+    /// Launches with command-line arguments for the app (e.g. `--sample`).
+    pub fn launch_with_args(env: &Env<'_>, args: &[&str]) -> App {
         let driver = need_tool(
             "tauri-driver",
             "cargo install tauri-driver --locked (and apt-get install webkit2gtk-driver for WebKitWebDriver)",
@@ -164,8 +169,9 @@ impl App {
             std::thread::sleep(Duration::from_millis(100));
         }
         let started = Instant::now();
-        let caps =
-            json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": binary}}}});
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "tauri:options": {"application": binary, "args": args}
+        }}});
         let resp = request("POST", &format!("{base}/session"), Some(caps));
         let session = resp["sessionId"]
             .as_str()

@@ -425,3 +425,40 @@ fn desktop_authoring_journey_in_the_real_window() {
     drop(app);
     assert!(Path::new(&draft).is_file());
 }
+
+#[test]
+fn desktop_sample_flag_opens_a_partly_answered_sample_draft() {
+    let _one = one_window();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("app-data");
+    let dialogs = tmp.path().join("dialogs.txt");
+    let display = Display::start();
+    let env = Env {
+        display: &display,
+        data_dir: &data,
+        dialogs: &dialogs,
+    };
+    let app = App::launch_with_args(&env, &["--sample"]);
+    app.wait_for_text(&tid("draft-title"), "UEC Appointment Booking");
+    app.click(&tid("tab-completeness"));
+    app.wait_until("the sample to show some progress and some work left", |a| {
+        let p = percent(a);
+        p > 0 && p < 100
+    });
+    // The sample shows a No still waiting for its mitigation.
+    assert!(
+        app.script(
+            "return [...document.querySelectorAll('[data-testid=completeness] li[data-rule]')].some(li => li.dataset.rule === 'mitigation_required')",
+            serde_json::json!([])
+        ) == serde_json::json!(true),
+        "the sample includes a No without mitigation"
+    );
+    app.click(&tid("close-draft"));
+    app.wait_for_text(&tid("recent-drafts"), "(sample)");
+    let samples: Vec<_> = std::fs::read_dir(data.join("samples")).unwrap().collect();
+    assert_eq!(
+        samples.len(),
+        1,
+        "the sample lives in the app's data folder"
+    );
+}
