@@ -119,6 +119,12 @@ export class Session {
     return this.openWith(() => this.api.createSample(), "Creating the sample draft");
   }
 
+  async forgetRecent(path: string): Promise<void> {
+    await this.run(null, async () => {
+      this.start = await this.api.forgetRecent(path);
+    });
+  }
+
   async close(): Promise<void> {
     await this.idle();
     await this.run("Closing", async () => {
