@@ -6,6 +6,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -74,6 +75,18 @@ impl Drop for Guard {
     }
 }
 
+/// tauri-driver, started as the leader of its own process group: killing the group also ends
+/// the WebKitWebDriver (and any app) it started, which killing tauri-driver alone leaves behind.
+struct DriverGroup(Child);
+impl Drop for DriverGroup {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0.id())])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
 /// A private X display for the tests.
 pub struct Display {
     pub name: String,
@@ -115,7 +128,7 @@ impl Display {
 pub struct App {
     base: String,
     session: String,
-    _driver: Guard,
+    _driver: DriverGroup,
     /// Time from asking for a session to a start screen that answers clicks.
     pub launch_to_interactive: Duration,
 }
@@ -141,6 +154,7 @@ impl App {
         let binary = app_binary();
         let (port, native_port) = (free_port(), free_port());
         let child = Command::new(driver)
+            .process_group(0)
             .args([
                 "--port",
                 &port.to_string(),
@@ -158,7 +172,7 @@ impl App {
             .stderr(Stdio::null())
             .spawn()
             .expect("start tauri-driver");
-        let driver = Guard(child);
+        let driver = DriverGroup(child);
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + PATIENCE;
         while ureq::get(&format!("{base}/status")).call().is_err() {

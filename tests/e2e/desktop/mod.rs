@@ -5,6 +5,9 @@
 //! Needs: Xvfb, tauri-driver, WebKitWebDriver (see scripts/setup.sh). Without them the tests
 //! fail, saying what to install.
 
+// Xvfb, WebKitWebDriver and process groups: the desktop tests are for Linux (CI) machines.
+#![cfg(unix)]
+
 mod driver;
 mod journey;
 mod timings;
