@@ -12,7 +12,6 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 APT_PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev webkit2gtk-driver librsvg2-dev libxdo-dev libssl-dev
-  libayatana-appindicator3-dev
   xvfb xauth poppler-utils
 )
 missing=()
