@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::template::{ItemKind, Template};
+use crate::template::{Condition, ItemKind, Template};
 
 /// The template schema, the same file users and other tools validate against.
 pub const TEMPLATE_SCHEMA: &str = include_str!("../../../../schemas/scal-template.schema.json");
@@ -111,21 +111,14 @@ fn semantic_problems(t: &Template) -> Vec<TemplateProblem> {
     for (si, section) in t.sections.iter().enumerate() {
         if let Some(cond) = &section.visible_when {
             // Only items of earlier sections: a section cannot hide itself by its own answers.
-            if !seen_before.contains(cond.item.as_str()) {
-                problems.push(TemplateProblem {
-                    path: format!("/sections/{si}/visible_when/item"),
-                    message: format!(
-                        "the condition names \"{}\", which is not an item of an earlier section",
-                        cond.item
-                    ),
-                });
-            }
-            if cond.equals.is_none() && cond.any_of.is_empty() {
-                problems.push(TemplateProblem {
-                    path: format!("/sections/{si}/visible_when"),
-                    message: "the condition needs \"equals\" or \"any_of\"".to_string(),
-                });
-            }
+            let at = format!("/sections/{si}/visible_when");
+            condition_problems(
+                cond,
+                &at,
+                &seen_before,
+                "an item of an earlier section",
+                &mut problems,
+            );
         }
         if !section_ids.insert(section.id.as_str()) {
             problems.push(TemplateProblem {
@@ -142,21 +135,14 @@ fn semantic_problems(t: &Template) -> Vec<TemplateProblem> {
                 });
             }
             if let Some(cond) = &item.visible_when {
-                if !seen_before.contains(cond.item.as_str()) {
-                    problems.push(TemplateProblem {
-                        path: format!("{at}/visible_when/item"),
-                        message: format!(
-                            "the condition names \"{}\", which is not an item before this one",
-                            cond.item
-                        ),
-                    });
-                }
-                if cond.equals.is_none() && cond.any_of.is_empty() {
-                    problems.push(TemplateProblem {
-                        path: format!("{at}/visible_when"),
-                        message: "the condition needs \"equals\" or \"any_of\"".to_string(),
-                    });
-                }
+                let at = format!("{at}/visible_when");
+                condition_problems(
+                    cond,
+                    &at,
+                    &seen_before,
+                    "an item before this one",
+                    &mut problems,
+                );
             }
             let options = match &item.kind {
                 ItemKind::Choice { options, .. } | ItemKind::MultiChoice { options, .. } => {
@@ -187,6 +173,32 @@ fn semantic_problems(t: &Template) -> Vec<TemplateProblem> {
         }
     }
     problems
+}
+
+/// A condition must name an item already seen (`where_` says which ones count, for the message)
+/// and say what answer it waits for.
+fn condition_problems(
+    cond: &Condition,
+    at: &str,
+    seen_before: &HashSet<&str>,
+    where_: &str,
+    problems: &mut Vec<TemplateProblem>,
+) {
+    if !seen_before.contains(cond.item.as_str()) {
+        problems.push(TemplateProblem {
+            path: format!("{at}/item"),
+            message: format!(
+                "the condition names \"{}\", which is not {where_}",
+                cond.item
+            ),
+        });
+    }
+    if cond.equals.is_none() && cond.any_of.is_empty() {
+        problems.push(TemplateProblem {
+            path: at.to_string(),
+            message: "the condition needs \"equals\" or \"any_of\"".to_string(),
+        });
+    }
 }
 
 /// How deep brackets nest, ignoring those inside strings: refuses hostile nesting before serde
