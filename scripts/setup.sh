@@ -45,6 +45,10 @@ fi
 if [ -f ui/package.json ]; then
   if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
     say "Installing the UI's npm packages"
-    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm install`, not `npm ci`: with omit-lockfile-registry-resolved (set on our machines, so
+    # the lock names no download host) npm records only this platform's optional rollup/esbuild
+    # binaries, and `npm ci` then refuses the lock as out of sync. `npm install` still takes the
+    # locked versions.
+    (cd ui && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi
