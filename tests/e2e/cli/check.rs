@@ -183,3 +183,34 @@ fn show_and_check_agree_on_which_follow_ups_are_asked() {
         assert_show_and_check_agree_on_visibility(&draft);
     }
 }
+
+#[test]
+fn a_service_the_product_does_not_use_is_shown_as_not_asked() {
+    let dir = Dir::new();
+    let draft = dir.draft("acme.scal");
+    scal([
+        "answer",
+        &p(&draft),
+        "nhs-services",
+        "UEC Appointment Booking: Consumer",
+    ])
+    .ok();
+    let run = scal(["check", &p(&draft), "--today", TODAY]);
+    let row = |title: &str| {
+        run.stdout
+            .lines()
+            .find(|l| l.starts_with(title))
+            .unwrap_or_else(|| panic!("no row for {title}:\n{}", run.stdout))
+            .to_string()
+    };
+    assert!(
+        row("UEC Appointment Booking: Provider").contains("not asked"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !row("UEC Appointment Booking: Consumer").contains("not asked"),
+        "{}",
+        run.stdout
+    );
+}

@@ -17,7 +17,16 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
     if json {
         out.json(&CheckOutput::from(&report))?;
     } else {
-        render(path, ctx, &report, out);
+        let shown = scal_core::visible_items(draft.template(), &state.answers);
+        // A section none of whose items is shown (a service the product does not use) is not
+        // asked: say so rather than show an empty section as 100% done.
+        let asked: Vec<bool> = draft
+            .template()
+            .sections
+            .iter()
+            .map(|s| s.items.iter().any(|i| shown.contains(&i.id)))
+            .collect();
+        render(path, ctx, &report, &asked, out);
     }
     Ok(if report.complete {
         Outcome::Success
@@ -26,7 +35,7 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
     })
 }
 
-fn render(path: &Path, ctx: &Ctx, report: &Report, out: &mut Out) {
+fn render(path: &Path, ctx: &Ctx, report: &Report, asked: &[bool], out: &mut Out) {
     out.line(format!(
         "Checked {} as of {}",
         path.display(),
@@ -41,7 +50,18 @@ fn render(path: &Path, ctx: &Ctx, report: &Report, out: &mut Out) {
         ("BLOCKING", Align::Right),
         ("WARNINGS", Align::Right),
     ]);
-    for s in &report.progress.sections {
+    for (i, s) in report.progress.sections.iter().enumerate() {
+        if !asked.get(i).copied().unwrap_or(true) {
+            table.row(vec![
+                s.title.clone(),
+                "-".to_string(),
+                "not asked for this product".to_string(),
+                String::new(),
+                s.blocking.to_string(),
+                s.warnings.to_string(),
+            ]);
+            continue;
+        }
         table.row(vec![
             s.title.clone(),
             format!("{}/{}", s.answered, s.total),
