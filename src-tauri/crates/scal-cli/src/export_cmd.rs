@@ -11,7 +11,7 @@ use scal_store::Draft;
 
 use crate::commands::Ctx;
 use crate::error::{CliError, CliResult};
-use crate::output::{size, Out};
+use crate::output::{byte_progress_bar, size, Out};
 use crate::Outcome;
 
 #[derive(Debug, Args)]
@@ -63,7 +63,9 @@ pub fn export(ctx: &Ctx, args: ExportArgs, out: &mut Out) -> CliResult<Outcome> 
         today: Some(ctx.today),
     };
     let mut draft = Draft::open(&args.draft).map_err(|e| CliError::new(e.to_string()))?;
-    let bar = std::io::stderr().is_terminal().then(progress_bar);
+    let bar = std::io::stderr()
+        .is_terminal()
+        .then(|| byte_progress_bar(""));
     let mut progress = |p: ExportProgress| {
         if let Some(bar) = &bar {
             if p.stage == ExportStage::Evidence && p.total >= PROGRESS_FROM_BYTES {
@@ -145,16 +147,4 @@ pub fn verify_pack(args: VerifyPackArgs, out: &mut Out) -> CliResult<Outcome> {
         m.template.id, m.template.version, m.draft_id, m.exported_at, m.answers_digest
     ));
     Ok(Outcome::Success)
-}
-
-fn progress_bar() -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(0);
-    // The template is a constant known to be valid; should it ever not be, the default style
-    // is still a progress bar.
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-    ) {
-        bar.set_style(style.progress_chars("█▉░"));
-    }
-    bar
 }

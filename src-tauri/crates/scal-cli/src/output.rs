@@ -181,6 +181,20 @@ pub fn clip(s: &str, max: usize) -> String {
     out
 }
 
+/// A progress bar on stderr counting bytes, for long copies (attach, export).
+pub fn byte_progress_bar(message: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    // The template is a constant known to be valid; should it ever not be, the default style
+    // is still a progress bar.
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style.progress_chars("█▉░"));
+    }
+    bar.set_message(message);
+    bar
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

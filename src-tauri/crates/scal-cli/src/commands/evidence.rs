@@ -12,7 +12,7 @@ use super::{open, open_read_only, store, Ctx};
 use crate::answers_file::io_reason;
 use crate::dto::EvidenceListEntry;
 use crate::error::{CliError, CliResult};
-use crate::output::{clip, size, Align, Out, Table};
+use crate::output::{byte_progress_bar, clip, size, Align, Out, Table};
 use crate::Outcome;
 
 /// Files at least this big get a progress bar while they are copied in (when stderr is a
@@ -28,7 +28,8 @@ pub fn attach(
 ) -> CliResult<Outcome> {
     let mut draft = open(path)?;
     let big = std::fs::metadata(file).is_ok_and(|m| m.len() >= PROGRESS_FROM_BYTES);
-    let bar = (big && std::io::stderr().is_terminal()).then(progress_bar);
+    let bar = (big && std::io::stderr().is_terminal())
+        .then(|| byte_progress_bar("Copying into the draft"));
     let mut progress = |done: u64, total: u64| {
         if let Some(bar) = &bar {
             bar.set_length(total);
@@ -49,19 +50,6 @@ pub fn attach(
     ));
     out.line(format!("SHA-256 {}", link.sha256));
     Ok(Outcome::Success)
-}
-
-fn progress_bar() -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(0);
-    // The template is a constant known to be valid; should it ever not be, the default style
-    // is still a progress bar.
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
-    ) {
-        bar.set_style(style.progress_chars("█▉░"));
-    }
-    bar.set_message("Copying into the draft");
-    bar
 }
 
 pub fn detach(ctx: &Ctx, path: &Path, link: &str, out: &mut Out) -> CliResult<Outcome> {
