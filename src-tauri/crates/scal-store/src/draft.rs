@@ -14,7 +14,10 @@ use scal_core::{Answer, AnswerError, Answers, DraftState, Template, Value};
 
 use crate::error::StoreError;
 use crate::schema::{self, APPLICATION_ID, SCHEMA_VERSION};
-use crate::{fsutil, value_to_json, AnswerChange, ExportRecord, HistoryEntry, SectionStatus};
+use crate::{
+    fsutil, value_to_json, AnswerChange, ExportRecord, HistoryEntry, SectionStatus, SourceWorkbook,
+    TemplateRevision,
+};
 
 /// Page size of new drafts. Evidence dominates a draft's size and is stored in 1 MiB chunks,
 /// which larger pages store with fewer overflow-page hops; 16 KiB keeps an empty draft small.
@@ -39,7 +42,16 @@ pub struct Draft {
     created_at: String,
     template: Template,
     template_json: String,
+    template_rev: i64,
+    workbook: Option<SourceWorkbook>,
     _claim: OpenClaim,
+}
+
+/// The workbook given with an imported template at creation (see `Draft::create_from_workbook`).
+#[derive(Debug, Clone, Copy)]
+pub struct NewWorkbook<'a> {
+    pub file_name: &'a str,
+    pub bytes: &'a [u8],
 }
 
 impl Draft {
@@ -47,6 +59,26 @@ impl Draft {
     /// temporary file next to `path` and moved into place only when complete, so a crash never
     /// leaves a half-made draft under the chosen name.
     pub fn create(path: &Path, template_json: &str, author: &str) -> Result<Draft, StoreError> {
+        Draft::create_with(path, template_json, None, author)
+    }
+
+    /// Creates a draft from a template imported from an NHS workbook, keeping a copy of that
+    /// workbook inside the draft (so it can be filled in place later, on any machine).
+    pub fn create_from_workbook(
+        path: &Path,
+        template_json: &str,
+        workbook: NewWorkbook<'_>,
+        author: &str,
+    ) -> Result<Draft, StoreError> {
+        Draft::create_with(path, template_json, Some(workbook), author)
+    }
+
+    fn create_with(
+        path: &Path,
+        template_json: &str,
+        workbook: Option<NewWorkbook<'_>>,
+        author: &str,
+    ) -> Result<Draft, StoreError> {
         let template =
             scal_core::load_template(template_json).map_err(|source| StoreError::Template {
                 path: path.to_path_buf(),
@@ -71,7 +103,7 @@ impl Draft {
             });
         }
         let tmp = fsutil::sibling_temp_path(path, "creating");
-        let built = build_new_draft(&tmp, path, &template, template_json, author)
+        let built = build_new_draft(&tmp, path, &template, template_json, workbook, author)
             .and_then(|()| move_into_place(&tmp, path));
         if built.is_err() {
             for suffix in ["", "-wal", "-shm", "-journal"] {
@@ -119,9 +151,53 @@ impl Draft {
         &self.template
     }
 
-    /// The template snapshot exactly as it was given at creation.
+    /// The template in force exactly as it was given (at creation, or at the latest upgrade).
     pub fn template_json(&self) -> &str {
         &self.template_json
+    }
+
+    /// The revision number of the template in force: 1 until the first upgrade.
+    pub fn template_rev(&self) -> i64 {
+        self.template_rev
+    }
+
+    /// The NHS workbook the template in force was imported from, if it was.
+    pub fn source_workbook(&self) -> Option<&SourceWorkbook> {
+        self.workbook.as_ref()
+    }
+
+    /// Every template this draft has been answered against, oldest first.
+    pub fn template_revisions(&self) -> Result<Vec<TemplateRevision>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT t.rev, t.template_id, t.template_version, t.stored_at, t.stored_by,
+                        t.workbook_name, t.workbook_sha256, b.size
+                 FROM template_revisions t LEFT JOIN blobs b ON b.sha256 = t.workbook_sha256
+                 ORDER BY t.rev",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([], |r| {
+                let name: Option<String> = r.get(5)?;
+                let sha: Option<String> = r.get(6)?;
+                let size: Option<i64> = r.get(7)?;
+                Ok(TemplateRevision {
+                    rev: r.get(0)?,
+                    template_id: r.get(1)?,
+                    template_version: r.get(2)?,
+                    stored_at: r.get(3)?,
+                    stored_by: r.get(4)?,
+                    workbook: name.zip(sha).map(|(file_name, sha256)| SourceWorkbook {
+                        file_name,
+                        sha256,
+                        size: size.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+                    }),
+                })
+            })
+            .map_err(|e| self.sql_err(e))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sql_err(e))
     }
 
     pub fn answers(&self) -> Result<Answers, StoreError> {
@@ -664,6 +740,7 @@ fn build_new_draft(
     target: &Path,
     template: &Template,
     template_json: &str,
+    workbook: Option<NewWorkbook<'_>>,
     author: &str,
 ) -> Result<(), StoreError> {
     // Created with std first so that a missing or read-only folder gets the operating system's
@@ -712,10 +789,28 @@ fn build_new_draft(
         )
         .map_err(err)?;
     }
+    let workbook = match workbook {
+        Some(w) => Some((
+            w.file_name.to_string(),
+            crate::evidence::store_bytes(&tx, w.bytes).map_err(err)?,
+        )),
+        None => None,
+    };
+    let (workbook_name, workbook_sha256) = workbook.unzip();
     tx.execute(
-        "INSERT INTO template (id, template_id, template_version, json, stored_at)
-         VALUES (1, ?1, ?2, ?3, ?4)",
-        params![template.id, template.version, template_json, at],
+        "INSERT INTO template_revisions
+             (rev, template_id, template_version, json, stored_at, stored_by,
+              workbook_name, workbook_sha256)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            template.id,
+            template.version,
+            template_json,
+            at,
+            clean_author(author),
+            workbook_name,
+            workbook_sha256
+        ],
     )
     .map_err(err)?;
     tx.commit().map_err(err)?;
@@ -865,8 +960,24 @@ fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
     };
     let draft_id = meta_value("draft_id")?;
     let created_at = meta_value("created_at")?;
-    let template_json: String = conn
-        .query_row("SELECT json FROM template WHERE id = 1", [], |r| r.get(0))
+    let (template_rev, template_json, workbook) = conn
+        .query_row(
+            "SELECT t.rev, t.json, t.workbook_name, t.workbook_sha256, b.size
+             FROM template_revisions t LEFT JOIN blobs b ON b.sha256 = t.workbook_sha256
+             ORDER BY t.rev DESC LIMIT 1",
+            [],
+            |r| {
+                let name: Option<String> = r.get(2)?;
+                let sha: Option<String> = r.get(3)?;
+                let size: Option<i64> = r.get(4)?;
+                let workbook = name.zip(sha).map(|(file_name, sha256)| SourceWorkbook {
+                    file_name,
+                    sha256,
+                    size: size.and_then(|s| u64::try_from(s).ok()).unwrap_or(0),
+                });
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, workbook))
+            },
+        )
         .optional()
         .map_err(err)?
         .ok_or_else(|| StoreError::Damaged {
@@ -882,6 +993,8 @@ fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
         created_at,
         template,
         template_json,
+        template_rev,
+        workbook,
         _claim: claim,
     })
 }

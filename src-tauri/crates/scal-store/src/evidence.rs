@@ -358,6 +358,45 @@ impl Draft {
     }
 }
 
+/// Stores content already in memory (a workbook of a few MiB, never evidence of unbounded size)
+/// as a blob inside the caller's transaction, and returns its SHA-256. Content already stored
+/// is not written again.
+pub(crate) fn store_bytes(conn: &Connection, bytes: &[u8]) -> rusqlite::Result<String> {
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let exists = conn
+        .query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [&sha256], |_| {
+            Ok(())
+        })
+        .optional()?
+        .is_some();
+    if exists {
+        return Ok(sha256);
+    }
+    let body: i64 = conn.query_row(
+        "SELECT max(coalesce((SELECT max(body) FROM blob_chunks), 0),
+                    coalesce((SELECT max(body) FROM blobs), 0)) + 1",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut count = 0i64;
+    for (seq, piece) in bytes.chunks(CHUNK_SIZE).enumerate() {
+        conn.prepare_cached("INSERT INTO blob_chunks (body, seq, data) VALUES (?1, ?2, ?3)")?
+            .execute(params![body, i64::try_from(seq).unwrap_or(i64::MAX), piece])?;
+        count += 1;
+    }
+    conn.execute(
+        "INSERT INTO blobs (sha256, size, chunk_count, body, stored_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            sha256,
+            i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+            count,
+            body,
+            now()
+        ],
+    )?;
+    Ok(sha256)
+}
+
 /// Content written as chunks of `body`, not yet named by any blob row.
 struct Staged {
     body: i64,

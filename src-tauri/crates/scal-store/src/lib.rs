@@ -24,10 +24,31 @@ pub mod schema;
 use scal_core::{Answers, Value};
 use sha2::{Digest, Sha256};
 
-pub use draft::Draft;
+pub use draft::{Draft, NewWorkbook};
 pub use error::StoreError;
 pub use evidence::BlobReader;
 pub use media::media_type_for;
+
+/// The NHS workbook an imported template was read from, kept in the draft byte for byte so that
+/// it can be filled in place. Its bytes: `Draft::blob_reader(&sha256)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceWorkbook {
+    pub file_name: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// One template a draft has been answered against. Revision 1 is the template it was created
+/// from; an upgrade adds the next. The newest is in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateRevision {
+    pub rev: i64,
+    pub template_id: String,
+    pub template_version: String,
+    pub stored_at: String,
+    pub stored_by: String,
+    pub workbook: Option<SourceWorkbook>,
+}
 
 /// A change to one item's answer. `value`: `None` leaves it as it is, `Some(None)` clears it,
 /// `Some(Some(v))` sets it (after `normalize`). `comment`: `None` leaves it as it is.

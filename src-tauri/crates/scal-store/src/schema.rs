@@ -141,8 +141,38 @@ CREATE TABLE review_comments (
 CREATE INDEX review_comments_by_item ON review_comments (item);
 "#;
 
+/// Format 2: template revisions and the workbook an imported template came from.
+///
+/// A draft's template can now change (an upgrade to a new template version), so the single
+/// `template` row becomes the first of a list; the newest revision is the one in force and the
+/// older ones stay, so what a draft was answered against is never lost. A template imported from
+/// an NHS workbook keeps that workbook, byte for byte, as a blob (it is filled in place at
+/// export); `workbook_sha256` names it.
+const V2: &str = r#"
+CREATE TABLE template_revisions (
+    rev              INTEGER PRIMARY KEY CHECK (rev >= 1),
+    template_id      TEXT NOT NULL,
+    template_version TEXT NOT NULL,
+    json             TEXT NOT NULL,
+    stored_at        TEXT NOT NULL,
+    stored_by        TEXT NOT NULL,
+    workbook_name    TEXT,
+    workbook_sha256  TEXT REFERENCES blobs (sha256),
+    CHECK ((workbook_name IS NULL) = (workbook_sha256 IS NULL))
+) STRICT;
+INSERT INTO template_revisions (rev, template_id, template_version, json, stored_at, stored_by)
+    SELECT 1, template_id, template_version, json, stored_at,
+           coalesce((SELECT value FROM meta WHERE key = 'created_by'), 'unknown')
+    FROM template;
+DROP TABLE template;
+CREATE TRIGGER template_revisions_no_update BEFORE UPDATE ON template_revisions
+BEGIN
+    SELECT RAISE(ABORT, 'a template revision cannot be changed: add a new one');
+END;
+"#;
+
 /// The migrations, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Brings a draft at format `from` up to `SCHEMA_VERSION` inside the caller's transaction.
 pub(crate) fn migrate(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {
@@ -152,4 +182,52 @@ pub(crate) fn migrate(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::Connection;
+
+    /// A draft written at format 1 keeps its template, as revision 1, when it is opened by a
+    /// version that writes format 2.
+    #[test]
+    fn format_1_template_becomes_revision_1() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(V1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO meta VALUES ('created_by', 'Ada');
+             INSERT INTO template VALUES (1, 'uec', '1.0.0', '{\"id\":\"uec\"}', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        let tx = conn.transaction().unwrap();
+        migrate(&tx, 1).unwrap();
+        tx.commit().unwrap();
+        let row: (i64, String, String, String, Option<String>) = conn
+            .query_row(
+                "SELECT rev, template_version, json, stored_by, workbook_name FROM template_revisions",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            row,
+            (
+                1,
+                "1.0.0".into(),
+                "{\"id\":\"uec\"}".into(),
+                "Ada".into(),
+                None
+            )
+        );
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let changed = conn.execute("UPDATE template_revisions SET json = '{}'", []);
+        assert!(
+            changed.is_err(),
+            "a stored template revision must not be editable"
+        );
+    }
 }

@@ -558,3 +558,37 @@ fn a_draft_can_move_between_threads() {
         .unwrap();
     assert_eq!(moved, 0);
 }
+
+#[test]
+fn a_draft_from_an_imported_template_keeps_its_workbook_byte_for_byte() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("imported.scal");
+    // Larger than one chunk, so the copy is spread over several rows.
+    let bytes: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let wb = scal_store::NewWorkbook {
+        file_name: "SCAL e-RS v12.xlsx",
+        bytes: &bytes,
+    };
+    drop(Draft::create_from_workbook(&path, &template_json(), wb, "Ada").unwrap());
+    let draft = Draft::open(&path).unwrap();
+    let source = draft.source_workbook().cloned().unwrap();
+    assert_eq!(source.file_name, "SCAL e-RS v12.xlsx");
+    assert_eq!(source.size, bytes.len() as u64);
+    let mut back = Vec::new();
+    draft
+        .blob_reader(&source.sha256)
+        .unwrap()
+        .read_to_end(&mut back)
+        .unwrap();
+    assert!(back == bytes, "the workbook came back different");
+    // The workbook is not evidence: nothing is linked to any item.
+    assert!(draft.evidence().unwrap().is_empty());
+    let revs = draft.template_revisions().unwrap();
+    assert_eq!(revs.len(), 1);
+    assert_eq!(revs[0].rev, 1);
+    assert_eq!(revs[0].stored_by, "Ada");
+    assert_eq!(revs[0].workbook.as_ref(), Some(&source));
+    assert_eq!(draft.template_rev(), 1);
+    assert!(new_draft(dir.path()).1.source_workbook().is_none());
+}

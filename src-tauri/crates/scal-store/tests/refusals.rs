@@ -63,12 +63,14 @@ fn a_draft_from_a_newer_version_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = draft_with_evidence(dir.path());
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.pragma_update(None, "user_version", 4).unwrap();
+    let newer = scal_store::schema::SCHEMA_VERSION + 2;
+    conn.pragma_update(None, "user_version", newer).unwrap();
     drop(conn);
     let (rw, ro) = refused(&path);
     let want = format!(
-        "{} was written by a newer SCAL Workbench (draft format 4; this version reads up to 1): open it with a newer version",
-        path.display()
+        "{} was written by a newer SCAL Workbench (draft format {newer}; this version reads up to {}): open it with a newer version",
+        path.display(),
+        scal_store::schema::SCHEMA_VERSION
     );
     assert_eq!(rw.to_string(), want);
     assert_eq!(ro.to_string(), want);
