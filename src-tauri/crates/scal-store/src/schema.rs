@@ -171,8 +171,91 @@ BEGIN
 END;
 "#;
 
+/// Format 3: review (threaded comments, sign-off) and what an upgrade carries, archives and
+/// flags. The history's list of actions grows, which in SQLite means rebuilding the table (a
+/// CHECK constraint cannot be altered); rows keep their sequence numbers, and the append-only
+/// triggers are put back. DROP TABLE fires no DELETE trigger.
+const V3: &str = r#"
+CREATE TABLE history_v3 (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    item        TEXT NOT NULL,
+    action      TEXT NOT NULL CHECK (action IN ('answer', 'comment', 'attach', 'detach', 'status',
+                                                'carry', 'archive', 'restore', 'confirm')),
+    old_value   TEXT,
+    new_value   TEXT,
+    old_comment TEXT,
+    new_comment TEXT,
+    detail      TEXT
+) STRICT;
+INSERT INTO history_v3 SELECT * FROM history;
+DROP TRIGGER history_no_update;
+DROP TRIGGER history_no_delete;
+DROP TABLE history;
+ALTER TABLE history_v3 RENAME TO history;
+CREATE INDEX history_by_item ON history (item, seq);
+CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'the history of a draft is append-only: it cannot be changed');
+END;
+CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'the history of a draft is append-only: it cannot be deleted');
+END;
+
+-- Review comments become threads: a reply names the comment it answers.
+ALTER TABLE review_comments ADD COLUMN parent INTEGER REFERENCES review_comments (id);
+
+-- Which template revision a snapshot was taken under (its answers are keyed by that
+-- revision's item ids).
+ALTER TABLE snapshots ADD COLUMN template_rev INTEGER NOT NULL DEFAULT 1;
+
+-- The sign-off page: who signs the submission, in what role, on what date, and the digest of
+-- the answers they signed (so a later change shows the sign-off is stale). Newest in force.
+CREATE TABLE signoffs (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    name           TEXT NOT NULL,
+    role           TEXT NOT NULL,
+    signed_on      TEXT NOT NULL,
+    at             TEXT NOT NULL,
+    by             TEXT NOT NULL,
+    answers_digest TEXT NOT NULL
+) STRICT;
+
+-- Answers to items an upgrade removed from the template: kept (visible, exported in an
+-- appendix) and restorable onto an item of the template in force.
+CREATE TABLE archived_answers (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    item         TEXT NOT NULL,
+    template_rev INTEGER NOT NULL,
+    section      TEXT NOT NULL,
+    label        TEXT NOT NULL,
+    text         TEXT NOT NULL,
+    value        TEXT,
+    comment      TEXT NOT NULL DEFAULT '',
+    evidence     TEXT NOT NULL DEFAULT '[]',
+    archived_at  TEXT NOT NULL,
+    archived_by  TEXT NOT NULL,
+    restored_at  TEXT,
+    restored_by  TEXT,
+    restored_to  TEXT
+) STRICT;
+
+-- Carried answers whose requirement text changed in an upgrade: shown for re-confirmation
+-- until someone confirms them.
+CREATE TABLE reconfirm (
+    item         TEXT PRIMARY KEY,
+    template_rev INTEGER NOT NULL,
+    old_text     TEXT NOT NULL,
+    flagged_at   TEXT NOT NULL,
+    confirmed_at TEXT,
+    confirmed_by TEXT
+) STRICT;
+"#;
+
 /// The migrations, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2];
+const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// Brings a draft at format `from` up to `SCHEMA_VERSION` inside the caller's transaction.
 pub(crate) fn migrate(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {
@@ -189,15 +272,20 @@ mod tests {
     use super::*;
     use rusqlite::Connection;
 
-    /// A draft written at format 1 keeps its template, as revision 1, when it is opened by a
-    /// version that writes format 2.
+    /// A draft written at format 1 keeps its template (as revision 1) and its history when it
+    /// is opened by a version that writes a later format.
     #[test]
-    fn format_1_template_becomes_revision_1() {
+    fn a_format_1_draft_keeps_its_template_and_history() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(V1).unwrap();
         conn.execute_batch(
             "INSERT INTO meta VALUES ('created_by', 'Ada');
              INSERT INTO template VALUES (1, 'uec', '1.0.0', '{\"id\":\"uec\"}', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        conn.execute_batch(
+            "INSERT INTO history (at, author, item, action, new_value)
+             VALUES ('2026-01-01T00:00:00Z', 'Ada', 'org-name', 'answer', '\"NHS Trust\"');",
         )
         .unwrap();
         let tx = conn.transaction().unwrap();
