@@ -216,11 +216,11 @@ pub async fn set_section_status(
     state: State<'_, AppState>,
     section: String,
     status: String,
-) -> CmdResult<ReportDto> {
+) -> CmdResult<SectionStatusResult> {
     state.with(|o| {
         o.draft
             .set_section_status(&section, &status, &scal_store::default_author())?;
-        views::report(&o.draft)
+        views::section_status_result(&o.draft, &section)
     })
 }
 
@@ -292,15 +292,13 @@ pub async fn open_evidence(
     seam::open_with_system(&app, &file)
 }
 
+/// The history of one item, or of the whole draft when no item is given.
 #[tauri::command]
-pub async fn history(state: State<'_, AppState>, item: String) -> CmdResult<Vec<HistoryEntryDto>> {
-    state.with(|o| {
-        Ok(o.draft
-            .history(Some(&item))?
-            .iter()
-            .map(views::history_entry)
-            .collect())
-    })
+pub async fn history(
+    state: State<'_, AppState>,
+    item: Option<String>,
+) -> CmdResult<Vec<HistoryEntryDto>> {
+    state.with(|o| views::history(&o.draft, item.as_deref()))
 }
 
 #[tauri::command]

@@ -201,9 +201,28 @@ pub struct DraftView {
     pub evidence: Vec<EvidenceDto>,
     #[ts(type = "Record<string, string>")]
     pub section_status: BTreeMap<String, String>,
+    /// Who set each section's status, and when.
+    #[ts(type = "Record<string, SectionStatusDto>")]
+    pub section_status_info: BTreeMap<String, SectionStatusDto>,
     pub report: ReportDto,
     pub last_change: String,
     pub exports: Vec<ExportRecordDto>,
+}
+
+/// A section's Status cell: In Progress or Complete, who set it and when.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SectionStatusDto {
+    pub status: String,
+    pub at: String,
+    pub by: String,
+}
+
+/// What setting a section's status gives back.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SectionStatusResult {
+    pub section: String,
+    pub status: SectionStatusDto,
+    pub report: ReportDto,
 }
 
 /// What a saved answer gives back: the answer as stored (normalised) and the new completeness.
@@ -238,7 +257,13 @@ pub struct ProgressEvent {
 pub struct HistoryEntryDto {
     pub at: String,
     pub who: String,
-    /// answer | comment | attach | detach | status
+    /// The item changed (or, for `status`, the section).
+    pub item: String,
+    /// What a person calls it: the requirement reference and label, or the section title.
+    pub label: String,
+    /// The section the item is in; empty when the current template no longer has the item.
+    pub section: String,
+    /// answer | comment | attach | detach | status | carry | archive | restore | confirm
     pub action: String,
     /// For evidence changes: which file, in words.
     pub detail: String,
@@ -523,6 +548,8 @@ pub fn typescript() -> String {
         ProgressDto::decl(),
         ReportDto::decl(),
         EvidenceDto::decl(),
+        SectionStatusDto::decl(),
+        SectionStatusResult::decl(),
         DraftView::decl(),
         SaveResult::decl(),
         EvidenceResult::decl(),

@@ -1,6 +1,7 @@
 //! Building the DTOs the commands return from an open draft, and the few multi-step actions
 //! (open the sample, attach off the UI thread) the commands share.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tauri::ipc::Channel;
@@ -114,6 +115,7 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
             .collect(),
         evidence: d.evidence()?.iter().map(evidence_dto).collect(),
         section_status: state.section_status.clone(),
+        section_status_info: section_status_info(d)?,
         report: ReportDto::new(&report, d.template(), &state.answers),
         last_change: d.last_change_at()?.unwrap_or_default(),
         exports: d
@@ -132,6 +134,34 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
                 ),
             })
             .collect(),
+    })
+}
+
+pub fn section_status_info(d: &Draft) -> CmdResult<BTreeMap<String, SectionStatusDto>> {
+    Ok(d.section_statuses()?
+        .into_iter()
+        .map(|(section, s)| (section, status_dto(s)))
+        .collect())
+}
+
+fn status_dto(s: scal_store::SectionStatus) -> SectionStatusDto {
+    SectionStatusDto {
+        status: s.status,
+        at: s.at,
+        by: s.by,
+    }
+}
+
+pub fn section_status_result(d: &Draft, section: &str) -> CmdResult<SectionStatusResult> {
+    let status = d
+        .section_statuses()?
+        .remove(section)
+        .map(status_dto)
+        .ok_or_else(|| CmdError::new(format!("Section \"{section}\" has no status yet.")))?;
+    Ok(SectionStatusResult {
+        section: section.to_string(),
+        status,
+        report: report(d)?,
     })
 }
 
@@ -252,7 +282,32 @@ pub fn write_out_evidence(d: &Draft, link_id: &str, dir: &Path) -> CmdResult<Pat
     Ok(target)
 }
 
-pub fn history_entry(h: &HistoryEntry) -> HistoryEntryDto {
+/// The history of one item (or section), or of the whole draft, newest last.
+pub fn history(d: &Draft, item: Option<&str>) -> CmdResult<Vec<HistoryEntryDto>> {
+    let t = d.template();
+    Ok(d.history(item)?
+        .iter()
+        .map(|h| history_entry(t, h))
+        .collect())
+}
+
+/// What a person calls an item (its requirement reference and label) or a section (its title),
+/// and the section it belongs to.
+pub fn name_of(t: &scal_core::Template, id: &str) -> (String, String) {
+    if let Some((s, i)) = t.item(id) {
+        let label = match i.requirement().and_then(|r| r.reference.as_deref()) {
+            Some(r) => format!("{r}: {}", i.label),
+            None => i.label.clone(),
+        };
+        return (label, s.id.clone());
+    }
+    match t.section(id) {
+        Some(s) => (s.title.clone(), s.id.clone()),
+        None => (id.to_string(), String::new()),
+    }
+}
+
+pub fn history_entry(t: &scal_core::Template, h: &HistoryEntry) -> HistoryEntryDto {
     let side = |value: &Option<scal_core::Value>, comment: &Option<String>| {
         (value.is_some() || comment.is_some()).then(|| AnswerDto {
             value: value.as_ref().map(ValueDto::from),
@@ -263,30 +318,48 @@ pub fn history_entry(h: &HistoryEntry) -> HistoryEntryDto {
         .detail
         .as_deref()
         .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-        .map(|d| {
-            let name = d
-                .get("file_name")
-                .and_then(|v| v.as_str())
+        .map(|d| history_detail(&h.action, &d))
+        .unwrap_or_default();
+    let (label, section) = name_of(t, &h.item);
+    HistoryEntryDto {
+        at: h.at.clone(),
+        who: h.author.clone(),
+        item: h.item.clone(),
+        label,
+        section,
+        action: h.action.clone(),
+        detail,
+        old: side(&h.old_value, &h.old_comment),
+        new: side(&h.new_value, &h.new_comment),
+    }
+}
+
+/// The detail of a change in words: which file for evidence, why for an upgrade's changes.
+fn history_detail(action: &str, d: &serde_json::Value) -> String {
+    let text = |key: &str| d.get(key).and_then(|v| v.as_str()).unwrap_or("");
+    match action {
+        "attach" | "detach" => {
+            let name = Some(text("file_name"))
+                .filter(|n| !n.is_empty())
                 .unwrap_or("a file");
-            let sha = d.get("sha256").and_then(|v| v.as_str()).unwrap_or("");
+            let sha = text("sha256");
             format!(
                 "{} {name} (SHA-256 {}…)",
-                if h.action == "detach" {
+                if action == "detach" {
                     "Unlinked"
                 } else {
                     "Attached"
                 },
                 sha.get(..12).unwrap_or(sha)
             )
-        })
-        .unwrap_or_default();
-    HistoryEntryDto {
-        at: h.at.clone(),
-        who: h.author.clone(),
-        action: h.action.clone(),
-        detail,
-        old: side(&h.old_value, &h.old_comment),
-        new: side(&h.new_value, &h.new_comment),
+        }
+        // The library's own words for carry/archive/restore/confirm, when it gives any.
+        _ => ["note", "reason", "summary"]
+            .iter()
+            .map(|k| text(k))
+            .find(|s| !s.is_empty())
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 

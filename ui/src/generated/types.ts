@@ -95,11 +95,19 @@ hidden_items: Array<string>, };
 
 export type EvidenceDto = { link_id: string, item: string, file_name: string, media_type: string, size: number, sha256: string, added_at: string, };
 
+export type SectionStatusDto = { status: string, at: string, by: string, };
+
+export type SectionStatusResult = { section: string, status: SectionStatusDto, report: ReportDto, };
+
 export type DraftView = { path: string, read_only: boolean, 
 /**
  * Why the draft is read-only (opened for review, or another window holds it).
  */
-read_only_reason: string, template: TemplateView, answers: Record<string, AnswerDto>, evidence: Array<EvidenceDto>, section_status: Record<string, string>, report: ReportDto, last_change: string, exports: Array<ExportRecordDto>, };
+read_only_reason: string, template: TemplateView, answers: Record<string, AnswerDto>, evidence: Array<EvidenceDto>, section_status: Record<string, string>, 
+/**
+ * Who set each section's status, and when.
+ */
+section_status_info: Record<string, SectionStatusDto>, report: ReportDto, last_change: string, exports: Array<ExportRecordDto>, };
 
 export type SaveResult = { item: string, answer: AnswerDto, report: ReportDto, saved_at: string, };
 
@@ -113,7 +121,19 @@ export type ProgressEvent = { stage: string, done: number, total: number, };
 
 export type HistoryEntryDto = { at: string, who: string, 
 /**
- * answer | comment | attach | detach | status
+ * The item changed (or, for `status`, the section).
+ */
+item: string, 
+/**
+ * What a person calls it: the requirement reference and label, or the section title.
+ */
+label: string, 
+/**
+ * The section the item is in; empty when the current template no longer has the item.
+ */
+section: string, 
+/**
+ * answer | comment | attach | detach | status | carry | archive | restore | confirm
  */
 action: string, 
 /**

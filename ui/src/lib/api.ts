@@ -11,8 +11,8 @@ import type {
   ExportResult,
   HistoryEntryDto,
   ProgressEvent,
-  ReportDto,
   SaveResult,
+  SectionStatusResult,
   StartInfo,
   ValueDto,
 } from "../generated/types";
@@ -62,14 +62,15 @@ export const api = {
   setAnswer: (item: string, value: ValueDto | null, comment: string) =>
     call<SaveResult>("set_answer", { item, value, comment }),
   setSectionStatus: (section: string, status: string) =>
-    call<ReportDto>("set_section_status", { section, status }),
+    call<SectionStatusResult>("set_section_status", { section, status }),
   attachDialog: (item: string, onProgress: (p: ProgressEvent) => void) =>
     call<EvidenceResult | null>("attach_dialog", { item, on_progress: progressChannel(onProgress) }),
   attachDropped: (item: string, path: string, onProgress: (p: ProgressEvent) => void) =>
     call<EvidenceResult>("attach_dropped", { item, path, on_progress: progressChannel(onProgress) }),
   unlinkEvidence: (linkId: string) => call<EvidenceResult>("unlink_evidence", { link_id: linkId }),
   openEvidence: (linkId: string) => call<void>("open_evidence", { link_id: linkId }),
-  history: (item: string) => call<HistoryEntryDto[]>("history", { item }),
+  /** The history of one item, or of the whole draft when `item` is null. */
+  history: (item: string | null) => call<HistoryEntryDto[]>("history", { item }),
   chooseExportFolder: () => call<string | null>("choose_export_folder"),
   exportDraft: (request: ExportRequest, onProgress: (p: ProgressEvent) => void) =>
     call<ExportResult>("export_draft", { request, on_progress: progressChannel(onProgress) }),

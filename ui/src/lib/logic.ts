@@ -1,5 +1,5 @@
 // Client-side logic with no Svelte and no Tauri in it, so it is unit-tested directly.
-import type { AnswerDto, IssueDto, ItemView, ReportDto, SectionView, TemplateView, ValueDto } from "../generated/types";
+import type { AnswerDto, HistoryEntryDto, IssueDto, ItemView, ReportDto, SectionView, TemplateView, ValueDto } from "../generated/types";
 
 export const OTHER = "Other";
 export const OUT_OF_SCOPE = "Out of Scope";
@@ -206,4 +206,68 @@ export function visibleRange(
   const first = rowAt(offsets, Math.max(0, scrollTop));
   const last = rowAt(offsets, scrollTop + Math.max(viewport, 1));
   return { start: Math.max(0, first - overscan), end: Math.min(n, last + 1 + overscan) };
+}
+
+// ---- history ------------------------------------------------------------------------------
+
+/** One change from the history, in words: what kind of change, what it was, what it became. */
+export interface ChangeText {
+  what: string;
+  was: string;
+  became: string;
+  /** The comment (mitigation, notes) before and after, when this change altered it. */
+  commentWas: string | null;
+  commentBecame: string | null;
+}
+
+const CHANGE_NAMES: Record<string, string> = {
+  answer: "Answer",
+  comment: "Comment",
+  attach: "Evidence added",
+  detach: "Evidence unlinked",
+  status: "Section status",
+  carry: "Carried to a new template",
+  archive: "Archived by an upgrade",
+  restore: "Restored from the archive",
+  confirm: "Re-confirmed",
+};
+
+export function describeChange(e: HistoryEntryDto): ChangeText {
+  const what = CHANGE_NAMES[e.action] ?? e.action;
+  const oldComment = e.old?.comment ?? "";
+  const newComment = e.new?.comment ?? "";
+  // The shell sends a comment only when the change altered it, so equal sides mean untouched.
+  const commentChanged = oldComment !== newComment;
+  const quote = (c: string) => (c.trim() ? `\u201c${c}\u201d` : "(none)");
+  const comments = {
+    commentWas: commentChanged ? quote(oldComment) : null,
+    commentBecame: commentChanged ? quote(newComment) : null,
+  };
+  switch (e.action) {
+    case "attach":
+    case "detach":
+      return { what, was: "", became: e.detail, commentWas: null, commentBecame: null };
+    case "comment":
+      return { what, was: "", became: "", ...comments };
+    case "answer":
+    case "status":
+      return { what, was: displayValue(e.old?.value) || "(no answer)", became: displayValue(e.new?.value) || "(no answer)", ...comments };
+    default: {
+      const was = displayValue(e.old?.value);
+      const became = displayValue(e.new?.value);
+      return { what, was, became: [became, e.detail].filter(Boolean).join(" \u00b7 "), ...comments };
+    }
+  }
+}
+
+/** History entries matching a free-text query (item, label, person, values) and a section. */
+export function filterHistory(entries: HistoryEntryDto[], query: string, section: string): HistoryEntryDto[] {
+  const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  return entries.filter((e) => {
+    if (section && e.section !== section) return false;
+    if (words.length === 0) return true;
+    const c = describeChange(e);
+    const hay = [e.item, e.label, e.who, c.what, c.was, c.became, c.commentWas ?? "", c.commentBecame ?? ""].join("\n").toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
 }

@@ -15,7 +15,7 @@ import type {
 } from "../generated/types";
 import { flatten, issuesByItem, nextIssueItem, type FlatItem } from "./logic";
 
-export type Tab = "answer" | "evidence" | "completeness" | "export" | "review";
+export type Tab = "answer" | "evidence" | "completeness" | "changes" | "export" | "review";
 
 export type SaveStatus =
   | { kind: "idle" }
@@ -61,7 +61,7 @@ export class Session {
   private chains = new Map<string, Promise<void>>();
   private focusSeq = 0;
 
-  constructor(private api: Api) {}
+  constructor(readonly api: Api) {}
 
   get readOnly(): boolean {
     return this.draft?.read_only ?? true;
@@ -179,8 +179,12 @@ export class Session {
 
   async setSectionStatus(section: string, status: string): Promise<void> {
     await this.run(null, async () => {
-      this.report = await this.api.setSectionStatus(section, status);
-      if (this.draft) this.draft.section_status[section] = status;
+      const r = await this.api.setSectionStatus(section, status);
+      this.report = r.report;
+      if (this.draft) {
+        this.draft.section_status[section] = r.status.status;
+        this.draft.section_status_info[section] = r.status;
+      }
     });
   }
 

@@ -66,6 +66,7 @@ export function draftView(t: TemplateView, over: Partial<DraftView> = {}): Draft
     answers: {},
     evidence: [],
     section_status: {},
+    section_status_info: {},
     report: report(),
     last_change: "",
     exports: [],

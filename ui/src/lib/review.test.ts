@@ -1,0 +1,45 @@
+// Unit tests of the client logic behind history, snapshots, diff, review, sign-off and upgrade.
+import { describe, expect, it } from "vitest";
+import type { HistoryEntryDto } from "../generated/types";
+import { describeChange, filterHistory } from "./logic";
+
+function entry(over: Partial<HistoryEntryDto>): HistoryEntryDto {
+  return { at: "2026-11-24T10:00:00Z", who: "Asha", item: "req-1", label: "UEC-01: Book", section: "svc", action: "answer", detail: "", old: null, new: null, ...over };
+}
+
+describe("history in words", () => {
+  it("an answer change reads old → new, with the mitigation when it changed too", () => {
+    const c = describeChange(entry({ old: { value: "Yes", comment: "" }, new: { value: "No", comment: "Fallback by phone" } }));
+    expect(c).toEqual({ what: "Answer", was: "Yes", became: "No", commentWas: "(none)", commentBecame: "\u201cFallback by phone\u201d" });
+  });
+
+  it("an answer change that left the comment alone does not mention it", () => {
+    const c = describeChange(entry({ old: null, new: { value: ["A", "B"], comment: "" } }));
+    expect(c.was).toBe("(no answer)");
+    expect(c.became).toBe("A; B");
+    expect(c.commentWas).toBeNull();
+  });
+
+  it("a comment-only change shows both comments; evidence shows the file", () => {
+    const c = describeChange(entry({ action: "comment", old: { value: null, comment: "draft" }, new: { value: null, comment: "final" } }));
+    expect([c.what, c.commentWas, c.commentBecame]).toEqual(["Comment", "\u201cdraft\u201d", "\u201cfinal\u201d"]);
+    const a = describeChange(entry({ action: "attach", detail: "Attached report.pdf (SHA-256 abc…)" }));
+    expect(a.became).toBe("Attached report.pdf (SHA-256 abc…)");
+  });
+
+  it("upgrade changes are named for what they did", () => {
+    expect(describeChange(entry({ action: "archive", old: { value: "Yes", comment: "" } })).what).toBe("Archived by an upgrade");
+    expect(describeChange(entry({ action: "confirm" })).what).toBe("Re-confirmed");
+  });
+
+  it("the draft's history filters by section and by any word of the change", () => {
+    const list = [
+      entry({ item: "org-name", label: "Organisation name", section: "org", new: { value: "Northwind", comment: "" } }),
+      entry({ who: "Ben", new: { value: "No", comment: "Phone fallback" } }),
+    ];
+    expect(filterHistory(list, "", "org").map((e) => e.item)).toEqual(["org-name"]);
+    expect(filterHistory(list, "ben", "").map((e) => e.item)).toEqual(["req-1"]);
+    expect(filterHistory(list, "phone fallback", "").map((e) => e.item)).toEqual(["req-1"]);
+    expect(filterHistory(list, "northwind", "svc")).toEqual([]);
+  });
+});
