@@ -61,6 +61,7 @@ pub fn export(ctx: &Ctx, args: ExportArgs, out: &mut Out) -> CliResult<Outcome> 
         pack: all || args.pack,
         at: args.at,
         today: Some(ctx.today),
+        author: Some(ctx.author.clone()),
     };
     let mut draft = Draft::open(&args.draft).map_err(|e| CliError::new(e.to_string()))?;
     let bar = std::io::stderr()
@@ -111,6 +112,12 @@ pub fn export(ctx: &Ctx, args: ExportArgs, out: &mut Out) -> CliResult<Outcome> 
         ));
     }
     out.line(format!("Verified: {}.", checks.join("; ")));
+    if let Some(id) = outcome.snapshot_id {
+        out.line(format!(
+            "Snapshot {id} keeps the draft as submitted: `scal diff {}` shows what changes after it.",
+            args.draft.display()
+        ));
+    }
     if outcome.complete {
         out.line("The draft has no blocking issues.");
     } else {

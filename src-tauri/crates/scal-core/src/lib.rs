@@ -6,6 +6,7 @@
 pub mod answer;
 pub mod bundled;
 pub mod completeness;
+pub mod diff;
 pub mod load;
 pub mod template;
 

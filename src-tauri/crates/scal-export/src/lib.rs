@@ -39,6 +39,9 @@ pub struct ExportOptions {
     pub at: Option<DateTime<Utc>>,
     /// The day the completeness rules are checked against; `None` means the export's day.
     pub today: Option<NaiveDate>,
+    /// Who exports, recorded with the "as submitted" snapshot; `None` means
+    /// `scal_store::default_author()`.
+    pub author: Option<String>,
 }
 
 impl Default for ExportOptions {
@@ -49,6 +52,7 @@ impl Default for ExportOptions {
             pack: true,
             at: None,
             today: None,
+            author: None,
         }
     }
 }
@@ -129,6 +133,8 @@ pub struct ExportOutcome {
     pub evidence_files: usize,
     /// The draft's record of this export; `None` when the draft was open for review only.
     pub record_id: Option<i64>,
+    /// The snapshot of the draft as exported ("as submitted"), taken with the record.
+    pub snapshot_id: Option<i64>,
 }
 
 /// The names the exported files get in the output folder.
@@ -250,7 +256,7 @@ pub fn export(
     sync_folder(out_dir).map_err(|e| ExportError::write(out_dir, e))?;
     drop(staging);
 
-    let record_id = if draft.is_read_only() {
+    let recorded = if draft.is_read_only() {
         warnings.push(ExportWarning {
             item: None,
             message: "the export was not recorded in the draft, because the draft is open for review only".to_string(),
@@ -275,8 +281,13 @@ pub fn export(
             answers_digest: snap.answers_digest.clone(),
             tool_version: TOOL_VERSION.to_string(),
         };
-        Some(draft.record_export(&record)?)
+        let author = options
+            .author
+            .clone()
+            .unwrap_or_else(scal_store::default_author);
+        Some(draft.record_export_with_snapshot(&record, &author)?)
     };
+    let (record_id, snapshot_id) = recorded.map(|(r, s)| (r, s.id)).unzip();
     step(progress, ExportStage::Finishing, 1, 1);
 
     Ok(ExportOutcome {
@@ -294,6 +305,7 @@ pub fn export(
         answers_verified,
         evidence_files: snap.files.len(),
         record_id,
+        snapshot_id,
     })
 }
 

@@ -512,28 +512,7 @@ impl Draft {
         } else {
             record.at.clone()
         };
-        let files = serde_json::Value::Array(
-            record
-                .files
-                .iter()
-                .map(|(name, sha, size)| serde_json::json!([name, sha, size]))
-                .collect(),
-        )
-        .to_string();
-        self.conn
-            .execute(
-                "INSERT INTO exports (at, out_dir, files, answers_digest, tool_version)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    at,
-                    record.out_dir,
-                    files,
-                    record.answers_digest,
-                    record.tool_version
-                ],
-            )
-            .map_err(|e| self.sql_err(e))?;
-        Ok(self.conn.last_insert_rowid())
+        insert_export(&self.conn, record, &at).map_err(|e| self.sql_err(e))
     }
 
     /// Every export, oldest first.
@@ -605,6 +584,17 @@ impl Draft {
             })
             .map_err(|e| self.sql_err(e))?;
         Ok(problems)
+    }
+
+    /// Re-reads the template in force after a change of revision (an upgrade, or a restore of
+    /// a snapshot taken under another revision).
+    pub(crate) fn reload_template(&mut self) -> Result<(), StoreError> {
+        let (rev, json, workbook, template) = template_in_force(&self.conn, &self.path)?;
+        self.template_rev = rev;
+        self.template_json = json;
+        self.workbook = workbook;
+        self.template = template;
+        Ok(())
     }
 
     pub(crate) fn writable(&self) -> Result<(), StoreError> {
@@ -715,6 +705,34 @@ pub(crate) fn insert_history(conn: &Connection, row: &HistoryRow<'_>) -> rusqlit
         row.detail
     ])?;
     Ok(())
+}
+
+/// Inserts an export record (its `id` ignored, `at` as given); returns the new id.
+pub(crate) fn insert_export(
+    conn: &Connection,
+    record: &ExportRecord,
+    at: &str,
+) -> rusqlite::Result<i64> {
+    let files = serde_json::Value::Array(
+        record
+            .files
+            .iter()
+            .map(|(name, sha, size)| serde_json::json!([name, sha, size]))
+            .collect(),
+    )
+    .to_string();
+    conn.execute(
+        "INSERT INTO exports (at, out_dir, files, answers_digest, tool_version)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            at,
+            record.out_dir,
+            files,
+            record.answers_digest,
+            record.tool_version
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
 pub(crate) fn now() -> String {
@@ -960,6 +978,27 @@ fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
     };
     let draft_id = meta_value("draft_id")?;
     let created_at = meta_value("created_at")?;
+    let (template_rev, template_json, workbook, template) = template_in_force(&conn, path)?;
+    Ok(Draft {
+        conn,
+        path: path.to_path_buf(),
+        read_only,
+        draft_id,
+        created_at,
+        template,
+        template_json,
+        template_rev,
+        workbook,
+        _claim: claim,
+    })
+}
+
+/// The newest template revision: its number, JSON, source workbook and parsed template.
+fn template_in_force(
+    conn: &Connection,
+    path: &Path,
+) -> Result<(i64, String, Option<SourceWorkbook>, Template), StoreError> {
+    let err = |e| StoreError::sqlite(path, e);
     let (template_rev, template_json, workbook) = conn
         .query_row(
             "SELECT t.rev, t.json, t.workbook_name, t.workbook_sha256, b.size
@@ -985,18 +1024,7 @@ fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
             detail: "its template is missing".to_string(),
         })?;
     let template = read_stored_template(path, &template_json)?;
-    Ok(Draft {
-        conn,
-        path: path.to_path_buf(),
-        read_only,
-        draft_id,
-        created_at,
-        template,
-        template_json,
-        template_rev,
-        workbook,
-        _claim: claim,
-    })
+    Ok((template_rev, template_json, workbook, template))
 }
 
 /// True when a non-empty `-wal` file sits next to the draft: changes (or a checkpoint) that a

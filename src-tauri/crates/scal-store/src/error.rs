@@ -110,6 +110,12 @@ pub enum StoreError {
         source: std::io::Error,
     },
 
+    #[error("{} has no snapshot {id}: `scal snapshots` lists them", path.display())]
+    NoSuchSnapshot { path: PathBuf, id: i64 },
+
+    #[error("a snapshot label can be at most {max} characters (this one has {len})")]
+    LabelTooLong { len: usize, max: usize },
+
     #[error("could not read or write {}: {source}", path.display())]
     Io {
         path: PathBuf,

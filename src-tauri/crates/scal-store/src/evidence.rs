@@ -133,7 +133,8 @@ impl Draft {
         Ok(link)
     }
 
-    /// Every link, in the order added.
+    /// Every link, in the order added. By `added_at` first: a link put back by a snapshot
+    /// restore keeps its original time, and so its place in the list.
     pub fn evidence(&self) -> Result<Vec<EvidenceLink>, StoreError> {
         let mut stmt = self
             .conn
@@ -141,7 +142,7 @@ impl Draft {
                 "SELECT l.id, l.item, l.sha256, b.size, l.file_name, l.media_type, l.added_at,
                         l.added_by
                  FROM evidence_links l JOIN blobs b ON b.sha256 = l.sha256
-                 ORDER BY l.id",
+                 ORDER BY l.added_at, l.id",
             )
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt

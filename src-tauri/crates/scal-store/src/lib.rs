@@ -3,7 +3,8 @@
 //!
 //! What it holds: the template snapshot the draft was created from, the answers (every change
 //! also in an append-only history), evidence as content-addressed blobs streamed in fixed-size
-//! chunks, section statuses, and a record of every export.
+//! chunks, section statuses, a record of every export with a snapshot of what it exported,
+//! snapshots on demand, review comments and the sign-off.
 //!
 //! Invariants, each enforced here rather than by callers:
 //! - every value passes `scal_core::answer::normalize` before it is written;
@@ -20,6 +21,7 @@ mod evidence;
 pub mod fsutil;
 mod media;
 pub mod schema;
+mod snapshot;
 
 use scal_core::{Answers, Value};
 use sha2::{Digest, Sha256};
@@ -28,6 +30,7 @@ pub use draft::{Draft, NewWorkbook};
 pub use error::StoreError;
 pub use evidence::BlobReader;
 pub use media::media_type_for;
+pub use snapshot::{RestoreOutcome, SnapshotInfo, SnapshotLink, SnapshotReason, SnapshotState};
 
 /// The NHS workbook an imported template was read from, kept in the draft byte for byte so that
 /// it can be filled in place. Its bytes: `Draft::blob_reader(&sha256)`.
