@@ -4,6 +4,7 @@
 //! date included, passed in), so every rule can be tested with plain data.
 
 pub mod answer;
+pub mod answers_file;
 pub mod bundled;
 pub mod completeness;
 pub mod diff;
