@@ -10,6 +10,7 @@ pub mod completeness;
 pub mod diff;
 pub mod load;
 pub mod template;
+pub mod upgrade;
 
 pub use answer::{Answer, AnswerError, Answers, Value};
 pub use bundled::{bundled_template, bundled_template_json, bundled_templates};
