@@ -207,6 +207,9 @@ fn section_status_is_set_and_shown() {
     let d = p(&draft);
     scal(["status", &d, "booking", "In Progress"]).ok();
     assert_eq!(show_json(&draft)["sections"][1]["status"], "In Progress");
+    // Complete is taken only once the section has no blocking issue.
+    scal(["answer", &d, "decl_usage", "Yes"]).ok();
+    scal(["answer", &d, "req_metadata", "Yes"]).ok();
     scal(["status", &d, "booking", "Complete"]).ok();
     let show = show_json(&draft);
     assert_eq!(show["sections"][1]["status"], "Complete");

@@ -38,6 +38,9 @@ pub struct Draft {
     pub(crate) conn: Connection,
     pub(crate) path: PathBuf,
     read_only: bool,
+    /// Opened for review: answers, evidence and statuses are refused, review comments and the
+    /// sign-off are taken (see `open_for_review`).
+    review: bool,
     draft_id: String,
     created_at: String,
     template: Template,
@@ -128,12 +131,29 @@ impl Draft {
         open_draft(path, true)
     }
 
+    /// Opens a draft for a reviewer: what a reviewer does is taken (review comments, replies,
+    /// resolving them, the sign-off), what the author does is refused with
+    /// `StoreError::ReviewOnly` (answers, comments on answers, evidence, section statuses,
+    /// snapshots). The file must be writable, and it is locked like an edit, so the author
+    /// cannot change answers under the reviewer's eyes.
+    pub fn open_for_review(path: &Path) -> Result<Draft, StoreError> {
+        let mut draft = open_draft(path, false)?;
+        draft.review = true;
+        Ok(draft)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// True when answers cannot be changed: opened read-only, or for review.
     pub fn is_read_only(&self) -> bool {
-        self.read_only
+        self.read_only || self.review
+    }
+
+    /// True when opened with `open_for_review`.
+    pub fn is_review(&self) -> bool {
+        self.review
     }
 
     /// A UUID v4, fixed when the draft was created.
@@ -400,12 +420,28 @@ impl Draft {
             .map_err(|e| self.sql_err(e))
     }
 
-    /// Sets a section's Status cell: "In Progress" or "Complete" (any letter case).
+    /// Sets a section's Status cell: "In Progress" or "Complete" (any letter case). Complete is
+    /// refused while the section has blocking issues (dates judged against today's local date);
+    /// see `set_section_status_on`.
     pub fn set_section_status(
         &mut self,
         section: &str,
         status: &str,
         author: &str,
+    ) -> Result<(), StoreError> {
+        let today = chrono::Local::now().date_naive();
+        self.set_section_status_on(section, status, author, today)
+    }
+
+    /// Sets a section's Status cell, judging date rules against `today`. "Complete" is refused
+    /// with `StoreError::SectionNotReady`, listing the reasons, while `scal_core::check` finds
+    /// blocking issues in the section: a Complete tab that is not is what a reviewer sends back.
+    pub fn set_section_status_on(
+        &mut self,
+        section: &str,
+        status: &str,
+        author: &str,
+        today: chrono::NaiveDate,
     ) -> Result<(), StoreError> {
         self.writable()?;
         let Some(s) = self.template.section(section) else {
@@ -433,6 +469,9 @@ impl Draft {
                 })
             }
         };
+        if status == scal_core::completeness::STATUS_COMPLETE {
+            self.refuse_complete_with_issues(section, today)?;
+        }
         let at = now();
         let author = clean_author(author);
         let path = self.path.clone();
@@ -477,6 +516,37 @@ impl Draft {
         )
         .map_err(err)?;
         tx.commit().map_err(err)
+    }
+
+    /// The section's blocking issues as `check` finds them with the section not yet Complete
+    /// (so the status's own "marked Complete but..." issue does not count).
+    fn refuse_complete_with_issues(
+        &self,
+        section: &str,
+        today: chrono::NaiveDate,
+    ) -> Result<(), StoreError> {
+        let mut state = self.state()?;
+        state.section_status.remove(section);
+        let report = scal_core::check(&self.template, &state, today);
+        let reasons: Vec<String> = report
+            .issues
+            .into_iter()
+            .filter(|i| i.section == section && i.severity == scal_core::Severity::Blocking)
+            .map(|i| i.message)
+            .collect();
+        if reasons.is_empty() {
+            return Ok(());
+        }
+        Err(StoreError::SectionNotReady {
+            path: self.path.clone(),
+            section: section.to_string(),
+            title: self
+                .template
+                .section(section)
+                .map(|s| s.title.clone())
+                .unwrap_or_default(),
+            reasons,
+        })
     }
 
     /// What `scal_core::check` needs: answers, evidence counts per item, section statuses.
@@ -598,6 +668,16 @@ impl Draft {
     }
 
     pub(crate) fn writable(&self) -> Result<(), StoreError> {
+        if self.review {
+            return Err(StoreError::ReviewOnly {
+                path: self.path.clone(),
+            });
+        }
+        self.reviewable()
+    }
+
+    /// What a reviewer may change (review comments, the sign-off): refused only read-only.
+    pub(crate) fn reviewable(&self) -> Result<(), StoreError> {
         if self.read_only {
             Err(StoreError::ReadOnly {
                 path: self.path.clone(),
@@ -983,6 +1063,7 @@ fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
         conn,
         path: path.to_path_buf(),
         read_only,
+        review: false,
         draft_id,
         created_at,
         template,

@@ -49,6 +49,12 @@ pub enum StoreError {
     ReadOnly { path: PathBuf },
 
     #[error(
+        "{} is open for review: its answers, evidence and statuses cannot be changed, only review comments and the sign-off",
+        path.display()
+    )]
+    ReviewOnly { path: PathBuf },
+
+    #[error(
         "{} cannot be changed because the file or its folder is read-only: open it for review, or copy it somewhere you can write",
         path.display()
     )]
@@ -92,6 +98,20 @@ pub enum StoreError {
         status: String,
     },
 
+    /// "Complete" refused: `reasons` are the section's blocking issues, each a sentence.
+    #[error(
+        "section \"{title}\" ({section}) of {} cannot be marked Complete while it has {}: {}",
+        path.display(),
+        count_of(reasons.len(), "blocking issue", "blocking issues"),
+        first_reasons(reasons)
+    )]
+    SectionNotReady {
+        path: PathBuf,
+        section: String,
+        title: String,
+        reasons: Vec<String>,
+    },
+
     #[error("{} holds no evidence with SHA-256 {sha256}", path.display())]
     NoSuchEvidence { path: PathBuf, sha256: String },
 
@@ -116,6 +136,31 @@ pub enum StoreError {
     #[error("a snapshot label can be at most {max} characters (this one has {len})")]
     LabelTooLong { len: usize, max: usize },
 
+    #[error("{} has no review comment {id}: `scal reviews` lists them", path.display())]
+    NoSuchReviewComment { path: PathBuf, id: i64 },
+
+    #[error("a review comment cannot be empty")]
+    EmptyReviewComment,
+
+    #[error(
+        "comment {id} is on \"{thread_item}\", not \"{item}\": a reply goes on the item of the comment it answers"
+    )]
+    ReplyOnOtherItem {
+        id: i64,
+        item: String,
+        thread_item: String,
+    },
+
+    #[error("a sign-off needs a {what}")]
+    SignoffFieldMissing { what: &'static str },
+
+    #[error("the sign-off {what} can be at most {max} characters (this one has {len})")]
+    SignoffFieldTooLong {
+        what: &'static str,
+        len: usize,
+        max: usize,
+    },
+
     #[error("could not read or write {}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -127,6 +172,28 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+}
+
+/// How many reasons a refusal names before "and N more": enough to act on, short enough to read
+/// on one line.
+const REASONS_SHOWN: usize = 3;
+
+fn count_of(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn first_reasons(reasons: &[String]) -> String {
+    let mut text = reasons
+        .iter()
+        .take(REASONS_SHOWN)
+        .map(|r| r.trim().trim_end_matches('.'))
+        .collect::<Vec<_>>()
+        .join("; ");
+    if reasons.len() > REASONS_SHOWN {
+        text.push_str(&format!("; and {} more", reasons.len() - REASONS_SHOWN));
+    }
+    text.push('.');
+    text
 }
 
 impl StoreError {

@@ -20,7 +20,9 @@ mod error;
 mod evidence;
 pub mod fsutil;
 mod media;
+mod review;
 pub mod schema;
+mod signoff;
 mod snapshot;
 
 use scal_core::{Answers, Value};
@@ -30,6 +32,8 @@ pub use draft::{Draft, NewWorkbook};
 pub use error::StoreError;
 pub use evidence::BlobReader;
 pub use media::media_type_for;
+pub use review::{ReviewComment, ReviewThread};
+pub use signoff::{Signoff, SignoffStatus};
 pub use snapshot::{RestoreOutcome, SnapshotInfo, SnapshotLink, SnapshotReason, SnapshotState};
 
 /// The NHS workbook an imported template was read from, kept in the draft byte for byte so that

@@ -317,7 +317,9 @@ fn history_records_each_change_in_order() {
             "carol",
         )
         .unwrap();
-    draft.set_section_status("uec", "Complete", "dave").unwrap();
+    draft
+        .set_section_status("uec", "In Progress", "dave")
+        .unwrap();
     draft.set_answer("org.name", set("Acme"), "erin").unwrap();
 
     let h = draft.history(Some("uec.decl.dspt")).unwrap();
@@ -366,7 +368,7 @@ fn history_records_each_change_in_order() {
         (status.action.as_str(), status.item.as_str()),
         ("status", "uec")
     );
-    assert_eq!(status.new_value, Some(text("Complete")));
+    assert_eq!(status.new_value, Some(text("In Progress")));
     assert_eq!(
         draft.last_change_at().unwrap().as_deref(),
         Some(all[4].at.as_str())
@@ -478,9 +480,11 @@ fn section_status_is_checked() {
     }
     assert!(draft.section_statuses().unwrap().is_empty());
     draft
-        .set_section_status("uec", "Complete", "alice")
+        .set_section_status("uec", "In Progress", "alice")
         .unwrap();
-    draft.set_section_status("uec", "complete", "bob").unwrap();
+    draft
+        .set_section_status("uec", "in progress", "bob")
+        .unwrap();
     assert_eq!(
         draft.history(Some("uec")).unwrap().len(),
         1,

@@ -94,6 +94,7 @@ fn a_snapshot_restores_exactly() {
 
     // Every kind of change: a value, a comment, a cleared answer, a new answer, a link
     // removed, a link added, a status changed.
+    draft.set_section_status("uec", "Complete", "bob").unwrap();
     draft
         .set_answer("org.name", set("Acme Digital Ltd"), "bob")
         .unwrap();
@@ -108,7 +109,6 @@ fn a_snapshot_restores_exactly() {
     draft
         .attach("uec.cancel", &other, "bob", &mut no_progress())
         .unwrap();
-    draft.set_section_status("uec", "Complete", "bob").unwrap();
     assert_ne!(state(&draft), expected);
     let history_before = draft.history(None).unwrap().len();
 
