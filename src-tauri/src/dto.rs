@@ -207,6 +207,9 @@ pub struct DraftView {
     pub report: ReportDto,
     pub last_change: String,
     pub exports: Vec<ExportRecordDto>,
+    pub review: ReviewState,
+    /// The draft keeps the NHS workbook its template was imported from: exports fill it in.
+    pub workbook: Option<String>,
 }
 
 /// A section's Status cell: In Progress or Complete, who set it and when.
@@ -232,6 +235,10 @@ pub struct SaveResult {
     pub answer: AnswerDto,
     pub report: ReportDto,
     pub saved_at: String,
+    /// What differs from the last export now.
+    pub changed: ChangedDto,
+    /// Whether the sign-off in force is now stale.
+    pub signoff_stale: bool,
 }
 
 /// What attaching or unlinking evidence gives back.
@@ -309,6 +316,269 @@ pub struct ExportResult {
 pub struct ExportRecordDto {
     pub at: String,
     pub summary: String,
+}
+
+// ---- import, snapshots, diff, review, sign-off, upgrade, copy ------------------------------
+
+/// How many items of one kind an imported workbook gave.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct KindCount {
+    pub kind: String,
+    pub count: u32,
+}
+
+/// One section an import found.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportedSectionDto {
+    pub title: String,
+    /// The sheet it was read from.
+    pub sheet: String,
+    /// form | service | guidance
+    pub kind: String,
+    pub items: u32,
+    pub requirements: u32,
+}
+
+/// A sheet or block the import left out, and why.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SkippedDto {
+    pub sheet: String,
+    pub reason: String,
+}
+
+/// What importing a workbook found, shown before a draft is made from it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportPreview {
+    pub file_name: String,
+    pub title: String,
+    pub version: String,
+    pub sections: Vec<ImportedSectionDto>,
+    pub kinds: Vec<KindCount>,
+    pub items: u32,
+    pub skipped: Vec<SkippedDto>,
+    /// Things the user should know although the import worked.
+    pub warnings: Vec<String>,
+}
+
+/// One snapshot of the draft.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SnapshotDto {
+    pub id: i32,
+    pub at: String,
+    pub author: String,
+    /// manual | export | before_upgrade | before_restore | before_copy
+    pub reason: String,
+    /// The reason in words: "export", "before upgrade".
+    pub reason_text: String,
+    pub label: String,
+    pub answers: u32,
+    pub evidence: u32,
+}
+
+/// One item that differs between two states of a draft.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DiffItemDto {
+    pub item: String,
+    pub label: String,
+    /// added | removed | changed: the item as a whole.
+    pub change: String,
+    pub old: Option<AnswerDto>,
+    pub new: Option<AnswerDto>,
+    pub value_changed: bool,
+    pub comment_changed: bool,
+    /// Evidence linked (names) on the newer side only, and on the older side only.
+    pub evidence_added: Vec<String>,
+    pub evidence_removed: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DiffSectionDto {
+    /// Empty for items the current template does not have.
+    pub section: String,
+    pub title: String,
+    pub items: Vec<DiffItemDto>,
+}
+
+/// What changed between two states (a snapshot, or the draft now).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct DiffDto {
+    pub from: String,
+    pub to: String,
+    pub changed: u32,
+    pub added: u32,
+    pub removed: u32,
+    pub sections: Vec<DiffSectionDto>,
+}
+
+/// Which sides to compare: a snapshot id, or `None` for the draft as it is now. With neither
+/// given, the latest snapshot against now.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct DiffRequest {
+    pub from: Option<i32>,
+    pub to: Option<i32>,
+}
+
+/// The items whose answer, comment or evidence differ from the last export.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ChangedDto {
+    /// False until the draft has been exported once: nothing can be "changed since" then.
+    pub exported: bool,
+    pub last_export_at: String,
+    pub items: Vec<String>,
+}
+
+/// A review comment or a reply (`parent` names the comment it answers).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReviewCommentDto {
+    pub id: i32,
+    pub item: String,
+    pub parent: Option<i32>,
+    pub at: String,
+    pub author: String,
+    pub body: String,
+    pub resolved_at: Option<String>,
+    pub resolved_by: Option<String>,
+}
+
+/// The sign-off in force, and whether the answers changed since it was given.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SignoffDto {
+    pub name: String,
+    pub role: String,
+    /// YYYY-MM-DD.
+    pub signed_on: String,
+    pub at: String,
+    pub by: String,
+    pub stale: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct SignoffRequest {
+    pub name: String,
+    pub role: String,
+    pub signed_on: String,
+}
+
+/// An answer an upgrade archived because its item left the template.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ArchivedDto {
+    pub id: i32,
+    pub item: String,
+    pub section: String,
+    pub label: String,
+    pub text: String,
+    pub value: Option<ValueDto>,
+    pub comment: String,
+    pub evidence: Vec<String>,
+    pub archived_at: String,
+    pub archived_by: String,
+    /// Where it was restored to, once restored.
+    pub restored_to: Option<String>,
+}
+
+/// A carried answer whose wording changed: to be confirmed against the new text.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReconfirmDto {
+    pub item: String,
+    /// The wording the answer was given to.
+    pub old_text: String,
+    pub flagged_at: String,
+}
+
+/// Review state of the draft: comments, sign-off, what an upgrade left to look at.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReviewState {
+    pub comments: Vec<ReviewCommentDto>,
+    pub signoff: Option<SignoffDto>,
+    pub archived: Vec<ArchivedDto>,
+    pub reconfirm: Vec<ReconfirmDto>,
+    pub changed: ChangedDto,
+}
+
+/// Where the template to upgrade to (or to copy from) comes from.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TemplateSource {
+    Bundled { id: String },
+    /// A template JSON file chosen in a dialog.
+    File,
+    /// An NHS workbook chosen in a dialog, imported.
+    Workbook,
+}
+
+/// One line of an upgrade report.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UpgradeLineDto {
+    /// The item in the draft's template (none for a new item).
+    pub from: Option<String>,
+    /// The item in the new template (none for a removed item).
+    pub to: Option<String>,
+    pub section: String,
+    pub reason: String,
+    /// What the draft holds for it, in words ("Yes", "No · mitigation …"), if anything.
+    pub holds: String,
+    pub reconfirm: bool,
+}
+
+/// One group of an upgrade report.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UpgradeGroupDto {
+    /// carried | carried_reworded | matched_by_text | matched_by_similarity | no_longer_fits |
+    /// removed | new
+    pub key: String,
+    pub title: String,
+    pub explanation: String,
+    pub lines: Vec<UpgradeLineDto>,
+}
+
+/// What an upgrade will do (dry run) or did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UpgradeReportDto {
+    pub from: String,
+    pub to: String,
+    pub groups: Vec<UpgradeGroupDto>,
+    pub carried: u32,
+    pub reconfirm: u32,
+    pub archived: u32,
+    pub added: u32,
+    /// After applying: the snapshot taken before, to undo it.
+    pub snapshot: Option<SnapshotDto>,
+}
+
+/// One item a copy of answers changes.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CopyLineDto {
+    pub item: String,
+    pub label: String,
+    pub section: String,
+    pub value_before: Option<ValueDto>,
+    pub value_after: Option<ValueDto>,
+    pub comment_before: Option<String>,
+    pub comment_after: Option<String>,
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SectionChoice {
+    pub id: String,
+    pub title: String,
+    /// Marked shared in the target template (copied when none are picked).
+    pub shared: bool,
+}
+
+/// What copying answers from another draft would change.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CopyPreviewDto {
+    pub from_path: String,
+    pub from_title: String,
+    /// The sections both drafts have, to pick from.
+    pub sections: Vec<SectionChoice>,
+    /// The sections this preview copies.
+    pub copied: Vec<String>,
+    pub lines: Vec<CopyLineDto>,
+    pub unchanged: u32,
+    /// Sentences: values the target does not accept, items with no counterpart.
+    pub not_copied: Vec<String>,
 }
 
 /// What a failed command gives the UI. `code` is set only where the UI branches on it.
@@ -560,6 +830,29 @@ pub fn typescript() -> String {
         VerificationDto::decl(),
         ExportResult::decl(),
         ExportRecordDto::decl(),
+        KindCount::decl(),
+        ImportedSectionDto::decl(),
+        SkippedDto::decl(),
+        ImportPreview::decl(),
+        SnapshotDto::decl(),
+        DiffItemDto::decl(),
+        DiffSectionDto::decl(),
+        DiffDto::decl(),
+        DiffRequest::decl(),
+        ChangedDto::decl(),
+        ReviewCommentDto::decl(),
+        SignoffDto::decl(),
+        SignoffRequest::decl(),
+        ArchivedDto::decl(),
+        ReconfirmDto::decl(),
+        ReviewState::decl(),
+        TemplateSource::decl(),
+        UpgradeLineDto::decl(),
+        UpgradeGroupDto::decl(),
+        UpgradeReportDto::decl(),
+        CopyLineDto::decl(),
+        SectionChoice::decl(),
+        CopyPreviewDto::decl(),
         CmdError::decl(),
     ];
     let mut out = String::from(

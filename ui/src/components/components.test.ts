@@ -20,6 +20,8 @@ const ok = (itemId: string, value: ValueDto | null, comment = ""): SaveResult =>
   answer: { value, comment },
   report: report(),
   saved_at: "2026-11-24T10:00:00Z",
+  changed: { exported: false, last_export_at: "", items: [] },
+  signoff_stale: false,
 });
 
 describe("an item is rendered as what it is", () => {

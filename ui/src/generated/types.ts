@@ -107,9 +107,21 @@ read_only_reason: string, template: TemplateView, answers: Record<string, Answer
 /**
  * Who set each section's status, and when.
  */
-section_status_info: Record<string, SectionStatusDto>, report: ReportDto, last_change: string, exports: Array<ExportRecordDto>, };
+section_status_info: Record<string, SectionStatusDto>, report: ReportDto, last_change: string, exports: Array<ExportRecordDto>, review: ReviewState, 
+/**
+ * The draft keeps the NHS workbook its template was imported from: exports fill it in.
+ */
+workbook: string | null, };
 
-export type SaveResult = { item: string, answer: AnswerDto, report: ReportDto, saved_at: string, };
+export type SaveResult = { item: string, answer: AnswerDto, report: ReportDto, saved_at: string, 
+/**
+ * What differs from the last export now.
+ */
+changed: ChangedDto, 
+/**
+ * Whether the sign-off in force is now stale.
+ */
+signoff_stale: boolean, };
 
 export type EvidenceResult = { evidence: Array<EvidenceDto>, report: ReportDto, 
 /**
@@ -162,5 +174,136 @@ verification: VerificationDto | null,
 warnings: Array<string>, };
 
 export type ExportRecordDto = { at: string, summary: string, };
+
+export type KindCount = { kind: string, count: number, };
+
+export type ImportedSectionDto = { title: string, 
+/**
+ * The sheet it was read from.
+ */
+sheet: string, 
+/**
+ * form | service | guidance
+ */
+kind: string, items: number, requirements: number, };
+
+export type SkippedDto = { sheet: string, reason: string, };
+
+export type ImportPreview = { file_name: string, title: string, version: string, sections: Array<ImportedSectionDto>, kinds: Array<KindCount>, items: number, skipped: Array<SkippedDto>, 
+/**
+ * Things the user should know although the import worked.
+ */
+warnings: Array<string>, };
+
+export type SnapshotDto = { id: number, at: string, author: string, 
+/**
+ * manual | export | before_upgrade | before_restore | before_copy
+ */
+reason: string, 
+/**
+ * The reason in words: "export", "before upgrade".
+ */
+reason_text: string, label: string, answers: number, evidence: number, };
+
+export type DiffItemDto = { item: string, label: string, 
+/**
+ * added | removed | changed: the item as a whole.
+ */
+change: string, old: AnswerDto | null, new: AnswerDto | null, value_changed: boolean, comment_changed: boolean, 
+/**
+ * Evidence linked (names) on the newer side only, and on the older side only.
+ */
+evidence_added: Array<string>, evidence_removed: Array<string>, };
+
+export type DiffSectionDto = { 
+/**
+ * Empty for items the current template does not have.
+ */
+section: string, title: string, items: Array<DiffItemDto>, };
+
+export type DiffDto = { from: string, to: string, changed: number, added: number, removed: number, sections: Array<DiffSectionDto>, };
+
+export type DiffRequest = { from: number | null, to: number | null, };
+
+export type ChangedDto = { 
+/**
+ * False until the draft has been exported once: nothing can be "changed since" then.
+ */
+exported: boolean, last_export_at: string, items: Array<string>, };
+
+export type ReviewCommentDto = { id: number, item: string, parent: number | null, at: string, author: string, body: string, resolved_at: string | null, resolved_by: string | null, };
+
+export type SignoffDto = { name: string, role: string, 
+/**
+ * YYYY-MM-DD.
+ */
+signed_on: string, at: string, by: string, stale: boolean, };
+
+export type SignoffRequest = { name: string, role: string, signed_on: string, };
+
+export type ArchivedDto = { id: number, item: string, section: string, label: string, text: string, value: ValueDto | null, comment: string, evidence: Array<string>, archived_at: string, archived_by: string, 
+/**
+ * Where it was restored to, once restored.
+ */
+restored_to: string | null, };
+
+export type ReconfirmDto = { item: string, 
+/**
+ * The wording the answer was given to.
+ */
+old_text: string, flagged_at: string, };
+
+export type ReviewState = { comments: Array<ReviewCommentDto>, signoff: SignoffDto | null, archived: Array<ArchivedDto>, reconfirm: Array<ReconfirmDto>, changed: ChangedDto, };
+
+export type TemplateSource = { "kind": "bundled", id: string, } | { "kind": "file" } | { "kind": "workbook" };
+
+export type UpgradeLineDto = { 
+/**
+ * The item in the draft's template (none for a new item).
+ */
+from: string | null, 
+/**
+ * The item in the new template (none for a removed item).
+ */
+to: string | null, section: string, reason: string, 
+/**
+ * What the draft holds for it, in words ("Yes", "No · mitigation …"), if anything.
+ */
+holds: string, reconfirm: boolean, };
+
+export type UpgradeGroupDto = { 
+/**
+ * carried | carried_reworded | matched_by_text | matched_by_similarity | no_longer_fits |
+ * removed | new
+ */
+key: string, title: string, explanation: string, lines: Array<UpgradeLineDto>, };
+
+export type UpgradeReportDto = { from: string, to: string, groups: Array<UpgradeGroupDto>, carried: number, reconfirm: number, archived: number, added: number, 
+/**
+ * After applying: the snapshot taken before, to undo it.
+ */
+snapshot: SnapshotDto | null, };
+
+export type CopyLineDto = { item: string, label: string, section: string, value_before: ValueDto | null, value_after: ValueDto | null, comment_before: string | null, comment_after: string | null, evidence: Array<string>, };
+
+export type SectionChoice = { id: string, title: string, 
+/**
+ * Marked shared in the target template (copied when none are picked).
+ */
+shared: boolean, };
+
+export type CopyPreviewDto = { from_path: string, from_title: string, 
+/**
+ * The sections both drafts have, to pick from.
+ */
+sections: Array<SectionChoice>, 
+/**
+ * The sections this preview copies.
+ */
+copied: Array<string>, lines: Array<CopyLineDto>, unchanged: number, 
+/**
+ * Sentences: values the target does not accept, items with no counterpart.
+ */
+not_copied: Array<string>, };
 
 export type CmdError = { code: string | null, message: string, };

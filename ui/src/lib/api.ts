@@ -5,15 +5,24 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   AnswerDto,
   CmdError,
+  CopyPreviewDto,
+  DiffDto,
+  DiffRequest,
   DraftView,
   EvidenceResult,
   ExportRequest,
   ExportResult,
   HistoryEntryDto,
+  ImportPreview,
   ProgressEvent,
+  ReviewState,
   SaveResult,
   SectionStatusResult,
+  SignoffRequest,
+  SnapshotDto,
   StartInfo,
+  TemplateSource,
+  UpgradeReportDto,
   ValueDto,
 } from "../generated/types";
 
@@ -75,6 +84,31 @@ export const api = {
   exportDraft: (request: ExportRequest, onProgress: (p: ProgressEvent) => void) =>
     call<ExportResult>("export_draft", { request, on_progress: progressChannel(onProgress) }),
   showInFolder: (path: string) => call<void>("show_in_folder", { path }),
+
+  // Import an NHS workbook as a template: choose it, see what was found, make a draft of it.
+  importWorkbook: () => call<ImportPreview | null>("import_workbook_dialog"),
+  createFromImport: () => call<DraftView | null>("create_from_import"),
+  cancelImport: () => call<void>("cancel_import"),
+
+  snapshots: () => call<SnapshotDto[]>("snapshots"),
+  takeSnapshot: (label: string) => call<SnapshotDto[]>("take_snapshot", { label }),
+  restoreSnapshot: (id: number) => call<DraftView>("restore_snapshot", { id }),
+  diff: (request: DiffRequest) => call<DiffDto>("diff", { request }),
+
+  reviewState: () => call<ReviewState>("review_state"),
+  addReviewComment: (item: string, body: string, parent: number | null) =>
+    call<ReviewState>("add_review_comment", { item, body, parent }),
+  resolveReviewComment: (id: number, resolved: boolean) =>
+    call<ReviewState>("resolve_review_comment", { id, resolved }),
+  signOff: (request: SignoffRequest) => call<ReviewState>("sign_off", { request }),
+  confirmItem: (item: string) => call<ReviewState>("confirm_item", { item }),
+  restoreArchived: (id: number, toItem: string) => call<DraftView>("restore_archived", { id, to_item: toItem }),
+
+  upgradePlan: (source: TemplateSource) => call<UpgradeReportDto | null>("upgrade_plan", { source }),
+  upgradeApply: () => call<UpgradeReportDto>("upgrade_apply"),
+  copyChoose: () => call<CopyPreviewDto | null>("copy_choose"),
+  copyPreview: (sections: string[]) => call<CopyPreviewDto>("copy_preview", { sections }),
+  copyApply: (sections: string[]) => call<DraftView>("copy_apply", { sections }),
 };
 
 export type Api = typeof api;

@@ -1,5 +1,5 @@
 // Client-side logic with no Svelte and no Tauri in it, so it is unit-tested directly.
-import type { AnswerDto, HistoryEntryDto, IssueDto, ItemView, ReportDto, SectionView, TemplateView, ValueDto } from "../generated/types";
+import type { AnswerDto, HistoryEntryDto, IssueDto, ItemView, ReportDto, ReviewCommentDto, SectionView, TemplateView, ValueDto } from "../generated/types";
 
 export const OTHER = "Other";
 export const OUT_OF_SCOPE = "Out of Scope";
@@ -270,4 +270,90 @@ export function filterHistory(entries: HistoryEntryDto[], query: string, section
     const hay = [e.item, e.label, e.who, c.what, c.was, c.became, c.commentWas ?? "", c.commentBecame ?? ""].join("\n").toLowerCase();
     return words.every((w) => hay.includes(w));
   });
+}
+
+// ---- review comments ----------------------------------------------------------------------
+
+/** A review comment with its replies, oldest first. */
+export interface Thread {
+  root: ReviewCommentDto;
+  replies: ReviewCommentDto[];
+  open: boolean;
+}
+
+/** The threads on one item (or on every item when `item` is null), oldest first. */
+export function threadsOf(comments: ReviewCommentDto[], item: string | null): Thread[] {
+  const mine = item === null ? comments : comments.filter((c) => c.item === item);
+  const byId = new Map(mine.map((c) => [c.id, c]));
+  // The thread a comment belongs to is its topmost ancestor: a reply to a reply stays in it.
+  const rootOf = (c: ReviewCommentDto): ReviewCommentDto => {
+    let at = c;
+    const seen = new Set<number>();
+    while (at.parent !== null && byId.has(at.parent) && !seen.has(at.id)) {
+      seen.add(at.id);
+      at = byId.get(at.parent)!;
+    }
+    return at;
+  };
+  const threads = new Map<number, Thread>();
+  const ordered = [...mine].sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
+  for (const c of ordered) {
+    const root = rootOf(c);
+    let t = threads.get(root.id);
+    if (!t) {
+      t = { root, replies: [], open: root.resolved_at === null };
+      threads.set(root.id, t);
+    }
+    if (c.id !== root.id) t.replies.push(c);
+  }
+  return [...threads.values()];
+}
+
+/** Open (unresolved) threads per item. */
+export function openThreadCounts(comments: ReviewCommentDto[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const c of comments) {
+    if (c.parent === null && c.resolved_at === null) m.set(c.item, (m.get(c.item) ?? 0) + 1);
+  }
+  return m;
+}
+
+/** Sums a per-item count over each section's items. */
+export function countBySection(flat: FlatItem[], perItem: ReadonlyMap<string, number> | ReadonlySet<string>): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const f of flat) {
+    const n = perItem instanceof Map ? (perItem.get(f.item.id) ?? 0) : (perItem as ReadonlySet<string>).has(f.item.id) ? 1 : 0;
+    if (n) m.set(f.section.id, (m.get(f.section.id) ?? 0) + n);
+  }
+  return m;
+}
+
+/** A lookup by key, built once per change of the list. */
+export function indexBy<T>(list: T[], key: (t: T) => string): ReadonlyMap<string, T> {
+  return new Map(list.map((t) => [key(t), t]));
+}
+
+export function setOf(list: string[]): ReadonlySet<string> {
+  return new Set(list);
+}
+
+const KIND_NAMES: Record<string, string> = {
+  text: "Text fields",
+  long_text: "Long text fields",
+  email: "Email fields",
+  ods_code: "ODS codes",
+  version: "Version fields",
+  date: "Dates",
+  choice: "Choices",
+  multi_choice: "Multiple choices",
+  yes_no: "Yes/No questions",
+  declaration: "Declarations",
+  requirement: "Requirement rows",
+  guidance: "Guidance rows",
+  evidence_slot: "Evidence slots",
+};
+
+/** An item type (as the template names it) in words, for counts. */
+export function kindName(kind: string): string {
+  return KIND_NAMES[kind] ?? kind;
 }

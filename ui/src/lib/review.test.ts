@@ -1,7 +1,8 @@
 // Unit tests of the client logic behind history, snapshots, diff, review, sign-off and upgrade.
 import { describe, expect, it } from "vitest";
-import type { HistoryEntryDto } from "../generated/types";
-import { describeChange, filterHistory } from "./logic";
+import type { HistoryEntryDto, ReviewCommentDto } from "../generated/types";
+import { countBySection, describeChange, filterHistory, flatten, kindName, openThreadCounts, threadsOf } from "./logic";
+import { item, section, template } from "../test/fixtures";
 
 function entry(over: Partial<HistoryEntryDto>): HistoryEntryDto {
   return { at: "2026-11-24T10:00:00Z", who: "Asha", item: "req-1", label: "UEC-01: Book", section: "svc", action: "answer", detail: "", old: null, new: null, ...over };
@@ -41,5 +42,36 @@ describe("history in words", () => {
     expect(filterHistory(list, "ben", "").map((e) => e.item)).toEqual(["req-1"]);
     expect(filterHistory(list, "phone fallback", "").map((e) => e.item)).toEqual(["req-1"]);
     expect(filterHistory(list, "northwind", "svc")).toEqual([]);
+  });
+});
+
+function comment(id: number, over: Partial<ReviewCommentDto> = {}): ReviewCommentDto {
+  return { id, item: "req-1", parent: null, at: `2026-11-24T10:0${id}:00Z`, author: "Rev", body: `c${id}`, resolved_at: null, resolved_by: null, ...over };
+}
+
+describe("review threads", () => {
+  it("replies (and replies to replies) sit under the comment that started the thread", () => {
+    const list = [comment(3, { parent: 2 }), comment(1), comment(2, { parent: 1 }), comment(4, { item: "other" })];
+    const threads = threadsOf(list, "req-1");
+    expect(threads).toHaveLength(1);
+    expect(threads[0].root.id).toBe(1);
+    expect(threads[0].replies.map((r) => r.id)).toEqual([2, 3]);
+    expect(threadsOf(list, null)).toHaveLength(2);
+  });
+
+  it("a resolved thread is not open, and counts only open threads per item and section", () => {
+    const list = [comment(1), comment(2, { parent: 1 }), comment(3, { resolved_at: "2026-11-24T11:00:00Z", resolved_by: "Lead" }), comment(4, { item: "org-name" })];
+    expect(threadsOf(list, "req-1").map((t) => t.open)).toEqual([true, false]);
+    const counts = openThreadCounts(list);
+    expect(counts.get("req-1")).toBe(1);
+    expect(counts.get("org-name")).toBe(1);
+    const flat = flatten(template([section("org", [item("org-name")]), section("svc", [item("req-1"), item("req-2")])]));
+    expect(countBySection(flat, counts)).toEqual(new Map([["org", 1], ["svc", 1]]));
+    expect(countBySection(flat, new Set(["req-1", "req-2"]))).toEqual(new Map([["svc", 2]]));
+  });
+
+  it("item kinds read as words in the import summary", () => {
+    expect(kindName("requirement")).toBe("Requirement rows");
+    expect(kindName("something_new")).toBe("something_new");
   });
 });

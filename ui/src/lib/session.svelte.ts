@@ -9,13 +9,20 @@ import type {
   ExportResult,
   IssueDto,
   ProgressEvent,
+  ImportPreview,
+  ReconfirmDto,
   ReportDto,
+  ReviewState,
   StartInfo,
   ValueDto,
 } from "../generated/types";
-import { flatten, issuesByItem, nextIssueItem, type FlatItem } from "./logic";
+import { flatten, indexBy, issuesByItem, nextIssueItem, openThreadCounts, setOf, type FlatItem } from "./logic";
 
-export type Tab = "answer" | "evidence" | "completeness" | "changes" | "export" | "review";
+export function emptyReview(): ReviewState {
+  return { comments: [], signoff: null, archived: [], reconfirm: [], changed: { exported: false, last_export_at: "", items: [] } };
+}
+
+export type Tab = "answer" | "evidence" | "completeness" | "changes" | "signoff" | "versions" | "export" | "review";
 
 export type SaveStatus =
   | { kind: "idle" }
@@ -50,6 +57,16 @@ export class Session {
   busy = $state<string | null>(null);
   attachProgress = $state<{ item: string; done: number; total: number } | null>(null);
   lastExport = $state<ExportResult | null>(null);
+  /** Review comments, sign-off, archived answers, re-confirmations, changes since export. */
+  review = $state<ReviewState>(emptyReview());
+  /** What importing a workbook found, while the user decides whether to make a draft of it. */
+  importPreview = $state<ImportPreview | null>(null);
+  /** The item whose review comments are open in the dialog. */
+  commentsItem = $state<string | null>(null);
+
+  changedItems: ReadonlySet<string> = $derived(setOf(this.review.changed.items));
+  openComments: ReadonlyMap<string, number> = $derived(openThreadCounts(this.review.comments));
+  reconfirmItems: ReadonlyMap<string, ReconfirmDto> = $derived(indexBy(this.review.reconfirm, (r) => r.item));
 
   flat: FlatItem[] = $derived(this.draft ? flatten(this.draft.template) : []);
   /** Issues by item, built once per report: each of 2,000 rows looks its own up. */
@@ -74,17 +91,24 @@ export class Session {
   }
 
   show(view: DraftView): void {
-    this.draft = view;
-    this.answers = { ...view.answers };
-    this.report = view.report;
-    this.evidence = view.evidence;
+    this.reload(view);
     this.itemErrors = {};
-    this.saveStatus = view.last_change ? { kind: "saved", at: view.last_change } : { kind: "idle" };
     this.sectionId = view.template.sections[0]?.id ?? "";
     this.tab = view.read_only ? "review" : "answer";
     this.currentItem = null;
     this.screen = "draft";
     this.notice = view.read_only ? { kind: "info", text: `Read-only: ${view.read_only_reason}` } : null;
+  }
+
+  /** Takes a new view of the open draft (after a restore, an upgrade, a copy) where the user is. */
+  reload(view: DraftView): void {
+    this.draft = view;
+    this.answers = { ...view.answers };
+    this.report = view.report;
+    this.evidence = view.evidence;
+    this.review = view.review;
+    this.saveStatus = view.last_change ? { kind: "saved", at: view.last_change } : { kind: "idle" };
+    if (!view.template.sections.some((s) => s.id === this.sectionId)) this.sectionId = view.template.sections[0]?.id ?? "";
   }
 
   async openWith(action: () => Promise<DraftView | null>, what: string): Promise<void> {
@@ -153,6 +177,8 @@ export class Session {
         delete this.itemErrors[item];
         if (this.chains.get(item) === next) this.answers[item] = r.answer;
         this.report = r.report;
+        this.review.changed = r.changed;
+        if (this.review.signoff) this.review.signoff.stale = r.signoff_stale;
         if (this.draft) this.draft.last_change = r.saved_at;
         this.inFlight--;
         if (this.inFlight === 0) this.saveStatus = { kind: "saved", at: r.saved_at };
@@ -250,6 +276,51 @@ export class Session {
     const id = nextIssueItem(this.flat, this.report, this.currentItem, direction);
     if (id) this.goTo(id);
     else this.notice = { kind: "info", text: "No issues left: every required item is answered." };
+  }
+
+  // ---- import -------------------------------------------------------------------------
+
+  async importWorkbook(): Promise<void> {
+    await this.run("Reading the workbook", async () => {
+      const p = await this.api.importWorkbook();
+      if (p) this.importPreview = p;
+    });
+  }
+
+  async createFromImport(): Promise<void> {
+    await this.openWith(async () => {
+      const view = await this.api.createFromImport();
+      if (view) this.importPreview = null;
+      return view;
+    }, "Creating the draft");
+  }
+
+  async cancelImport(): Promise<void> {
+    this.importPreview = null;
+    await this.run(null, () => this.api.cancelImport());
+  }
+
+  // ---- review ---------------------------------------------------------------------------
+
+  /** Runs a review command that gives back the review state, and takes it. */
+  async reviewAction(label: string | null, f: () => Promise<ReviewState>): Promise<boolean> {
+    let ok = false;
+    await this.run(label, async () => {
+      this.review = await f();
+      ok = true;
+    });
+    return ok;
+  }
+
+  /** Runs a command that changes answers wholesale and gives back the whole draft. */
+  async draftAction(label: string, f: () => Promise<DraftView>): Promise<boolean> {
+    let ok = false;
+    await this.idle();
+    await this.run(label, async () => {
+      this.reload(await f());
+      ok = true;
+    });
+    return ok;
   }
 
   /** Runs a command, showing its error as the window's notice. */

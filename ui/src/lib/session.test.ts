@@ -23,7 +23,7 @@ function fakeApi(over: Partial<Api> = {}): Api {
 const t = template([section("org", [item("org-name"), item("cso-email", { kind: "email" })])]);
 
 function saved(item: string, value: ValueDto | null, at = "2026-11-24T10:00:00Z"): SaveResult {
-  return { item, answer: { value, comment: "" }, report: report(), saved_at: at };
+  return { item, answer: { value, comment: "" }, report: report(), saved_at: at, changed: { exported: false, last_export_at: "", items: [] }, signoff_stale: false };
 }
 
 describe("autosave", () => {

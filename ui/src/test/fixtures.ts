@@ -70,6 +70,8 @@ export function draftView(t: TemplateView, over: Partial<DraftView> = {}): Draft
     report: report(),
     last_change: "",
     exports: [],
+    review: { comments: [], signoff: null, archived: [], reconfirm: [], changed: { exported: false, last_export_at: "", items: [] } },
+    workbook: null,
     ...over,
   };
 }

@@ -1,0 +1,174 @@
+// Component tests of the review, change-tracking, import and upgrade screens, with fixtures.
+import { describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, within } from "@testing-library/svelte";
+import type { Api } from "../lib/api";
+import { emptyReview, Session } from "../lib/session.svelte";
+import type { DiffDto, ReviewState } from "../generated/types";
+import ItemEditor from "./ItemEditor.svelte";
+import Editor from "./Editor.svelte";
+import SectionNav from "./SectionNav.svelte";
+import SignoffPanel from "./SignoffPanel.svelte";
+import DiffView from "./DiffView.svelte";
+import StartScreen from "./StartScreen.svelte";
+import VersionsPanel from "./VersionsPanel.svelte";
+import { draftView, item, requirement, section, template } from "../test/fixtures";
+
+function review(over: Partial<ReviewState> = {}): ReviewState {
+  return { ...emptyReview(), ...over };
+}
+
+function sessionWith(t = template([section("s", [])]), api: Partial<Api> = {}, over = {}) {
+  const s = new Session(api as Api);
+  s.show(draftView(t, over));
+  return s;
+}
+
+const changedSince = (items: string[]) => ({ exported: true, last_export_at: "2026-11-24T09:00:00Z", items });
+
+describe("changed since the last export", () => {
+  const t = template([section("org", [item("a"), item("b")]), section("svc", [requirement("r1")])]);
+
+  it("marks a changed item in place and counts it on its section", () => {
+    const s = sessionWith(t, {}, { review: review({ changed: changedSince(["b"]) }) });
+    render(ItemEditor, { session: s, item: t.sections[0].items[1], onhistory: () => {} });
+    expect(screen.getByTestId("changed-b")).toHaveTextContent("Changed since export");
+    render(SectionNav, { session: s, onpick: () => {} });
+    expect(screen.getByTestId("changed-count-org")).toHaveTextContent("1 changed");
+    expect(screen.queryByTestId("changed-count-svc")).toBeNull();
+  });
+
+  it("filters the section to what changed", async () => {
+    const s = sessionWith(t, {}, { review: review({ changed: changedSince(["b"]) }) });
+    render(Editor, { session: s, onhistory: () => {} });
+    expect(document.querySelectorAll("[data-item-id]")).toHaveLength(2);
+    await fireEvent.click(screen.getByTestId("changed-only"));
+    expect([...document.querySelectorAll<HTMLElement>("[data-item-id]")].map((e) => e.dataset.itemId)).toEqual(["b"]);
+  });
+
+  it("offers no such filter before the first export", () => {
+    render(Editor, { session: sessionWith(t), onhistory: () => {} });
+    expect(screen.queryByTestId("changed-only")).toBeNull();
+  });
+});
+
+describe("review comments and re-confirmation on an item", () => {
+  it("the comment link counts open threads and opens the thread dialog", async () => {
+    const r = requirement("r1");
+    const comments = [
+      { id: 1, item: "r1", parent: null, at: "2026-11-24T10:00:00Z", author: "Rev", body: "Evidence?", resolved_at: null, resolved_by: null },
+      { id: 2, item: "r1", parent: null, at: "2026-11-24T10:01:00Z", author: "Rev", body: "Old", resolved_at: "2026-11-24T10:02:00Z", resolved_by: "Lead" },
+    ];
+    const s = sessionWith(template([section("svc", [r])]), {}, { review: review({ comments }) });
+    render(ItemEditor, { session: s, item: r, onhistory: () => {} });
+    const link = screen.getByTestId("comments-r1");
+    expect(link).toHaveTextContent("Comments (1 open)");
+    await fireEvent.click(link);
+    expect(s.commentsItem).toBe("r1");
+  });
+
+  it("a carried answer whose wording changed shows the old wording and a Confirm button", async () => {
+    const r = requirement("r1");
+    const confirmItem = vi.fn(async () => review());
+    const s = sessionWith(template([section("svc", [r])]), { confirmItem }, {
+      review: review({ reconfirm: [{ item: "r1", old_text: "Book with POST", flagged_at: "2026-11-24T10:00:00Z" }] }),
+    });
+    render(ItemEditor, { session: s, item: r, onhistory: () => {} });
+    expect(screen.getByTestId("reconfirm-box-r1")).toHaveTextContent("Book with POST");
+    await fireEvent.click(screen.getByTestId("confirm-r1"));
+    expect(confirmItem).toHaveBeenCalledWith("r1");
+    expect(screen.queryByTestId("reconfirm-box-r1")).toBeNull();
+  });
+});
+
+describe("sign-off", () => {
+  it("says when the sign-off is stale and signs again with the same name and role", async () => {
+    const signoff = { name: "Dr A Khan", role: "Clinical Safety Officer", signed_on: "2026-11-20", at: "2026-11-20T09:00:00Z", by: "akhan", stale: true };
+    const signOff = vi.fn(async () => review({ signoff: { ...signoff, signed_on: "2026-11-24", stale: false } }));
+    const s = sessionWith(template([section("s", [])]), { signOff }, { review: review({ signoff }) });
+    render(SignoffPanel, { session: s });
+    expect(screen.getByTestId("signoff-stale")).toHaveTextContent("answers have changed");
+    await fireEvent.input(screen.getByTestId("signoff-date"), { target: { value: "2026-11-24" } });
+    await fireEvent.click(screen.getByTestId("sign-off"));
+    expect(signOff).toHaveBeenCalledWith({ name: "Dr A Khan", role: "Clinical Safety Officer", signed_on: "2026-11-24" });
+    expect(await screen.findByTestId("signoff-fresh")).toBeInTheDocument();
+  });
+});
+
+describe("diff", () => {
+  it("groups items by section with old → new answers, comments and evidence", () => {
+    const diff: DiffDto = {
+      from: "export of 24 Nov",
+      to: "now",
+      changed: 1,
+      added: 1,
+      removed: 0,
+      sections: [
+        { section: "svc", title: "Booking", items: [
+          { item: "r1", label: "UEC-01: Book", change: "changed", old: { value: "Yes", comment: "" }, new: { value: "No", comment: "Phone" }, value_changed: true, comment_changed: true, evidence_added: [], evidence_removed: [] },
+          { item: "r2", label: "UEC-02: Cancel", change: "added", old: null, new: { value: "Yes", comment: "" }, value_changed: true, comment_changed: false, evidence_added: ["report.pdf"], evidence_removed: [] },
+        ] },
+      ],
+    };
+    render(DiffView, { diff });
+    expect(screen.getByTestId("diff-totals")).toHaveTextContent("1 changed, 1 added, 0 removed");
+    const svc = screen.getByTestId("diff-section-svc");
+    expect(within(svc).getByText("Booking")).toBeInTheDocument();
+    const r1 = svc.querySelector('[data-item="r1"]') as HTMLElement;
+    expect(r1).toHaveTextContent("Answer Yes → No");
+    expect(r1).toHaveTextContent("Comment (none) → Phone");
+    expect(svc.querySelector('[data-item="r2"]')).toHaveTextContent("+ report.pdf");
+  });
+});
+
+describe("import", () => {
+  it("shows the sections, item kinds and skipped sheets before making the draft", async () => {
+    const createFromImport = vi.fn(async () => null);
+    const s = new Session({ createFromImport } as unknown as Api);
+    s.start = { first_launch: false, version: "0.1.0", templates: [], recent: [] };
+    s.importPreview = {
+      file_name: "SCAL_eRS.xlsx",
+      title: "e-RS SCAL",
+      version: "12.0",
+      sections: [{ title: "e-RS Provider", sheet: "e-RS Provider Requirements", kind: "service", items: 40, requirements: 36 }],
+      kinds: [{ kind: "requirement", count: 36 }, { kind: "declaration", count: 4 }],
+      items: 40,
+      skipped: [{ sheet: "NHS Digital Document Management", reason: "a hidden version log, not questions" }],
+      warnings: [],
+    };
+    render(StartScreen, { session: s });
+    const summary = screen.getByTestId("import-summary");
+    expect(summary).toHaveTextContent("e-RS Provider Requirements");
+    expect(screen.getByTestId("import-kinds")).toHaveTextContent("Requirement rows 36");
+    expect(screen.getByTestId("import-skipped")).toHaveTextContent("a hidden version log");
+    await fireEvent.click(screen.getByTestId("create-from-import"));
+    expect(createFromImport).toHaveBeenCalled();
+  });
+});
+
+describe("upgrade", () => {
+  it("shows the dry run grouped, with the reworded answers to re-confirm", async () => {
+    const upgradePlan = vi.fn(async () => ({
+      from: "UEC 1.0.0",
+      to: "UEC 2.0.0",
+      carried: 2,
+      reconfirm: 1,
+      archived: 1,
+      added: 1,
+      snapshot: null,
+      groups: [
+        { key: "carried_reworded", title: "Reworded: re-confirm", explanation: "Same ID, new wording.", lines: [{ from: "UEC-01", to: "UEC-01", section: "Booking", reason: "wording changed", holds: "Yes", reconfirm: true }] },
+        { key: "removed", title: "Removed: archived", explanation: "Kept in the archive.", lines: [{ from: "UEC-09", to: null, section: "Booking", reason: "not in 2.0.0", holds: "No", reconfirm: false }] },
+        { key: "new", title: "New", explanation: "", lines: [] },
+      ],
+    }));
+    const s = sessionWith(template([section("s", [])]), { upgradePlan });
+    s.start = { first_launch: false, version: "0.1.0", templates: [{ id: "t", version: "2.0.0", title: "UEC", publisher: "", description: "", sections: 1, items: 1 }], recent: [] };
+    render(VersionsPanel, { session: s });
+    await fireEvent.click(screen.getByTestId("upgrade-check-bundled"));
+    expect(upgradePlan).toHaveBeenCalledWith({ kind: "bundled", id: "t" });
+    expect(await screen.findByTestId("upgrade-totals")).toHaveTextContent("1 to re-confirm, 1 archived");
+    expect(screen.getByTestId("upgrade-group-carried_reworded")).toHaveTextContent("re-confirm");
+    expect(screen.getByTestId("upgrade-group-removed")).toHaveTextContent("UEC-09");
+    expect(screen.queryByTestId("upgrade-group-new")).toBeNull();
+  });
+});
