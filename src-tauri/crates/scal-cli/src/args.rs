@@ -149,6 +149,119 @@ pub enum Command {
     /// Re-hash every file of a submission pack against its manifest: exit 0 when all match,
     /// 1 with one line per mismatch.
     VerifyPack(crate::export_cmd::VerifyPackArgs),
+
+    /// Every change to a draft, oldest first: when, who, what was there before and after
+    /// (answers, comments, evidence attached and detached, section statuses).
+    History {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// Only this item, or every item of this section (and its status).
+        item: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+
+    /// Keep the draft's answers, evidence links and section statuses as they are now, to
+    /// compare against or go back to later. Every export takes one too ("as submitted").
+    Snapshot {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// A few words saying why, e.g. "sent to Sam for review".
+        #[arg(long, value_name = "TEXT", default_value = "")]
+        label: String,
+    },
+
+    /// List a draft's snapshots, oldest first.
+    Snapshots {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+
+    /// Put the draft back exactly as a snapshot holds it. The state before is kept as a new
+    /// snapshot, so a restore can itself be undone.
+    Restore {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// The snapshot id (see `scal snapshots`), or "latest".
+        snapshot: String,
+    },
+
+    /// What changed: between a draft's latest snapshot and now (the default), between two of
+    /// its snapshots, or between two drafts (`scal diff A.scal B.scal`).
+    Diff {
+        /// One draft, or two drafts to compare (from, to).
+        #[arg(required = true, num_args = 1..=2, value_name = "DRAFT")]
+        drafts: Vec<PathBuf>,
+        /// Compare from this snapshot (id or "latest"; default: the latest snapshot).
+        #[arg(long, value_name = "SNAPSHOT")]
+        from: Option<String>,
+        /// Compare to this snapshot (id or "latest"; default: the draft as it is now).
+        #[arg(long, value_name = "SNAPSHOT")]
+        to: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+
+    /// Add a review comment on an item or a section, or reply to one. Taken while the draft is
+    /// open for review: answers cannot be changed that way, comments can.
+    Review {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// The item or section id the comment is about.
+        item: String,
+        /// The comment.
+        text: String,
+        /// Reply to this comment (its number in `scal reviews`).
+        #[arg(long, value_name = "N")]
+        reply_to: Option<String>,
+    },
+
+    /// List review comments, thread by thread.
+    Reviews {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// Only the comments on this item or section.
+        item: Option<String>,
+        /// Only threads that are not resolved.
+        #[arg(long)]
+        open: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+
+    /// Mark a review thread resolved (give any comment number of the thread).
+    Resolve {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        #[arg(value_name = "N")]
+        comment: String,
+    },
+
+    /// Re-open a resolved review thread.
+    Reopen {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        #[arg(value_name = "N")]
+        comment: String,
+    },
+
+    /// Sign the draft off: name, role and date, printed on the exports' sign-off page. A
+    /// change to any answer afterwards shows the sign-off as stale.
+    SignOff {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// Who signs off.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// Their role, e.g. "Clinical Safety Officer".
+        #[arg(long, value_name = "ROLE")]
+        role: String,
+        /// The date of the sign-off (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        date: Option<NaiveDate>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -295,3 +295,167 @@ pub struct EvidenceListEntry {
     #[serde(flatten)]
     pub link: EvidenceDto,
 }
+
+/// `scal history --json` (schemas/cli-history.schema.json).
+#[derive(Debug, Serialize)]
+pub struct HistoryOutput {
+    pub draft: String,
+    /// The item or section asked for, or null for the whole draft.
+    pub item: Option<String>,
+    pub entries: Vec<HistoryEntryDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryEntryDto {
+    pub seq: i64,
+    pub at: String,
+    pub author: String,
+    /// The item, or for `status` the section.
+    pub item: String,
+    /// The section it is in, per the template in force; null if the template no longer has it.
+    pub section: Option<String>,
+    pub label: Option<String>,
+    pub action: String,
+    pub old_value: Option<ValueDto>,
+    pub new_value: Option<ValueDto>,
+    pub old_comment: Option<String>,
+    pub new_comment: Option<String>,
+    /// For attach and detach: the file.
+    pub evidence: Option<HistoryEvidenceDto>,
+    /// Set when the change was made by restoring this snapshot.
+    pub snapshot: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HistoryEvidenceDto {
+    pub link: Option<i64>,
+    pub file_name: String,
+    pub sha256: Option<String>,
+    pub size: Option<u64>,
+    pub media_type: Option<String>,
+}
+
+/// One entry of `scal snapshots --json` (schemas/cli-snapshots.schema.json).
+#[derive(Debug, Serialize)]
+pub struct SnapshotDto {
+    pub id: i64,
+    pub at: String,
+    pub author: String,
+    pub reason: &'static str,
+    pub label: String,
+    pub export_id: Option<i64>,
+    pub template_rev: i64,
+    pub answers_digest: String,
+    pub answers: usize,
+    pub evidence: usize,
+}
+
+impl From<&scal_store::SnapshotInfo> for SnapshotDto {
+    fn from(s: &scal_store::SnapshotInfo) -> Self {
+        SnapshotDto {
+            id: s.id,
+            at: s.at.clone(),
+            author: s.author.clone(),
+            reason: s.reason.as_str(),
+            label: s.label.clone(),
+            export_id: s.export_id,
+            template_rev: s.template_rev,
+            answers_digest: s.answers_digest.clone(),
+            answers: s.answers,
+            evidence: s.evidence,
+        }
+    }
+}
+
+/// `scal diff --json` (schemas/cli-diff.schema.json).
+#[derive(Debug, Serialize)]
+pub struct DiffOutput {
+    pub from: DiffSideDto,
+    pub to: DiffSideDto,
+    pub summary: DiffSummaryDto,
+    /// In the order of the template of `to` (items it lacks last, in the order of `from`'s).
+    pub items: Vec<DiffItemDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DiffSideDto {
+    /// "snapshot" (of `path`), "now" (the draft at `path` as it is), or "draft" (another
+    /// draft, as it is).
+    pub kind: &'static str,
+    pub path: String,
+    pub snapshot: Option<SnapshotDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DiffSummaryDto {
+    pub items: usize,
+    pub answers: usize,
+    pub comments: usize,
+    pub evidence: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DiffItemDto {
+    pub item: String,
+    pub section: Option<String>,
+    pub section_title: Option<String>,
+    pub label: Option<String>,
+    pub answer: Option<DiffValueDto>,
+    pub comment: Option<DiffCommentDto>,
+    pub evidence: Vec<DiffEvidenceDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DiffValueDto {
+    pub change: &'static str,
+    pub old: Option<ValueDto>,
+    pub new: Option<ValueDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DiffCommentDto {
+    pub change: &'static str,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DiffEvidenceDto {
+    /// "added" or "removed".
+    pub change: &'static str,
+    pub file_name: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// `scal reviews --json` (schemas/cli-reviews.schema.json).
+#[derive(Debug, Serialize)]
+pub struct ReviewsOutput {
+    /// Open threads in the whole draft, whatever was filtered.
+    pub open: usize,
+    pub threads: Vec<ReviewThreadDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReviewThreadDto {
+    /// The thread's first comment: what `scal resolve` and `--reply-to` take.
+    pub id: i64,
+    pub item: String,
+    pub section: Option<String>,
+    pub label: Option<String>,
+    /// "open" or "resolved".
+    pub status: &'static str,
+    pub resolved_at: Option<String>,
+    pub resolved_by: Option<String>,
+    /// The first comment, then the replies, oldest first.
+    pub comments: Vec<ReviewCommentDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReviewCommentDto {
+    pub id: i64,
+    pub parent: Option<i64>,
+    pub at: String,
+    pub author: String,
+    pub body: String,
+}

@@ -139,6 +139,9 @@ pub enum StoreError {
     #[error("{} has no review comment {id}: `scal reviews` lists them", path.display())]
     NoSuchReviewComment { path: PathBuf, id: i64 },
 
+    #[error("there is no item or section \"{id}\" in the template of {}", path.display())]
+    UnknownItemOrSection { path: PathBuf, id: String },
+
     #[error("a review comment cannot be empty")]
     EmptyReviewComment,
 

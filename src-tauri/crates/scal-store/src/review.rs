@@ -90,7 +90,10 @@ impl Draft {
             }
             None => {
                 if self.template().item(item).is_none() && self.template().section(item).is_none() {
-                    return Err(AnswerError::UnknownItem(item.to_string()).into());
+                    return Err(StoreError::UnknownItemOrSection {
+                        path: self.path.clone(),
+                        id: item.to_string(),
+                    });
                 }
                 None
             }

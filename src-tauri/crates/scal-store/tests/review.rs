@@ -91,13 +91,16 @@ fn comments_form_threads_that_are_resolved_and_reopened() {
 #[test]
 fn review_comments_refuse_what_cannot_be_taken() {
     let dir = tempfile::tempdir().unwrap();
-    let (_path, mut draft) = new_draft(dir.path());
+    let (path, mut draft) = new_draft(dir.path());
     let err = draft
         .add_review_comment("nope", "Hello", None, "sam")
         .unwrap_err();
     assert_eq!(
         err.to_string(),
-        "there is no item \"nope\" in this template"
+        format!(
+            "there is no item or section \"nope\" in the template of {}",
+            path.display()
+        )
     );
     let err = draft
         .add_review_comment("uec.book", "  \n ", None, "sam")

@@ -2,9 +2,14 @@
 //! writes to `Out`; none holds domain logic.
 
 mod check;
+mod diff;
 mod evidence;
+mod history;
 mod new;
+mod review;
 mod show;
+mod signoff;
+mod snapshot;
 mod status;
 mod templates;
 mod write;
@@ -69,12 +74,75 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult<Outcome> {
         } => status::run(&ctx, &draft, &section, &status, out),
         Command::Export(args) => crate::export_cmd::export(&ctx, args, out),
         Command::VerifyPack(args) => crate::export_cmd::verify_pack(args, out),
+        Command::History { draft, item, json } => {
+            history::run(&draft, item.as_deref(), json.json, out)
+        }
+        Command::Snapshot { draft, label } => snapshot::take(&ctx, &draft, &label, out),
+        Command::Snapshots { draft, json } => snapshot::list(&draft, json.json, out),
+        Command::Restore { draft, snapshot } => snapshot::restore(&ctx, &draft, &snapshot, out),
+        Command::Diff {
+            drafts,
+            from,
+            to,
+            json,
+        } => diff::run(&drafts, from.as_deref(), to.as_deref(), json.json, out),
+        Command::Review {
+            draft,
+            item,
+            text,
+            reply_to,
+        } => review::add(&ctx, &draft, &item, &text, reply_to.as_deref(), out),
+        Command::Reviews {
+            draft,
+            item,
+            open,
+            json,
+        } => review::list(&draft, item.as_deref(), open, json.json, out),
+        Command::Resolve { draft, comment } => review::resolve(&ctx, &draft, &comment, out),
+        Command::Reopen { draft, comment } => review::reopen(&draft, &comment, out),
+        Command::SignOff {
+            draft,
+            name,
+            role,
+            date,
+        } => signoff::run(&ctx, &draft, &name, &role, date, out),
     }
 }
 
 /// Opens a draft to change it.
 fn open(path: &Path) -> CliResult<Draft> {
     Draft::open(path).map_err(store)
+}
+
+/// Opens a draft for a reviewer: review comments and the sign-off are taken, answers are not.
+fn open_for_review(path: &Path) -> CliResult<Draft> {
+    Draft::open_for_review(path).map_err(store)
+}
+
+/// Where an item or section sits in a template, for grouping and labelling: (section id,
+/// section title, label). `None` for an id the template does not have (an item of an older
+/// template revision, or of the other draft in a two-draft diff).
+fn place_of<'a>(
+    template: &'a scal_core::Template,
+    id: &str,
+) -> Option<(&'a str, &'a str, &'a str)> {
+    if let Some((section, item)) = template.item(id) {
+        return Some((&section.id, &section.title, &item.label));
+    }
+    template
+        .section(id)
+        .map(|s| (s.id.as_str(), s.title.as_str(), s.title.as_str()))
+}
+
+/// A time stored as RFC 3339 UTC, as people read it: `2026-06-15 10:03:12 UTC`.
+fn when(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M:%S UTC")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.to_string())
 }
 
 /// Opens a draft to read it: nothing in the file is altered.

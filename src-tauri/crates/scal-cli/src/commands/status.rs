@@ -1,4 +1,5 @@
-//! `scal status DRAFT SECTION "In Progress"|"Complete"`.
+//! `scal status DRAFT SECTION "In Progress"|"Complete"`. Complete is refused while the section
+//! has blocking issues (judged on `--today`), naming them.
 
 use std::path::Path;
 
@@ -16,7 +17,7 @@ pub fn run(
 ) -> CliResult<Outcome> {
     let mut draft = open(path)?;
     draft
-        .set_section_status(section, status, &ctx.author)
+        .set_section_status_on(section, status, &ctx.author, ctx.today)
         .map_err(store)?;
     let now = draft
         .section_statuses()

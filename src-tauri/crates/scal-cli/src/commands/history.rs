@@ -1,0 +1,200 @@
+//! `scal history DRAFT [ITEM] [--json]`: every change, oldest first.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use scal_store::HistoryEntry;
+
+use super::{open_read_only, place_of, store, when};
+use crate::dto::{HistoryEntryDto, HistoryEvidenceDto, HistoryOutput, ValueDto};
+use crate::error::{CliError, CliResult};
+use crate::output::{clip, size, Align, Out, Table};
+use crate::Outcome;
+
+pub fn run(path: &Path, item: Option<&str>, json: bool, out: &mut Out) -> CliResult<Outcome> {
+    let draft = open_read_only(path)?;
+    let template = draft.template();
+    let all = draft.history(None).map_err(store)?;
+    let entries: Vec<&HistoryEntry> = match item {
+        None => all.iter().collect(),
+        Some(id) => {
+            // A section stands for its status and every item in it.
+            let wanted: HashSet<&str> = match template.section(id) {
+                Some(section) => std::iter::once(section.id.as_str())
+                    .chain(section.items.iter().map(|i| i.id.as_str()))
+                    .collect(),
+                None => std::iter::once(id).collect(),
+            };
+            let entries: Vec<&HistoryEntry> = all
+                .iter()
+                .filter(|e| wanted.contains(e.item.as_str()))
+                .collect();
+            if entries.is_empty() && place_of(template, id).is_none() {
+                return Err(CliError::at(
+                    path,
+                    format!("there is no item or section \"{id}\" in this draft's template, and no history for it"),
+                ));
+            }
+            entries
+        }
+    };
+    let dtos: Vec<HistoryEntryDto> = entries.iter().map(|e| entry_dto(template, e)).collect();
+    if json {
+        out.json(&HistoryOutput {
+            draft: path.display().to_string(),
+            item: item.map(str::to_string),
+            entries: dtos,
+        })?;
+        return Ok(Outcome::Success);
+    }
+    if dtos.is_empty() {
+        out.line(match item {
+            Some(id) => format!("Nothing has changed on {id} yet."),
+            None => format!("Nothing has changed in {} yet.", path.display()),
+        });
+        return Ok(Outcome::Success);
+    }
+    let mut table = Table::new(&[
+        ("WHEN", Align::Left),
+        ("WHO", Align::Left),
+        ("ITEM", Align::Left),
+        ("CHANGE", Align::Left),
+    ]);
+    for e in &dtos {
+        let item = match &e.label {
+            Some(label) if label != &e.item => format!("{} ({})", e.item, clip(label, 30)),
+            _ => e.item.clone(),
+        };
+        table.row(vec![when(&e.at), clip(&e.author, 20), item, describe(e)]);
+    }
+    out.table(&table);
+    out.blank();
+    out.line(format!(
+        "{} {}.",
+        dtos.len(),
+        if dtos.len() == 1 { "change" } else { "changes" }
+    ));
+    Ok(Outcome::Success)
+}
+
+fn entry_dto(template: &scal_core::Template, e: &HistoryEntry) -> HistoryEntryDto {
+    let place = place_of(template, &e.item);
+    let detail: Option<serde_json::Value> = e
+        .detail
+        .as_deref()
+        .and_then(|d| serde_json::from_str(d).ok());
+    let field = |name: &str| detail.as_ref().and_then(|d| d.get(name));
+    let evidence = matches!(e.action.as_str(), "attach" | "detach").then(|| {
+        let file_name = e
+            .new_value
+            .as_ref()
+            .or(e.old_value.as_ref())
+            .map(|v| v.display())
+            .unwrap_or_default();
+        HistoryEvidenceDto {
+            link: field("link").and_then(serde_json::Value::as_i64),
+            file_name,
+            sha256: field("sha256")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string),
+            size: field("size").and_then(serde_json::Value::as_u64),
+            media_type: field("media_type")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string),
+        }
+    });
+    HistoryEntryDto {
+        seq: e.seq,
+        at: e.at.clone(),
+        author: e.author.clone(),
+        item: e.item.clone(),
+        section: place.map(|(s, _, _)| s.to_string()),
+        label: place.map(|(_, _, l)| l.to_string()),
+        action: e.action.clone(),
+        old_value: e.old_value.as_ref().map(ValueDto::from),
+        new_value: e.new_value.as_ref().map(ValueDto::from),
+        old_comment: e.old_comment.clone(),
+        new_comment: e.new_comment.clone(),
+        evidence,
+        snapshot: field("snapshot").and_then(serde_json::Value::as_i64),
+    }
+}
+
+/// One change in words: `answer "Yes" → "No"; comment "" → "Audit booked"`.
+fn describe(e: &HistoryEntryDto) -> String {
+    let value = |v: &Option<ValueDto>| match v {
+        Some(v) => format!("\"{}\"", clip(&v.display(), 40)),
+        None => "(none)".to_string(),
+    };
+    let comment = |old: &Option<String>, new: &Option<String>| match (old, new) {
+        (Some(old), Some(new)) => Some(format!(
+            "comment {} → {}",
+            quoted_or_none(old),
+            quoted_or_none(new)
+        )),
+        _ => None,
+    };
+    let mut text = match e.action.as_str() {
+        "answer" => {
+            let mut t = format!("answer {} → {}", value(&e.old_value), value(&e.new_value));
+            if let Some(c) = comment(&e.old_comment, &e.new_comment) {
+                t.push_str("; ");
+                t.push_str(&c);
+            }
+            t
+        }
+        "comment" => comment(&e.old_comment, &e.new_comment).unwrap_or_else(|| "comment".into()),
+        "attach" | "detach" => {
+            let ev = e.evidence.as_ref();
+            let name = ev.map(|f| f.file_name.as_str()).unwrap_or_default();
+            let mut t = format!(
+                "{} {}",
+                if e.action == "attach" {
+                    "attached"
+                } else {
+                    "detached"
+                },
+                name
+            );
+            if let Some(bytes) = ev.and_then(|f| f.size) {
+                t.push_str(&format!(" ({})", size(bytes)));
+            }
+            t
+        }
+        "status" => format!(
+            "status {} → {}",
+            e.old_value
+                .as_ref()
+                .map(ValueDto::display)
+                .unwrap_or_else(|| "(none)".into()),
+            e.new_value
+                .as_ref()
+                .map(ValueDto::display)
+                .unwrap_or_else(|| "(none)".into())
+        ),
+        // Upgrade's actions (carry, archive, restore, confirm) and any later ones.
+        other => {
+            let mut t = other.to_string();
+            if e.old_value.is_some() || e.new_value.is_some() {
+                t.push_str(&format!(
+                    " {} → {}",
+                    value(&e.old_value),
+                    value(&e.new_value)
+                ));
+            }
+            t
+        }
+    };
+    if let Some(id) = e.snapshot {
+        text.push_str(&format!(" (restoring snapshot {id})"));
+    }
+    text
+}
+
+fn quoted_or_none(s: &str) -> String {
+    if s.is_empty() {
+        "(none)".to_string()
+    } else {
+        format!("\"{}\"", clip(s, 40))
+    }
+}

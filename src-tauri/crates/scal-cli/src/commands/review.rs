@@ -1,0 +1,187 @@
+//! `scal review DRAFT ITEM TEXT [--reply-to N]`, `scal reviews DRAFT [ITEM] [--open] [--json]`,
+//! `scal resolve DRAFT N`, `scal reopen DRAFT N`.
+//!
+//! Writing commands open the draft for review (`Draft::open_for_review`): what a reviewer
+//! does is taken, a change to an answer would not be.
+
+use std::path::Path;
+
+use scal_store::ReviewThread;
+
+use super::{open_for_review, open_read_only, place_of, store, when, Ctx};
+use crate::dto::{ReviewCommentDto, ReviewThreadDto, ReviewsOutput};
+use crate::error::{CliError, CliResult};
+use crate::output::Out;
+use crate::Outcome;
+
+pub fn add(
+    ctx: &Ctx,
+    path: &Path,
+    item: &str,
+    text: &str,
+    reply_to: Option<&str>,
+    out: &mut Out,
+) -> CliResult<Outcome> {
+    let parent = reply_to.map(|n| comment_number(path, n)).transpose()?;
+    let mut draft = open_for_review(path)?;
+    let comment = draft
+        .add_review_comment(item, text, parent, &ctx.author)
+        .map_err(store)?;
+    let on = match place_of(draft.template(), &comment.item) {
+        Some((_, _, label)) if label != comment.item => format!("{} ({label})", comment.item),
+        _ => comment.item.clone(),
+    };
+    match comment.parent {
+        Some(root) => out.line(format!(
+            "Reply {} added to thread {root} on {on}.",
+            comment.id
+        )),
+        None => out.line(format!("Comment {} added on {on}.", comment.id)),
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn list(
+    path: &Path,
+    item: Option<&str>,
+    open_only: bool,
+    json: bool,
+    out: &mut Out,
+) -> CliResult<Outcome> {
+    let draft = open_read_only(path)?;
+    let template = draft.template();
+    if let Some(id) = item {
+        if place_of(template, id).is_none()
+            && draft.review_comments(Some(id)).map_err(store)?.is_empty()
+        {
+            return Err(CliError::at(
+                path,
+                format!("there is no item or section \"{id}\" in this draft's template, and no review comment on it"),
+            ));
+        }
+    }
+    let threads: Vec<ReviewThread> = draft
+        .review_threads(item)
+        .map_err(store)?
+        .into_iter()
+        .filter(|t| !open_only || t.is_open())
+        .collect();
+    let open = draft.open_review_threads().map_err(store)?;
+    let dtos: Vec<ReviewThreadDto> = threads
+        .iter()
+        .map(|t| {
+            let place = place_of(template, t.item());
+            ReviewThreadDto {
+                id: t.root.id,
+                item: t.root.item.clone(),
+                section: place.map(|(s, _, _)| s.to_string()),
+                label: place.map(|(_, _, l)| l.to_string()),
+                status: if t.is_open() { "open" } else { "resolved" },
+                resolved_at: t.root.resolved_at.clone(),
+                resolved_by: t.root.resolved_by.clone(),
+                comments: std::iter::once(&t.root)
+                    .chain(&t.replies)
+                    .map(|c| ReviewCommentDto {
+                        id: c.id,
+                        parent: c.parent,
+                        at: c.at.clone(),
+                        author: c.author.clone(),
+                        body: c.body.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    if json {
+        out.json(&ReviewsOutput {
+            open,
+            threads: dtos,
+        })?;
+        return Ok(Outcome::Success);
+    }
+    if dtos.is_empty() {
+        out.line(if open_only {
+            "No open review comments."
+        } else {
+            "No review comments."
+        });
+        return Ok(Outcome::Success);
+    }
+    for (i, t) in dtos.iter().enumerate() {
+        if i > 0 {
+            out.blank();
+        }
+        let on = match &t.label {
+            Some(label) if label != &t.item => format!("{} ({label})", t.item),
+            _ => t.item.clone(),
+        };
+        let status = match (&t.resolved_by, &t.resolved_at) {
+            (Some(by), Some(at)) => format!("resolved by {by}, {}", when(at)),
+            _ => "open".to_string(),
+        };
+        out.line(format!("#{}  {on}  [{status}]", t.id));
+        for c in &t.comments {
+            let indent = if c.parent.is_some() { "    " } else { "  " };
+            let mut lines = c.body.lines();
+            out.line(format!(
+                "{indent}#{} {}, {}: {}",
+                c.id,
+                c.author,
+                when(&c.at),
+                lines.next().unwrap_or_default()
+            ));
+            for more in lines {
+                out.line(format!("{indent}  {more}"));
+            }
+        }
+    }
+    out.blank();
+    out.line(format!(
+        "{open} open {} in the draft.  Reply: scal review DRAFT ITEM TEXT --reply-to N   Resolve: scal resolve DRAFT N",
+        if open == 1 { "thread" } else { "threads" }
+    ));
+    Ok(Outcome::Success)
+}
+
+pub fn resolve(ctx: &Ctx, path: &Path, n: &str, out: &mut Out) -> CliResult<Outcome> {
+    let id = comment_number(path, n)?;
+    let mut draft = open_for_review(path)?;
+    let root = draft
+        .resolve_review_comment(id, &ctx.author)
+        .map_err(store)?;
+    out.line(format!(
+        "Thread {} on {} is resolved{}.",
+        root.id,
+        root.item,
+        root.resolved_by
+            .map(|by| format!(" (by {by})"))
+            .unwrap_or_default()
+    ));
+    Ok(Outcome::Success)
+}
+
+pub fn reopen(path: &Path, n: &str, out: &mut Out) -> CliResult<Outcome> {
+    let id = comment_number(path, n)?;
+    let mut draft = open_for_review(path)?;
+    let root = draft.reopen_review_comment(id).map_err(store)?;
+    out.line(format!(
+        "Thread {} on {} is open again.",
+        root.id, root.item
+    ));
+    Ok(Outcome::Success)
+}
+
+fn comment_number(path: &Path, n: &str) -> CliResult<i64> {
+    let n = n.trim();
+    n.strip_prefix('#')
+        .unwrap_or(n)
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| {
+            CliError::new(format!(
+                "\"{n}\" is not a review comment number: use the #N shown by `scal reviews {}`",
+                path.display()
+            ))
+        })
+}
