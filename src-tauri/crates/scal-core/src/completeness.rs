@@ -22,11 +22,12 @@
 //! | `hidden_answer`               | warning  | a hidden item holds an answer, comment or evidence (it will not be submitted) |
 //! | `section_not_complete`        | warning  | a section with a status is not marked Complete               |
 //! | `status_contradiction`        | blocking | a section marked Complete still has blocking issues          |
+//! | `reconfirm_needed`            | warning  | an answer carried by a template upgrade waits to be re-confirmed against the item's new wording |
 //!
 //! Invariant: [`Report::complete`] is true exactly when no issue is blocking, and `check` never
 //! panics, whatever the answers hold (they may come from imports and hand-edited files).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
@@ -54,6 +55,7 @@ pub mod rules {
     pub const HIDDEN_ANSWER: &str = "hidden_answer";
     pub const SECTION_NOT_COMPLETE: &str = "section_not_complete";
     pub const STATUS_CONTRADICTION: &str = "status_contradiction";
+    pub const RECONFIRM_NEEDED: &str = "reconfirm_needed";
 
     /// Every rule name, in the order of the table in the module documentation.
     pub const ALL: &[&str] = &[
@@ -73,6 +75,7 @@ pub mod rules {
         HIDDEN_ANSWER,
         SECTION_NOT_COMPLETE,
         STATUS_CONTRADICTION,
+        RECONFIRM_NEEDED,
     ];
 }
 
@@ -87,6 +90,9 @@ pub struct DraftState {
     pub evidence: BTreeMap<String, usize>,
     /// Section id -> "In Progress" | "Complete".
     pub section_status: BTreeMap<String, String>,
+    /// Items whose answer a template upgrade carried over although the wording changed (or the
+    /// old value no longer fitted), not yet re-confirmed (see `scal_core::upgrade`).
+    pub reconfirm: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -261,6 +267,15 @@ fn check_section(
                 }
             }
             check_item(ctx, item, &facts, slot_has_evidence, &mut out);
+            if ctx.state.reconfirm.contains(&item.id) {
+                out.warning(
+                    rules::RECONFIRM_NEEDED,
+                    format!(
+                        "{} was carried over from the previous template version, whose wording differed: check the answer still holds, then confirm it.",
+                        Name(item)
+                    ),
+                );
+            }
         }
         // Stable: issues of one item keep the order the rules raised them within a severity.
         out.issues.sort_by_key(|i| i.severity);

@@ -36,6 +36,7 @@ fn check(
             .iter()
             .map(|(s, v)| (s.to_string(), v.to_string()))
             .collect(),
+        ..DraftState::default()
     };
     let report = scal_core::check(&template, &state, date(today));
     let actual: Vec<String> = report.issues.iter().map(render).collect();
@@ -1532,6 +1533,7 @@ fn a_fully_answered_bundled_template_is_complete() {
                 .iter()
                 .map(|s| (s.id.clone(), "Complete".to_string()))
                 .collect(),
+            ..DraftState::default()
         };
         let report = scal_core::check(&template, &state, date(TODAY));
         let blocking: Vec<_> = report
@@ -1583,6 +1585,7 @@ fn a_consumer_only_supplier_can_complete_the_uec_template() {
             .map(|s| (s.id.clone(), "Complete".to_string()))
             .collect(),
         answers,
+        ..DraftState::default()
     };
     let report = scal_core::check(&template, &state, date(TODAY));
     assert!(
@@ -1865,6 +1868,7 @@ mod properties {
                             .map(|s| format!("s{s}"))
                             .zip(statuses.into_iter().map(str::to_string))
                             .collect(),
+                        ..DraftState::default()
                     };
                     (template, state, today)
                 })
@@ -1938,6 +1942,7 @@ mod properties {
                     .collect(),
                 evidence: BTreeMap::new(),
                 section_status: (0..3).map(|s| format!("s{s}")).zip(statuses).collect(),
+                ..DraftState::default()
             };
             let report = scal_core::check(&template, &state, today);
             prop_assert_eq!(report.complete, !report.issues.iter().any(|i| i.severity == Severity::Blocking));

@@ -704,3 +704,44 @@ fn a_value_the_target_refuses_is_reported_not_copied() {
         )
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Re-confirmation in the completeness report
+
+#[test]
+fn an_unconfirmed_carried_answer_is_a_warning_naming_the_item_until_confirmed() {
+    let t = template(V12);
+    let mut state = scal_core::DraftState::default();
+    state.answers.insert("A010-01".into(), answer("Yes", ""));
+    state.reconfirm.insert("A010-01".into());
+    let report = scal_core::check(
+        &t,
+        &state,
+        chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+    );
+    let issue = report
+        .issues
+        .iter()
+        .find(|i| i.rule == scal_core::completeness::rules::RECONFIRM_NEEDED)
+        .unwrap();
+    assert_eq!(issue.item, "A010-01");
+    assert_eq!(issue.severity, scal_core::Severity::Warning);
+    assert!(
+        issue
+            .message
+            .starts_with("A010-01 (Attachments) was carried over"),
+        "{}",
+        issue.message
+    );
+
+    state.reconfirm.clear();
+    let report = scal_core::check(
+        &t,
+        &state,
+        chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+    );
+    assert!(report
+        .issues
+        .iter()
+        .all(|i| i.rule != scal_core::completeness::rules::RECONFIRM_NEEDED));
+}

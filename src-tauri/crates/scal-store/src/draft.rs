@@ -567,10 +567,16 @@ impl Draft {
             .into_iter()
             .map(|(section, s)| (section, s.status))
             .collect();
+        let reconfirm = self
+            .reconfirmations()?
+            .into_iter()
+            .map(|r| r.item)
+            .collect();
         Ok(DraftState {
             answers,
             evidence,
             section_status,
+            reconfirm,
         })
     }
 

@@ -124,6 +124,36 @@ pub enum StoreError {
     #[error("\"{name}\" cannot be used as an evidence file name: {why}")]
     BadFileName { name: String, why: &'static str },
 
+    #[error("{} already uses template {template} {version}: there is nothing to upgrade", path.display())]
+    AlreadyAtTemplate {
+        path: PathBuf,
+        template: String,
+        version: String,
+    },
+
+    #[error("{} has no archived answer {id}: `scal archived` lists them", path.display())]
+    NoSuchArchivedAnswer { path: PathBuf, id: i64 },
+
+    #[error("archived answer {id} of {} was already restored, to item \"{to}\"", path.display())]
+    AlreadyRestored { path: PathBuf, id: i64, to: String },
+
+    #[error(
+        "item \"{item}\" of {} already holds {what}: clear it first, so that restoring overwrites nothing",
+        path.display()
+    )]
+    RestoreWouldOverwrite {
+        path: PathBuf,
+        item: String,
+        what: &'static str,
+    },
+
+    #[error("item \"{item}\" of {} has no carried answer waiting to be re-confirmed", path.display())]
+    NothingToConfirm { path: PathBuf, item: String },
+
+    /// Sections to copy that one of the drafts lacks; the message names the section and draft.
+    #[error("{0}")]
+    Copy(#[from] scal_core::upgrade::CopyError),
+
     #[error("could not write out evidence {sha256}: {source}")]
     WriteOut {
         sha256: String,

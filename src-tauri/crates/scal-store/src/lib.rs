@@ -15,6 +15,7 @@
 //!   written;
 //! - a draft from a newer version is refused before SQLite touches it.
 
+mod copy;
 mod draft;
 mod error;
 mod evidence;
@@ -24,10 +25,12 @@ mod review;
 pub mod schema;
 mod signoff;
 mod snapshot;
+mod upgrade;
 
 use scal_core::{Answers, Value};
 use sha2::{Digest, Sha256};
 
+pub use copy::CopyReport;
 pub use draft::{Draft, NewWorkbook};
 pub use error::StoreError;
 pub use evidence::BlobReader;
@@ -35,6 +38,7 @@ pub use media::media_type_for;
 pub use review::{ReviewComment, ReviewThread};
 pub use signoff::{Signoff, SignoffStatus};
 pub use snapshot::{RestoreOutcome, SnapshotInfo, SnapshotLink, SnapshotReason, SnapshotState};
+pub use upgrade::{ArchivedAnswer, ArchivedEvidence, Reconfirmation, Restored, UpgradeReport};
 
 /// The NHS workbook an imported template was read from, kept in the draft byte for byte so that
 /// it can be filled in place. Its bytes: `Draft::blob_reader(&sha256)`.

@@ -1,0 +1,561 @@
+//! Upgrading a draft to a new template version (answers, comments, evidence and review
+//! comments carried; removed answers archived, visible and restorable; reworded answers flagged
+//! until confirmed; undone by restoring the before-upgrade snapshot), and copying answers
+//! between drafts.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code and its helpers: a panic is a failing test with its location"
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{no_progress, set, text};
+use scal_core::completeness::rules;
+use scal_core::Value;
+use scal_store::{AnswerChange, Draft, NewWorkbook, SnapshotReason, StoreError};
+
+/// v11: endpoints A001 and A006, a requirement to be reworded, one to be renumbered, a row
+/// without an ID, a choice losing an option.
+const V11: &str = r#"{
+  "id": "ers", "version": "11.0.0", "title": "e-RS SCAL", "publisher": "tests",
+  "sections": [
+    {"id": "org", "title": "Supplier & Product information", "kind": "form", "shared": true, "items": [
+      {"id": "supplier-name", "label": "Supplier organisation name", "type": "text"},
+      {"id": "topology", "label": "Endpoint topology", "type": "choice",
+       "options": ["Centrally Hosted", "Locally Hosted", "Centrally Hosted Aggregator"]}
+    ]},
+    {"id": "ers", "title": "e-RS Provider Requirements", "kind": "service", "has_status": true, "items": [
+      {"id": "tcr", "label": "Technical Conformance Report", "type": "evidence_slot", "required": false},
+      {"id": "A001-01", "label": "Session", "type": "requirement", "reference": "A001-01", "level": "MUST",
+       "text": "The system creates a professional session before calling any other endpoint."},
+      {"id": "A006-01", "label": "Reference data", "type": "requirement", "reference": "A006-01", "level": "MUST",
+       "text": "The system retrieves reference data lists and caches them for at most one day."},
+      {"id": "A010-01", "label": "Attachments", "type": "requirement", "reference": "A010-01", "level": "MUST",
+       "text": "The system lets the user attach clinical documents up to 5 MB to a referral."},
+      {"id": "A015-02", "label": "Advice and guidance", "type": "requirement", "reference": "A015-02", "level": "MUST",
+       "text": "The system converts an advice and guidance request into a referral when the provider asks."},
+      {"id": "row-7", "label": "Test", "type": "requirement", "level": "MUST",
+       "text": "Demonstrate the whole referral journey end to end in the integration environment, from session to booking."}
+    ]}
+  ]
+}"#;
+
+/// v12: A006 removed, A028-01..03 and A042-01..06 added, A010-01 reworded, A015-02 renumbered
+/// A015-03, the row without an ID moved and reworded, "Centrally Hosted Aggregator" withdrawn.
+fn v12() -> String {
+    let added: Vec<String> = [
+        ("A028-01", "The system shows the referral request summary with its priority."),
+        ("A028-02", "The summary is read again after any change the user makes."),
+        ("A028-03", "A 404 for the summary tells the user the referral no longer exists."),
+        ("A042-01", "The system records a triage outcome against a referral awaiting triage."),
+        ("A042-02", "Returning a referral to the referrer carries a reason they can read."),
+        ("A042-03", "An outcome of book or defer moves the referral onto the booking worklist."),
+        ("A042-04", "Clinical comments entered at triage are kept with the outcome."),
+        ("A042-05", "A 409 means another clinician recorded an outcome first."),
+        ("A042-06", "Each recorded outcome is audited with the user, role and time."),
+    ]
+    .iter()
+    .map(|(id, text)| {
+        format!(
+            r#"{{"id": "{id}", "label": "{id}", "type": "requirement", "reference": "{id}", "level": "MUST", "text": "{text}"}}"#
+        )
+    })
+    .collect();
+    format!(
+        r#"{{
+  "id": "ers", "version": "12.0.0", "title": "e-RS SCAL", "publisher": "tests",
+  "sections": [
+    {{"id": "org", "title": "Supplier & Product information", "kind": "form", "shared": true, "items": [
+      {{"id": "supplier-name", "label": "Supplier organisation name", "type": "text"}},
+      {{"id": "topology", "label": "Endpoint topology", "type": "choice",
+       "options": ["Centrally Hosted", "Locally Hosted"]}}
+    ]}},
+    {{"id": "ers", "title": "e-RS Provider Requirements", "kind": "service", "has_status": true, "items": [
+      {{"id": "tcr", "label": "Technical Conformance Report", "type": "evidence_slot", "required": false}},
+      {{"id": "A001-01", "label": "Session", "type": "requirement", "reference": "A001-01", "level": "MUST",
+       "text": "The system creates a professional session before calling any other endpoint."}},
+      {{"id": "A010-01", "label": "Attachments", "type": "requirement", "reference": "A010-01", "level": "MUST",
+       "text": "The system lets the user attach clinical documents up to 20 MB to a referral."}},
+      {{"id": "A015-03", "label": "Advice and guidance", "type": "requirement", "reference": "A015-03", "level": "MUST",
+       "text": "The system converts an advice and guidance request into a referral when the provider asks."}},
+      {},
+      {{"id": "row-9", "label": "Test", "type": "requirement", "level": "MUST",
+       "text": "Demonstrate the whole referral journey end to end in the integration environment, from logging in to booking."}}
+    ]}}
+  ]
+}}"#,
+        added.join(",\n      ")
+    )
+}
+
+/// A v11 draft: answers, comments, evidence and a review comment on items each group handles.
+fn v11_draft(dir: &Path) -> (PathBuf, Draft) {
+    let path = dir.join("ers.scal");
+    let mut draft = Draft::create(&path, V11, "alice").unwrap();
+    let answer = |value: &str, comment: &str| AnswerChange {
+        value: Some(Some(text(value))),
+        comment: Some(comment.to_string()),
+    };
+    let changes = vec![
+        ("supplier-name".to_string(), answer("Acme Health Ltd", "")),
+        (
+            "topology".to_string(),
+            answer("Centrally Hosted Aggregator", ""),
+        ),
+        ("A001-01".to_string(), answer("Yes", "")),
+        ("A006-01".to_string(), answer("Yes", "Cached for 12 hours")),
+        ("A010-01".to_string(), answer("Yes", "")),
+        (
+            "A015-02".to_string(),
+            answer("Out of Scope", "We do not receive advice and guidance"),
+        ),
+        ("row-7".to_string(), answer("No", "Booking step due in May")),
+    ];
+    draft.apply(&changes, "alice").unwrap();
+    for (item, name, seed) in [
+        ("tcr", "tcr.pdf", 1),
+        ("A006-01", "refdata.log", 2),
+        ("A015-02", "ag-letter.pdf", 3),
+    ] {
+        let file = dir.join(name);
+        common::write_file(&file, 3000, seed);
+        draft
+            .attach(item, &file, "alice", &mut no_progress())
+            .unwrap();
+    }
+    draft
+        .add_review_comment("A015-02", "Why out of scope?", None, "reviewer")
+        .unwrap();
+    (path, draft)
+}
+
+fn value(draft: &Draft, item: &str) -> Option<Value> {
+    draft
+        .answers()
+        .unwrap()
+        .get(item)
+        .and_then(|a| a.value.clone())
+}
+
+fn comment(draft: &Draft, item: &str) -> String {
+    draft
+        .answers()
+        .unwrap()
+        .get(item)
+        .map(|a| a.comment.clone())
+        .unwrap_or_default()
+}
+
+fn evidence_names(draft: &Draft, item: &str) -> Vec<String> {
+    draft
+        .evidence()
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.item == item)
+        .map(|l| l.file_name)
+        .collect()
+}
+
+#[test]
+fn answers_comments_evidence_and_review_comments_follow_their_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = v11_draft(dir.path());
+    let report = draft.upgrade(&v12(), None, "bob").unwrap();
+
+    assert_eq!(draft.template().version, "12.0.0");
+    assert_eq!((draft.template_rev(), report.template_rev), (2, 2));
+    // Same id: untouched.
+    assert_eq!(value(&draft, "A001-01"), Some(text("Yes")));
+    assert_eq!(evidence_names(&draft, "tcr"), ["tcr.pdf"]);
+    // Renumbered, same wording: value, comment, evidence and review thread moved.
+    assert_eq!(value(&draft, "A015-03"), Some(text("Out of Scope")));
+    assert_eq!(
+        comment(&draft, "A015-03"),
+        "We do not receive advice and guidance"
+    );
+    assert_eq!(evidence_names(&draft, "A015-03"), ["ag-letter.pdf"]);
+    assert!(!draft.answers().unwrap().contains_key("A015-02"));
+    let threads = draft.review_threads(Some("A015-03")).unwrap();
+    assert_eq!(threads.len(), 1);
+    assert_eq!(threads[0].root.body, "Why out of scope?");
+    // A row without an ID, found by its wording.
+    assert_eq!(value(&draft, "row-9"), Some(text("No")));
+    assert_eq!(comment(&draft, "row-9"), "Booking step due in May");
+    // New requirements are unanswered.
+    assert_eq!(value(&draft, "A042-01"), None);
+
+    // The history says what moved where, under the new ids.
+    let carry = draft
+        .history(Some("A015-03"))
+        .unwrap()
+        .into_iter()
+        .find(|h| h.action == "carry")
+        .unwrap();
+    assert_eq!(carry.author, "bob");
+    assert_eq!(carry.new_value, Some(text("Out of Scope")));
+    let detail: serde_json::Value = serde_json::from_str(carry.detail.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["from"], "A015-02");
+    assert_eq!(detail["by"], "text");
+    // Every evidence link still names a stored blob on an item of the template in force.
+    for link in draft.evidence().unwrap() {
+        assert!(draft.template().item(&link.item).is_some(), "{}", link.item);
+    }
+}
+
+#[test]
+fn removed_answers_are_archived_with_their_evidence_and_can_be_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = v11_draft(dir.path());
+    let report = draft.upgrade(&v12(), None, "bob").unwrap();
+
+    assert!(!draft.answers().unwrap().contains_key("A006-01"));
+    assert!(evidence_names(&draft, "A006-01").is_empty());
+    let archived = draft.archived_answers().unwrap();
+    let a006 = archived.iter().find(|a| a.item == "A006-01").unwrap();
+    assert!(report.archived.contains(&a006.id));
+    assert_eq!(a006.value, Some(text("Yes")));
+    assert_eq!(a006.comment, "Cached for 12 hours");
+    assert_eq!(
+        (
+            a006.template_version.as_str(),
+            a006.label.as_str(),
+            a006.section.as_str()
+        ),
+        ("11.0.0", "Reference data", "ers")
+    );
+    assert!(a006.text.contains("reference data lists"));
+    assert_eq!(a006.evidence.len(), 1);
+    assert_eq!(a006.evidence[0].file_name, "refdata.log");
+    assert_eq!(a006.archived_by, "bob");
+    assert!(a006.restored.is_none());
+
+    let restored = draft.restore_archived(a006.id, "A042-01", "carol").unwrap();
+    assert_eq!(restored.restored.as_ref().unwrap().to, "A042-01");
+    assert_eq!(restored.restored.as_ref().unwrap().by, "carol");
+    assert_eq!(value(&draft, "A042-01"), Some(text("Yes")));
+    assert_eq!(comment(&draft, "A042-01"), "Cached for 12 hours");
+    assert_eq!(evidence_names(&draft, "A042-01"), ["refdata.log"]);
+    let history = draft.history(Some("A042-01")).unwrap();
+    assert_eq!(history.last().unwrap().action, "restore");
+
+    // Restored once only; never onto an item that already holds another answer.
+    let again = draft
+        .restore_archived(a006.id, "A042-02", "carol")
+        .unwrap_err();
+    assert!(
+        matches!(again, StoreError::AlreadyRestored { .. }),
+        "{again}"
+    );
+    assert!(again
+        .to_string()
+        .contains("already restored, to item \"A042-01\""));
+}
+
+#[test]
+fn a_restore_never_overwrites_and_names_what_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = v11_draft(dir.path());
+    draft.upgrade(&v12(), None, "bob").unwrap();
+    let id = draft
+        .archived_answers()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.item == "A006-01")
+        .unwrap()
+        .id;
+    draft.set_answer("A042-02", set("No"), "bob").unwrap();
+    let e = draft.restore_archived(id, "A042-02", "bob").unwrap_err();
+    assert!(matches!(e, StoreError::RestoreWouldOverwrite { .. }), "{e}");
+    assert!(e.to_string().contains("item \"A042-02\""), "{e}");
+    let e = draft.restore_archived(id, "A006-01", "bob").unwrap_err();
+    assert!(e.to_string().contains("no item \"A006-01\""), "{e}");
+    let e = draft.restore_archived(999, "A042-03", "bob").unwrap_err();
+    assert!(
+        matches!(e, StoreError::NoSuchArchivedAnswer { id: 999, .. }),
+        "{e}"
+    );
+    // A value the target does not accept: refused by the item's own rule.
+    let e = draft.restore_archived(id, "topology", "bob").unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("\"Yes\" is not a response item \"topology\" accepts"),
+        "{e}"
+    );
+    assert!(draft
+        .archived_answers()
+        .unwrap()
+        .iter()
+        .all(|a| a.restored.is_none()));
+    // Nothing was half-done by the refusals.
+    assert_eq!(value(&draft, "A042-02"), Some(text("No")));
+}
+
+#[test]
+fn an_option_the_new_version_withdrew_is_archived_and_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = v11_draft(dir.path());
+    let report = draft.upgrade(&v12(), None, "bob").unwrap();
+    assert_eq!(report.plan.no_longer_fits.len(), 1);
+    assert_eq!(value(&draft, "topology"), None);
+    let archived = draft.archived_answers().unwrap();
+    let topology = archived.iter().find(|a| a.item == "topology").unwrap();
+    assert_eq!(topology.value, Some(text("Centrally Hosted Aggregator")));
+    let flagged: Vec<String> = draft
+        .reconfirmations()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.item)
+        .collect();
+    assert_eq!(flagged, ["topology", "A010-01", "row-9"]);
+}
+
+#[test]
+fn a_reworded_answer_warns_in_the_check_until_it_is_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = v11_draft(dir.path());
+    draft.upgrade(&v12(), None, "bob").unwrap();
+    let pending = draft.reconfirmations().unwrap();
+    let a010 = pending.iter().find(|r| r.item == "A010-01").unwrap();
+    assert!(a010.old_text.contains("5 MB") && a010.new_text.contains("20 MB"));
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    let warned = |draft: &Draft| {
+        scal_core::check(draft.template(), &draft.state().unwrap(), today)
+            .issues
+            .iter()
+            .any(|i| i.item == "A010-01" && i.rule == rules::RECONFIRM_NEEDED)
+    };
+    assert!(warned(&draft));
+
+    draft.confirm("A010-01", "carol").unwrap();
+    assert!(!warned(&draft));
+    assert!(draft
+        .reconfirmations()
+        .unwrap()
+        .iter()
+        .all(|r| r.item != "A010-01"));
+    let last = draft.history(Some("A010-01")).unwrap().pop().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.author.as_str()),
+        ("confirm", "carol")
+    );
+    let e = draft.confirm("A010-01", "carol").unwrap_err();
+    assert!(matches!(e, StoreError::NothingToConfirm { .. }), "{e}");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "item \"A010-01\" of {} has no carried answer waiting to be re-confirmed",
+            draft.path().display()
+        )
+    );
+}
+
+#[test]
+fn restoring_the_before_upgrade_snapshot_undoes_the_upgrade() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut draft) = v11_draft(dir.path());
+    let before = draft.current_state().unwrap();
+    let report = draft.upgrade(&v12(), None, "bob").unwrap();
+    assert_eq!(report.snapshot.reason, SnapshotReason::BeforeUpgrade);
+    assert_eq!(report.snapshot.label, "before upgrade to ers 12.0.0");
+
+    draft.restore_snapshot(report.snapshot.id, "bob").unwrap();
+    assert_eq!(draft.template().version, "11.0.0");
+    let after = draft.current_state().unwrap();
+    assert_eq!(after.answers, before.answers);
+    let links = |s: &scal_store::SnapshotState| {
+        let mut l: Vec<(String, String)> = s
+            .evidence
+            .iter()
+            .map(|l| (l.item.clone(), l.sha256.clone()))
+            .collect();
+        l.sort();
+        l
+    };
+    assert_eq!(links(&after), links(&before));
+    // What the upgrade archived is back on its item, and no flag of the undone upgrade stays.
+    assert!(draft
+        .archived_answers()
+        .unwrap()
+        .iter()
+        .all(|a| a.restored.as_ref().is_some_and(|r| r.to == a.item)));
+    assert_eq!(draft.reconfirmations().unwrap(), []);
+    drop(draft);
+    let draft = Draft::open(&path).unwrap();
+    assert_eq!(draft.template().version, "11.0.0");
+    assert_eq!(draft.template_revisions().unwrap().len(), 3);
+}
+
+#[test]
+fn an_upgrade_survives_closing_and_reopening_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut draft) = v11_draft(dir.path());
+    draft.upgrade(&v12(), None, "bob").unwrap();
+    drop(draft);
+    let draft = Draft::open_read_only(&path).unwrap();
+    assert_eq!(
+        (draft.template().version.as_str(), draft.template_rev()),
+        ("12.0.0", 2)
+    );
+    assert_eq!(value(&draft, "A015-03"), Some(text("Out of Scope")));
+    assert_eq!(draft.reconfirmations().unwrap().len(), 3);
+    assert_eq!(draft.archived_answers().unwrap().len(), 2);
+    assert!(draft.integrity_problems().unwrap().is_empty());
+}
+
+#[test]
+fn a_dry_run_changes_nothing_even_on_a_read_only_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, draft) = v11_draft(dir.path());
+    let digest = scal_store::answers_digest(&draft.answers().unwrap());
+    drop(draft);
+    let draft = Draft::open_read_only(&path).unwrap();
+    let plan = draft.plan_upgrade(&v12()).unwrap();
+    assert_eq!(plan.new.len(), 9);
+    assert_eq!(plan.archived().count(), 1);
+    assert_eq!(draft.template_rev(), 1);
+    assert_eq!(draft.snapshots().unwrap(), []);
+    assert_eq!(
+        scal_store::answers_digest(&draft.answers().unwrap()),
+        digest
+    );
+}
+
+#[test]
+fn refused_upgrades_leave_the_draft_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut draft) = v11_draft(dir.path());
+    let e = draft.upgrade(V11, None, "bob").unwrap_err();
+    assert!(matches!(e, StoreError::AlreadyAtTemplate { .. }), "{e}");
+    assert!(e
+        .to_string()
+        .ends_with("already uses template ers 11.0.0: there is nothing to upgrade"));
+    let e = draft.upgrade("{\"id\": \"x\"}", None, "bob").unwrap_err();
+    assert!(matches!(e, StoreError::Template { .. }), "{e}");
+    assert_eq!(draft.template_rev(), 1);
+    assert_eq!(draft.snapshots().unwrap(), []);
+    drop(draft);
+    let mut draft = Draft::open_read_only(&path).unwrap();
+    let e = draft.upgrade(&v12(), None, "bob").unwrap_err();
+    assert!(matches!(e, StoreError::ReadOnly { .. }), "{e}");
+}
+
+#[test]
+fn the_workbook_of_an_imported_template_is_kept_with_the_new_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = v11_draft(dir.path());
+    let bytes = common::bytes(10_000, 42);
+    draft
+        .upgrade(
+            &v12(),
+            Some(NewWorkbook {
+                file_name: "eRS_SCAL_v12.xlsx",
+                bytes: &bytes,
+            }),
+            "bob",
+        )
+        .unwrap();
+    let wb = draft.source_workbook().unwrap().clone();
+    assert_eq!(
+        (wb.file_name.as_str(), wb.size),
+        ("eRS_SCAL_v12.xlsx", 10_000)
+    );
+    let mut out = Vec::new();
+    draft.extract(&wb.sha256, &mut out).unwrap();
+    assert_eq!(out, bytes);
+    let revisions = draft.template_revisions().unwrap();
+    assert!(revisions[0].workbook.is_none());
+    assert_eq!(revisions[1].workbook.as_ref(), Some(&wb));
+}
+
+#[test]
+fn a_second_upgrade_keeps_unconfirmed_flags_with_their_first_wording() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = v11_draft(dir.path());
+    draft.upgrade(&v12(), None, "bob").unwrap();
+    let v13 = v12()
+        .replace("\"12.0.0\"", "\"13.0.0\"")
+        .replace("\"id\": \"A010-01\"", "\"id\": \"ers.A010-01\"");
+    draft.upgrade(&v13, None, "bob").unwrap();
+    let a010 = draft
+        .reconfirmations()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.item == "ers.A010-01")
+        .unwrap();
+    assert!(a010.old_text.contains("5 MB"), "{}", a010.old_text);
+    assert_eq!(value(&draft, "ers.A010-01"), Some(text("Yes")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Copying answers between drafts
+
+#[test]
+fn copying_shared_sections_brings_answers_comments_and_evidence_across() {
+    let dir = tempfile::tempdir().unwrap();
+    let (from_path, draft) = v11_draft(dir.path());
+    drop(draft);
+    let to_path = dir.path().join("other.scal");
+    let mut to = Draft::create(&to_path, &v12(), "dave").unwrap();
+    let from = Draft::open_read_only(&from_path).unwrap();
+
+    let plan = to.plan_copy_from(&from, &[]).unwrap();
+    let changed: Vec<&str> = plan.changes.iter().map(|c| c.to.id.as_str()).collect();
+    assert_eq!(changed, ["supplier-name"]);
+    assert_eq!(plan.not_copied.len(), 1, "the withdrawn topology option");
+    assert_eq!(to.snapshots().unwrap(), [], "planning changes nothing");
+
+    let report = to
+        .copy_answers_from(&from, &["ers".to_string()], "dave", &mut no_progress())
+        .unwrap();
+    assert_eq!(
+        report.snapshot.as_ref().unwrap().reason,
+        SnapshotReason::BeforeCopy
+    );
+    assert_eq!(value(&to, "A001-01"), Some(text("Yes")));
+    assert_eq!(value(&to, "A015-03"), Some(text("Out of Scope")));
+    assert_eq!(evidence_names(&to, "A015-03"), ["ag-letter.pdf"]);
+    assert_eq!(evidence_names(&to, "tcr"), ["tcr.pdf"]);
+    let sha = |d: &Draft, item: &str| {
+        d.evidence()
+            .unwrap()
+            .into_iter()
+            .find(|l| l.item == item)
+            .unwrap()
+            .sha256
+    };
+    assert_eq!(sha(&to, "tcr"), sha(&from, "tcr"));
+    assert_eq!(report.evidence_copied, 2);
+    // By id, requirement ID and identical wording only: the reworded row is left alone.
+    assert_eq!(value(&to, "row-9"), None);
+
+    // Copying again changes nothing and takes no snapshot.
+    let again = to
+        .copy_answers_from(&from, &["ers".to_string()], "dave", &mut no_progress())
+        .unwrap();
+    assert!(again.plan.changes.is_empty() && again.snapshot.is_none());
+}
+
+#[test]
+fn copying_names_a_section_one_draft_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, to) = v11_draft(dir.path());
+    let from_path = dir.path().join("shared.scal");
+    let from = Draft::create(
+        &from_path,
+        scal_core::bundled_template_json("shared-organisation").unwrap(),
+        "dave",
+    )
+    .unwrap();
+    let e = to.plan_copy_from(&from, &["ers".to_string()]).unwrap_err();
+    assert!(
+        e.to_string().starts_with(
+            "there is no section \"ers\" in the source draft's template shared-organisation"
+        ),
+        "{e}"
+    );
+}
