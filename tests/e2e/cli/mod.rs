@@ -24,6 +24,7 @@ mod bad_input;
 mod check;
 mod evidence;
 mod export;
+mod faults;
 mod journey;
 mod show_and_answer;
 mod templates;

@@ -1,7 +1,7 @@
 //! What can go wrong with an export or a pack check, each as one sentence naming the file (and
 //! the item, where there is one) and what is wrong.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use scal_store::StoreError;
 
@@ -23,6 +23,14 @@ pub enum ExportError {
         path: PathBuf,
         source: std::io::Error,
     },
+
+    /// A write failed for want of space: named by the output folder (not the hidden staging
+    /// file it happened in) with what to do.
+    #[error(
+        "there is not enough free disk space in {} to write the export: free some space or choose another folder (the files already there are unchanged)",
+        folder.display()
+    )]
+    DiskFull { folder: PathBuf },
 
     #[error("could not read {}: {source}", path.display())]
     Read {
@@ -63,10 +71,35 @@ impl ExportError {
         }
     }
 
+    /// Turns a write that failed because the disk is full into `DiskFull` for `folder`.
+    pub(crate) fn disk_full_in(self, folder: &Path) -> ExportError {
+        match &self {
+            ExportError::Write { source, .. } if is_disk_full(source) => ExportError::DiskFull {
+                folder: folder.to_path_buf(),
+            },
+            _ => self,
+        }
+    }
+
     pub(crate) fn read(path: impl Into<PathBuf>, source: std::io::Error) -> ExportError {
         ExportError::Read {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// True when the error, or the IO error a zip error wraps, is a full disk or exhausted quota.
+fn is_disk_full(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind;
+    if matches!(e.kind(), ErrorKind::StorageFull | ErrorKind::QuotaExceeded) {
+        return true;
+    }
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<zip::result::ZipError>())
+    {
+        Some(zip::result::ZipError::Io(inner)) => is_disk_full(inner),
+        _ => false,
     }
 }

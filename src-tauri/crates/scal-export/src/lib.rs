@@ -155,6 +155,15 @@ pub fn export(
     options: &ExportOptions,
     progress: &mut dyn FnMut(ExportProgress),
 ) -> Result<ExportOutcome, ExportError> {
+    export_into(draft, out_dir, options, progress).map_err(|e| e.disk_full_in(out_dir))
+}
+
+fn export_into(
+    draft: &mut Draft,
+    out_dir: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(ExportProgress),
+) -> Result<ExportOutcome, ExportError> {
     if !(options.xlsx || options.pdf || options.pack) {
         return Err(ExportError::NothingSelected);
     }

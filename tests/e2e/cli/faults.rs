@@ -1,0 +1,738 @@
+//! Faults around the built `scal`: kill -9 at random moments of a scripted session, a disk that
+//! fills up during attach and export, and drafts damaged as a power cut or a bad copy leaves
+//! them. What a killed run left is checked with the store's own reader (integrity, whole blobs)
+//! and by reading the exported files back independently.
+//!
+//! Randomised tests print their seed; `SCAL_FAULT_SEED=N` repeats a run. The scripted session
+//! runs a fixed number of steps here; `SCAL_SOAK_SECS=600` runs the same code for ten minutes
+//! (docs/TESTING.md).
+//!
+//! The disk-full tests mount a small tmpfs, which needs root (CI and the project's machines run
+//! as root). Where mounting is refused they print a `SKIPPED` line, except under `CI=true`,
+//! where they fail: a CI that silently stopped testing a full disk would be worse than a red
+//! build, while a developer without root should still be able to run everything else.
+
+use std::collections::BTreeMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sha2::Digest as _;
+
+use super::*;
+
+const MIB: u64 = 1024 * 1024;
+
+/// The seed for a randomised test: `SCAL_FAULT_SEED` to repeat a run, else the clock.
+pub fn seed(test: &str) -> u64 {
+    let seed = std::env::var("SCAL_FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        });
+    eprintln!("{test}: seed {seed} (repeat with SCAL_FAULT_SEED={seed})");
+    seed
+}
+
+/// xorshift64*: small and seedable.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        let mut x = self.0 | 1;
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        self.0 = x;
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+}
+
+/// Writes `len` bytes that do not compress, without holding them in memory.
+pub fn write_big_file(path: &Path, len: u64, seed: u64) {
+    use std::io::Write as _;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let mut rng = Rng(seed);
+    let mut block = vec![0u8; MIB as usize];
+    let mut left = len;
+    while left > 0 {
+        for chunk in block.chunks_mut(8) {
+            chunk.copy_from_slice(&rng.next().to_le_bytes()[..chunk.len()]);
+        }
+        let take = left.min(MIB) as usize;
+        f.write_all(&block[..take]).unwrap();
+        left -= take as u64;
+    }
+    f.flush().unwrap();
+}
+
+fn sha256_file(path: &Path) -> (String, u64) {
+    let mut hasher = sha2::Sha256::new();
+    let mut f = std::fs::File::open(path).unwrap();
+    let n = std::io::copy(&mut f, &mut hasher).unwrap();
+    (hex::encode(hasher.finalize()), n)
+}
+
+// ---------------------------------------------------------------------------------------------
+// kill -9 during a scripted session
+
+/// Text items of the flagship template the script answers (always visible, free text).
+const TEXT_ITEMS: [&str; 6] = [
+    "supplier-name",
+    "product-name",
+    "cso-name",
+    "nsd-desk-name",
+    "nsd-phone",
+    "nsd-hours-weekday",
+];
+/// Evidence slots the script attaches to (evidence may be linked to any item).
+const SLOTS: [&str; 2] = ["uec-consumer.tcr", "uec-provider.tcc"];
+
+/// What the script was told, and what it tried without being told.
+#[derive(Default)]
+struct Ledger {
+    /// Item -> counter of the newest value `scal` acknowledged (exit 0).
+    acked: BTreeMap<String, u64>,
+    /// The highest counter ever sent, acknowledged or not.
+    sent: u64,
+    /// Applies that were killed: their counter and items, to check all-or-nothing.
+    killed_applies: Vec<(u64, Vec<String>)>,
+    /// Attaches acknowledged, by slot and SHA-256, and attempted in all.
+    attached: Vec<(String, String)>,
+    attach_attempts: usize,
+    /// Exports acknowledged, and how many runs were killed part way.
+    exports: usize,
+    killed: BTreeMap<&'static str, usize>,
+    steps: usize,
+}
+
+struct Session {
+    dir: PathBuf,
+    draft: PathBuf,
+    out: PathBuf,
+    files: Vec<(PathBuf, String)>,
+    rng: Rng,
+    /// Typical duration of each kind of step, from runs that were not killed, so kills land
+    /// anywhere inside a step rather than always at its start.
+    typical: BTreeMap<&'static str, Duration>,
+    ledger: Ledger,
+}
+
+impl Session {
+    fn new(dir: &Path, seed: u64, evidence_mib: u64) -> Session {
+        let draft = dir.join("killed.scal");
+        scal(["new", &p(&draft), "--template", FLAGSHIP]).ok();
+        // Both service sections asked, so the evidence linked to their slots is packed.
+        scal([
+            "answer",
+            &p(&draft),
+            "nhs-services",
+            "UEC Appointment Booking: Consumer; UEC Appointment Booking: Provider",
+        ])
+        .ok();
+        let files = (0..2u64)
+            .map(|n| {
+                let f = dir.join(format!("evidence-{n}.pdf"));
+                write_big_file(&f, (evidence_mib >> n).max(1) * MIB + 17 * n, seed ^ n);
+                let (sha, _) = sha256_file(&f);
+                (f, sha)
+            })
+            .collect();
+        Session {
+            dir: dir.to_path_buf(),
+            draft,
+            out: dir.join("out"),
+            files,
+            rng: Rng(seed),
+            typical: BTreeMap::new(),
+            ledger: Ledger::default(),
+        }
+    }
+
+    /// Runs `scal ARGS`; with `kill`, sends SIGKILL after a random part of the step's typical
+    /// duration. Returns whether it exited 0 on its own (an acknowledgement).
+    fn run(&mut self, kind: &'static str, args: &[String], kill: bool) -> bool {
+        let typical = *self
+            .typical
+            .get(kind)
+            .unwrap_or(&Duration::from_millis(300));
+        let deadline = kill.then(|| {
+            let micros = typical.as_micros().max(1000) as u64;
+            Duration::from_micros(self.rng.below(micros * 11 / 10))
+        });
+        let mut child = Command::new(scal_bin())
+            .args(args)
+            .env("SCAL_AUTHOR", AUTHOR)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if deadline.is_some_and(|d| started.elapsed() >= d) {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                break None;
+            }
+            std::thread::sleep(Duration::from_micros(500));
+        };
+        let mut stderr = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        match status {
+            None => {
+                *self.ledger.killed.entry(kind).or_default() += 1;
+                false
+            }
+            Some(status) => {
+                assert!(
+                    status.success(),
+                    "scal {args:?} failed after an earlier kill: {stderr}"
+                );
+                let took = started.elapsed();
+                self.typical
+                    .entry(kind)
+                    .and_modify(|t| *t = (*t + took) / 2)
+                    .or_insert(took);
+                true
+            }
+        }
+    }
+
+    fn step(&mut self) {
+        self.ledger.steps += 1;
+        let kill = self.rng.chance(45);
+        let draft = p(&self.draft);
+        match self.rng.below(10) {
+            0..=3 => {
+                let item = TEXT_ITEMS[self.rng.below(TEXT_ITEMS.len() as u64) as usize];
+                self.ledger.sent += 1;
+                let n = self.ledger.sent;
+                let args = [
+                    "answer".into(),
+                    draft,
+                    item.into(),
+                    format!(
+                        "v{n} {}",
+                        "long answer ".repeat(self.rng.below(400) as usize)
+                    ),
+                ];
+                if self.run("answer", &args, kill) {
+                    self.ledger.acked.insert(item.into(), n);
+                }
+            }
+            4..=5 => {
+                self.ledger.sent += 1;
+                let n = self.ledger.sent;
+                let count = 2 + self.rng.below(TEXT_ITEMS.len() as u64 - 1) as usize;
+                let items: Vec<String> =
+                    TEXT_ITEMS[..count].iter().map(|s| s.to_string()).collect();
+                let rows: Vec<Json> = items
+                    .iter()
+                    .map(|i| serde_json::json!({"item": i, "value": format!("v{n} applied"), "comment": format!("bulk {n}")}))
+                    .collect();
+                let file = self.dir.join(format!("answers-{n}.json"));
+                scal_store::fsutil::write_atomic(
+                    &file,
+                    serde_json::json!({ "answers": rows })
+                        .to_string()
+                        .as_bytes(),
+                )
+                .unwrap();
+                if self.run("apply", &["apply".into(), draft, p(&file)], kill) {
+                    for i in items {
+                        self.ledger.acked.insert(i, n);
+                    }
+                } else {
+                    self.ledger.killed_applies.push((n, items));
+                }
+            }
+            6..=7 => {
+                let slot = SLOTS[self.rng.below(SLOTS.len() as u64) as usize];
+                let (file, sha) =
+                    self.files[self.rng.below(self.files.len() as u64) as usize].clone();
+                self.ledger.attach_attempts += 1;
+                if self.run(
+                    "attach",
+                    &["attach".into(), draft, slot.into(), p(&file)],
+                    kill,
+                ) {
+                    self.ledger.attached.push((slot.into(), sha));
+                }
+            }
+            _ => {
+                let args = [
+                    "export".into(),
+                    draft,
+                    "--out".into(),
+                    p(&self.out),
+                    "--xlsx".into(),
+                    "--pack".into(),
+                ];
+                if self.run("export", &args, kill) {
+                    self.ledger.exports += 1;
+                }
+            }
+        }
+    }
+
+    /// What a crash must never leave, checked after every step.
+    fn check(&self, context: &str) {
+        let draft = scal_store::Draft::open(&self.draft)
+            .unwrap_or_else(|e| panic!("{context}: the draft no longer opens: {e}"));
+        let problems = draft.integrity_problems().unwrap();
+        assert!(
+            problems.is_empty(),
+            "{context}: integrity_check: {problems:?}"
+        );
+
+        // Every acknowledged answer is there: the acknowledged value or one sent after it.
+        let answers = draft.answers().unwrap();
+        let counter = |item: &str| -> Option<u64> {
+            let v = answers.get(item)?.value.as_ref()?.as_one()?.to_string();
+            v.strip_prefix('v')?.split(' ').next()?.parse().ok()
+        };
+        for (item, acked) in &self.ledger.acked {
+            let found = counter(item).unwrap_or_else(|| {
+                panic!("{context}: acknowledged answer v{acked} to {item} is gone")
+            });
+            assert!(
+                found >= *acked && found <= self.ledger.sent,
+                "{context}: {item} holds v{found}, but v{acked} was acknowledged and v{} the last sent",
+                self.ledger.sent
+            );
+        }
+        // A killed apply landed whole or not at all (later writes may have replaced parts).
+        for (n, items) in &self.ledger.killed_applies {
+            let landed: Vec<&String> = items.iter().filter(|i| counter(i) == Some(*n)).collect();
+            if !landed.is_empty() {
+                for i in items {
+                    assert!(
+                        counter(i).is_some_and(|c| c >= *n),
+                        "{context}: the killed apply v{n} landed for {landed:?} but not for {i}"
+                    );
+                }
+            }
+        }
+
+        // Every link names a whole blob; every acknowledged attach is linked.
+        let links = draft.evidence().unwrap();
+        for link in &links {
+            let mut hasher = sha2::Sha256::new();
+            let n = draft
+                .extract(&link.sha256, &mut hasher)
+                .unwrap_or_else(|e| panic!("{context}: link {} cannot be read: {e}", link.id));
+            assert_eq!(n, link.size, "{context}: link {} is short", link.id);
+            assert_eq!(
+                hex::encode(hasher.finalize()),
+                link.sha256,
+                "{context}: link {} points at a partial blob",
+                link.id
+            );
+            assert!(
+                self.files.iter().any(|(_, sha)| *sha == link.sha256),
+                "{context}: a link to content that was never attached"
+            );
+        }
+        assert!(
+            links.len() >= self.ledger.attached.len() && links.len() <= self.ledger.attach_attempts,
+            "{context}: {} links for {} acknowledged and {} attempted attaches",
+            links.len(),
+            self.ledger.attached.len(),
+            self.ledger.attach_attempts
+        );
+        for (slot, sha) in &self.ledger.attached {
+            assert!(
+                links.iter().any(|l| l.item == *slot && l.sha256 == *sha),
+                "{context}: an acknowledged attach to {slot} is missing"
+            );
+        }
+        drop(draft);
+        check_export_folder(&self.out, context);
+    }
+}
+
+/// An export folder after any number of kills: every visible file is whole (the workbook a
+/// readable zip, the pack passing `verify-pack`); staging leftovers are hidden.
+pub fn check_export_folder(out: &Path, context: &str) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for entry in entries {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if name.starts_with('.') {
+            assert!(
+                name.starts_with(".scal-export-") && name.ends_with(".partial"),
+                "{context}: unexpected hidden entry {name}"
+            );
+            continue;
+        }
+        if name.ends_with("-pack.zip") {
+            let run = scal(["verify-pack", &p(&path)]);
+            assert_eq!(
+                run.code, 0,
+                "{context}: {name} in the export folder does not verify: {}{}",
+                run.stdout, run.stderr
+            );
+        } else if name.ends_with(".xlsx") {
+            let file = std::fs::File::open(&path).unwrap();
+            let mut zip = zip::ZipArchive::new(file)
+                .unwrap_or_else(|e| panic!("{context}: {name} is not whole: {e}"));
+            for i in 0..zip.len() {
+                let mut part = zip.by_index(i).unwrap();
+                // Reading to the end checks each part's CRC.
+                std::io::copy(&mut part, &mut std::io::sink())
+                    .unwrap_or_else(|e| panic!("{context}: {name} is damaged: {e}"));
+            }
+        } else if name.ends_with("-summary.pdf") {
+            let pdf = std::fs::read(&path).unwrap();
+            let end = String::from_utf8_lossy(&pdf[pdf.len().saturating_sub(32)..]).into_owned();
+            assert!(
+                pdf.starts_with(b"%PDF-") && end.trim_end().ends_with("%%EOF"),
+                "{context}: {name} is not a whole PDF"
+            );
+        } else {
+            panic!("{context}: unexpected file {name} in the export folder");
+        }
+    }
+}
+
+/// Runs the scripted session for `steps` steps or until `until`, whichever comes first.
+fn killed_session(test: &str, steps: usize, until: Option<Instant>, evidence_mib: u64) {
+    let seed = seed(test);
+    let dir = Dir::new();
+    let mut session = Session::new(dir.tmp.path(), seed, evidence_mib);
+    let mut round = 0;
+    loop {
+        let done = match until {
+            Some(t) => Instant::now() >= t,
+            None => session.ledger.steps >= steps,
+        };
+        if done {
+            break;
+        }
+        session.step();
+        round += 1;
+        session.check(&format!("{test} step {round} (seed {seed})"));
+    }
+    let l = &session.ledger;
+    eprintln!(
+        "{test}: {} steps, killed {:?}; acknowledged: {} items answered, {} attaches, {} exports (seed {seed})",
+        l.steps,
+        l.killed,
+        l.acked.len(),
+        l.attached.len(),
+        l.exports
+    );
+    assert!(
+        l.killed.values().sum::<usize>() > 0,
+        "no step was killed: the test tested nothing"
+    );
+}
+
+#[test]
+fn kill_9_at_random_moments_loses_nothing_acknowledged() {
+    killed_session("kill -9 during a scripted session", 24, None, 24);
+}
+
+/// The same code for as long as `SCAL_SOAK_SECS` says; absent, it returns at once (the short
+/// run above is the suite's).
+#[test]
+fn soak_kill_9_for_scal_soak_secs() {
+    let Some(secs) = std::env::var("SCAL_SOAK_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    else {
+        return;
+    };
+    killed_session(
+        "soak",
+        usize::MAX,
+        Some(Instant::now() + Duration::from_secs(secs)),
+        64,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// A full disk
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+pub struct SmallDisk {
+    _parent: tempfile::TempDir,
+    pub mount: PathBuf,
+}
+
+impl SmallDisk {
+    /// `None` (after printing a SKIPPED line) when mounting is refused outside CI.
+    pub fn mount(mebibytes: u64, test: &str) -> Option<SmallDisk> {
+        let parent = tempfile::tempdir().unwrap();
+        let mount = parent.path().join("small-disk");
+        std::fs::create_dir(&mount).unwrap();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o"])
+            .arg(format!("size={mebibytes}m"))
+            .arg("tmpfs")
+            .arg(&mount)
+            .output();
+        match out {
+            Ok(o) if o.status.success() => Some(SmallDisk {
+                _parent: parent,
+                mount,
+            }),
+            other => {
+                let why = match other {
+                    Ok(o) => String::from_utf8_lossy(&o.stderr).trim().to_string(),
+                    Err(e) => e.to_string(),
+                };
+                let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+                assert!(
+                    !ci,
+                    "{test}: cannot mount a {mebibytes} MiB tmpfs ({why}); CI must run as root"
+                );
+                eprintln!(
+                    "SKIPPED {test}: cannot mount a tmpfs to fill up ({why}); run as root to test a full disk"
+                );
+                None
+            }
+        }
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        // Lazy: a file still open in a failing test must not leave the mount behind.
+        let _ = Command::new("umount").arg("-l").arg(&self.mount).status();
+    }
+}
+
+#[test]
+fn attach_on_a_full_disk_says_so_and_the_draft_stays_usable() {
+    let Some(disk) = SmallDisk::mount(8, "attach on a full disk") else {
+        return;
+    };
+    let outside = Dir::new();
+    let big = outside.path("pen-test-report.pdf");
+    write_big_file(&big, 24 * MIB, 1);
+    let draft = disk.mount.join("on-small-disk.scal");
+    scal(["new", &p(&draft), "--template", FLAGSHIP]).ok();
+    scal(["answer", &p(&draft), "supplier-name", "Acme"]).ok();
+
+    scal(["attach", &p(&draft), "uec-consumer.tcr", &p(&big)])
+        .fails_with(&["on-small-disk.scal", "not enough free disk space"]);
+
+    let show = show_json(&draft);
+    assert_eq!(item(&show, "supplier-name")["value"], "Acme");
+    scal(["answer", &p(&draft), "product-name", "Booking"]).ok();
+    let small = outside.file("certificate.pdf", vec![7u8; 100_000]);
+    scal(["attach", &p(&draft), "uec-consumer.tcc", &p(&small)]).ok();
+    let list = scal(["evidence", "list", &p(&draft), "--json"]).json();
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    let draft_state = scal_store::Draft::open(&draft).unwrap();
+    assert!(draft_state.integrity_problems().unwrap().is_empty());
+}
+
+#[test]
+fn export_onto_a_full_disk_says_so_and_leaves_the_earlier_export_whole() {
+    let Some(disk) = SmallDisk::mount(8, "export onto a full disk") else {
+        return;
+    };
+    let dir = Dir::new();
+    let draft = dir.draft("acme.scal");
+    scal(["answer", &p(&draft), "supplier-name", "Acme"]).ok();
+    let out = disk.mount.join("exports");
+    // An earlier export that fits.
+    scal(["export", &p(&draft), "--out", &p(&out), "--xlsx"]).ok();
+    let earlier = std::fs::read(out.join("acme.xlsx")).unwrap();
+
+    // The consumer section is asked (so its evidence is packed) once the services grid names it.
+    scal([
+        "answer",
+        &p(&draft),
+        "nhs-services",
+        "UEC Appointment Booking: Consumer",
+    ])
+    .ok();
+    let big = dir.path("load-test.pdf");
+    write_big_file(&big, 12 * MIB, 2);
+    scal(["attach", &p(&draft), "uec-consumer.tcr", &p(&big)]).ok();
+    scal(["answer", &p(&draft), "supplier-name", "Acme Health"]).ok();
+    scal(["export", &p(&draft), "--out", &p(&out)])
+        .fails_with(&["not enough free disk space", "exports"]);
+
+    // The earlier workbook is untouched, nothing half-written is visible, staging is gone.
+    assert_eq!(std::fs::read(out.join("acme.xlsx")).unwrap(), earlier);
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["acme.xlsx"],
+        "the failed export left files behind"
+    );
+
+    // The draft is intact and usable: answers kept, and an export elsewhere works.
+    assert_eq!(
+        item(&show_json(&draft), "supplier-name")["value"],
+        "Acme Health"
+    );
+    scal(["answer", &p(&draft), "product-name", "Booking"]).ok();
+    let elsewhere = dir.path("roomy");
+    scal(["export", &p(&draft), "--out", &p(&elsewhere)]).ok();
+    check_export_folder(&elsewhere, "export after a full disk");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafts damaged as a power cut or a bad copy leaves them
+
+/// Every command that opens a draft; each must refuse a damaged one the same way.
+fn opening_commands(draft: &Path, spare: &Path) -> Vec<Vec<String>> {
+    let (d, s) = (p(draft), p(spare));
+    let v = |a: &[&str]| a.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    vec![
+        v(&["show", &d]),
+        v(&["check", &d, "--json"]),
+        v(&["answer", &d, "supplier-name", "Acme"]),
+        v(&["apply", &d, &s]),
+        v(&["attach", &d, "uec-consumer.tcr", &s]),
+        v(&["evidence", "list", &d]),
+        v(&["status", &d, "uec-consumer", "Complete"]),
+        v(&["export", &d, "--out", &format!("{d}.out")]),
+    ]
+}
+
+#[test]
+fn damaged_drafts_are_refused_by_every_command_with_one_line() {
+    let dir = Dir::new();
+    let good = dir.draft("good.scal");
+    scal(["answer", &p(&good), "supplier-name", "Acme"]).ok();
+    let report = dir.file("report.pdf", vec![3u8; 300_000]);
+    scal(["attach", &p(&good), "uec-consumer.tcr", &p(&report)]).ok();
+    let spare = dir.file(
+        "answers.json",
+        r#"{"answers": [{"item": "product-name", "value": "X"}]}"#,
+    );
+    let original = std::fs::read(&good).unwrap();
+    let len = original.len();
+    assert!(len > 300_000);
+    let seed = seed("damaged drafts");
+    let mut rng = Rng(seed);
+    let mut random = vec![0u8; len];
+    for chunk in random.chunks_mut(8) {
+        chunk.copy_from_slice(&rng.next().to_le_bytes()[..chunk.len()]);
+    }
+    // The header's user_version (offset 60) and application_id (offset 68), big-endian.
+    let mut newer = original.clone();
+    newer[60..64].copy_from_slice(&99u32.to_be_bytes());
+    let mut foreign = original.clone();
+    foreign[68..72].copy_from_slice(&0x1234_5678u32.to_be_bytes());
+
+    let cases: Vec<(&str, Vec<u8>, &[&str])> = vec![
+        ("empty", Vec::new(), &["not a SCAL draft"]),
+        ("zero-filled", vec![0; len], &["not a SCAL draft"]),
+        ("random bytes", random, &["not a SCAL draft"]),
+        (
+            "cut at half",
+            original[..len / 2].to_vec(),
+            &["cut off while copying"],
+        ),
+        ("cut in the header", original[..50].to_vec(), &["damaged"]),
+        (
+            "newer schema",
+            newer,
+            &["newer SCAL Workbench", "format 99"],
+        ),
+        ("another program's database", foreign, &["not a SCAL draft"]),
+    ];
+    for (name, content, wanted) in cases {
+        let path = dir.path(&format!("{name}.scal"));
+        scal_store::fsutil::write_atomic(&path, &content).unwrap();
+        for args in opening_commands(&path, &spare) {
+            let run = scal(&args);
+            let mut want = wanted.to_vec();
+            let shown = p(&path);
+            want.push(&shown);
+            run.fails_with(&want);
+        }
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            content,
+            "{name}: a refused draft was altered"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_or_folder_refuses_changes_but_shows_the_draft() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = Dir::new();
+    let folder = dir.path("shared");
+    std::fs::create_dir(&folder).unwrap();
+    let draft = folder.join("acme.scal");
+    scal(["new", &p(&draft), "--template", FLAGSHIP]).ok();
+    scal(["answer", &p(&draft), "supplier-name", "Acme"]).ok();
+    let before = std::fs::read(&draft).unwrap();
+    for (what, target, mode) in [
+        ("read-only file", draft.clone(), 0o444),
+        ("read-only folder", folder.clone(), 0o555),
+    ] {
+        let restore = if target.is_dir() { 0o755 } else { 0o644 };
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(mode)).unwrap();
+        let show = scal(["show", &p(&draft), "--json"]);
+        let answer = scal(["answer", &p(&draft), "product-name", "Booking"]);
+        let second = folder.join(format!("second-{mode:o}.scal"));
+        let new = scal(["new", &p(&second), "--template", FLAGSHIP]);
+        std::fs::set_permissions(&target, std::fs::Permissions::from_mode(restore)).unwrap();
+        let shown: Json = serde_json::from_str(show.ok()).unwrap();
+        assert_eq!(item(&shown, "supplier-name")["value"], "Acme", "{what}");
+        answer.fails_with(&["acme.scal", "read-only"]);
+        if mode == 0o555 {
+            new.fails_with(&["second-555.scal", "read-only"]);
+        }
+        assert_eq!(
+            std::fs::read(&draft).unwrap(),
+            before,
+            "{what}: draft altered"
+        );
+    }
+}
+
+#[test]
+fn a_draft_open_elsewhere_is_refused_and_left_alone() {
+    let dir = Dir::new();
+    let draft = dir.draft("acme.scal");
+    scal(["answer", &p(&draft), "supplier-name", "Acme"]).ok();
+    // The app (here: the store in this process) holds the draft open.
+    let held = scal_store::Draft::open(&draft).unwrap();
+    let spare = dir.file("answers.json", r#"{"answers": []}"#);
+    for args in opening_commands(&draft, &spare) {
+        scal(&args).fails_with(&["acme.scal", "already open"]);
+    }
+    drop(held);
+    scal(["answer", &p(&draft), "product-name", "Booking"]).ok();
+    assert_eq!(item(&show_json(&draft), "supplier-name")["value"], "Acme");
+}
