@@ -66,6 +66,7 @@ pub fn build(snap: &Snapshot) -> Result<Summary, String> {
         w.section(n + 1, section);
     }
     w.evidence_index();
+    w.signoff();
     let (pages, bookmarks, missing, used) = w.finish();
 
     let mut doc = PdfDocument::new(&format!("SCAL summary: {}", snap.headline()));
@@ -1007,6 +1008,30 @@ impl<'a> Writer<'a> {
             self.row(&table, &row);
         }
         self.end_table();
+    }
+
+    /// The sign-off page: who signed off, in what role and when, and whether that still covers
+    /// the answers (see `Snapshot::signoff_lines`).
+    fn signoff(&mut self) {
+        let snap = self.snap;
+        self.new_page();
+        self.heading("Sign-off", 14.0, true);
+        let table = Table {
+            widths: vec![150.0, CONTENT_W - 150.0],
+            header: Vec::new(),
+        };
+        for (label, text, warn) in snap.signoff_lines() {
+            let style = if warn {
+                Style::bold(Style::CELL.size, RED)
+            } else {
+                Style::CELL
+            };
+            let row = Row::Cells(vec![
+                vec![span(label, Style::HEAD)],
+                vec![span(text, style)],
+            ]);
+            self.row(&table, &row);
+        }
     }
 
     fn start_table(&mut self, table: &Table) {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use scal_core::{Answer, Answers, Item, Report, Template};
-use scal_store::{Draft, EvidenceLink, SectionStatus};
+use scal_store::{Draft, EvidenceLink, SectionStatus, SignoffStatus};
 
 use crate::names::EvidenceNames;
 use crate::ExportError;
@@ -33,6 +33,10 @@ pub struct Snapshot {
     pub today: NaiveDate,
     pub answers_digest: String,
     pub identity: Identity,
+    /// The sign-off in force, and whether answers changed after it.
+    pub signoff: Option<SignoffStatus>,
+    /// Review threads still open when exported.
+    pub open_reviews: usize,
 }
 
 /// The names a reviewer looks for first: who supplies what, at which version.
@@ -79,6 +83,8 @@ impl Snapshot {
             .filter(|l| visible.contains(&l.item))
             .collect();
         let statuses = draft.section_statuses()?;
+        let signoff = draft.signoff()?;
+        let open_reviews = draft.open_review_threads()?;
         let files = evidence_files(&template, &links);
         let identity = Identity::find(&template, &answers);
         let draft_name = draft
@@ -100,7 +106,52 @@ impl Snapshot {
             exported_at,
             today,
             identity,
+            signoff,
+            open_reviews,
         })
+    }
+
+    /// The sign-off page's lines, the same in the PDF and the workbook: (label, text, warn),
+    /// `warn` marking a line a reviewer must not miss (a stale sign-off, none at all).
+    pub fn signoff_lines(&self) -> Vec<(&'static str, String, bool)> {
+        let mut lines = match &self.signoff {
+            None => vec![(
+                "Signed off by",
+                "Not signed off: nobody has signed this draft off".to_string(),
+                true,
+            )],
+            Some(s) => {
+                let o = &s.signoff;
+                vec![
+                    ("Signed off by", o.name.clone(), false),
+                    ("Role", o.role.clone(), false),
+                    ("Date", o.signed_on.format("%Y-%m-%d").to_string(), false),
+                    if s.stale {
+                        (
+                            "Sign-off status",
+                            "STALE: answers changed after this sign-off, so it does not cover the answers submitted".to_string(),
+                            true,
+                        )
+                    } else {
+                        (
+                            "Sign-off status",
+                            "Current: the answers submitted are the answers signed off".to_string(),
+                            false,
+                        )
+                    },
+                ]
+            }
+        };
+        lines.push((
+            "Open review comments",
+            match self.open_reviews {
+                0 => "None".to_string(),
+                1 => "1 review thread is still open".to_string(),
+                n => format!("{n} review threads are still open"),
+            },
+            self.open_reviews > 0,
+        ));
+        lines
     }
 
     /// A section applies unless everything in it is hidden (a service the product does not

@@ -663,7 +663,13 @@ impl<'a> Book<'a> {
             )
         };
         ws.write_string_with_format(row, 1, ready, &self.f.text)?;
-        row += 2;
+        row += 1;
+        for (label, text, _) in snap.signoff_lines() {
+            ws.write_string_with_format(row, 0, label, &self.f.label)?;
+            self.text(ws, row, 1, &text, &f.text)?;
+            row += 1;
+        }
+        row += 1;
 
         let head = [
             "Section", "Status", "Answered", "Required", "Progress", "Blocking", "Warnings",

@@ -72,8 +72,51 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
         out.json(&output)?;
     } else {
         render(&output, &report, template, out);
+        review_lines(&draft, path, out)?;
     }
     Ok(Outcome::Success)
+}
+
+/// What a reviewer looks at besides the answers: the sign-off, open review threads, and what
+/// changed since the last export.
+fn review_lines(draft: &scal_store::Draft, path: &Path, out: &mut Out) -> CliResult<()> {
+    let d = path.display();
+    match draft.signoff().map_err(store)? {
+        Some(s) => out.line(format!(
+            "Sign-off  {} ({}), {}{}",
+            s.signoff.name,
+            s.signoff.role,
+            s.signoff.signed_on.format("%Y-%m-%d"),
+            if s.stale {
+                ": STALE, answers changed since; sign off again with `scal sign-off`"
+            } else {
+                ""
+            }
+        )),
+        None => out.line("Sign-off  none yet (scal sign-off DRAFT --name NAME --role ROLE)"),
+    }
+    let open = draft.open_review_threads().map_err(store)?;
+    if open > 0 {
+        out.line(format!(
+            "Review    {open} open review {}: scal reviews {d} --open",
+            if open == 1 { "thread" } else { "threads" }
+        ));
+    }
+    if let Some(changed) = draft.changed_since_last_export().map_err(store)? {
+        if !changed.is_empty() {
+            out.line(format!(
+                "Changed   {} {} since the last export: scal diff {d} --from {}",
+                changed.len(),
+                if changed.len() == 1 { "item" } else { "items" },
+                draft
+                    .latest_export_snapshot()
+                    .map_err(store)?
+                    .map(|s| s.id.to_string())
+                    .unwrap_or_else(|| "latest".to_string())
+            ));
+        }
+    }
+    Ok(())
 }
 
 pub fn evidence_dto(link: &EvidenceLink) -> EvidenceDto {
