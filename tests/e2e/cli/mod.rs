@@ -24,6 +24,7 @@ mod bad_input;
 mod check;
 mod evidence;
 mod export;
+mod history;
 mod faults;
 mod journey;
 mod show_and_answer;
