@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
-use scal_store::{AnswerChange, Draft};
+use scal_store::{AnswerChange, Draft, SnapshotReason};
 
 use crate::dto::*;
 use crate::error::CmdResult;
 use crate::recent::DataDir;
 use crate::seam::{self, Dialog};
 use crate::state::{AppState, Launch, OpenDraft};
-use crate::views;
+use crate::{import, review, versions, views};
 
 const DRAFT_FILTER: (&str, &[&str]) = ("SCAL draft", &["scal"]);
 const TEMPLATE_FILTER: (&str, &[&str]) = ("SCAL template", &["json"]);
@@ -349,4 +349,310 @@ pub async fn show_in_folder(
         )));
     }
     seam::show_in_folder(&app, &path)
+}
+
+// ---- snapshots and diff ----------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn snapshots(state: State<'_, AppState>) -> CmdResult<Vec<SnapshotDto>> {
+    state.with(|o| review::snapshots(&o.draft))
+}
+
+#[tauri::command]
+pub async fn take_snapshot(
+    state: State<'_, AppState>,
+    label: String,
+) -> CmdResult<Vec<SnapshotDto>> {
+    state.with(|o| {
+        o.draft.snapshot(
+            &label,
+            SnapshotReason::Manual,
+            &scal_store::default_author(),
+        )?;
+        review::snapshots(&o.draft)
+    })
+}
+
+/// Puts the draft back as snapshot `id` holds it (a "before restore" snapshot is taken first).
+#[tauri::command]
+pub async fn restore_snapshot(state: State<'_, AppState>, id: i32) -> CmdResult<DraftView> {
+    state.with(|o| {
+        o.draft
+            .restore_snapshot(i64::from(id), &scal_store::default_author())?;
+        views::draft_view(o)
+    })
+}
+
+#[tauri::command]
+pub async fn diff(state: State<'_, AppState>, request: DiffRequest) -> CmdResult<DiffDto> {
+    state.with(|o| review::diff(&o.draft, &request))
+}
+
+// ---- review and sign-off ---------------------------------------------------------------------
+
+#[tauri::command]
+pub async fn review_state(state: State<'_, AppState>) -> CmdResult<ReviewState> {
+    state.with(|o| review::review_state(&o.draft))
+}
+
+/// A new review comment on `item`, or a reply to comment `parent`.
+#[tauri::command]
+pub async fn add_review_comment(
+    state: State<'_, AppState>,
+    item: String,
+    body: String,
+    parent: Option<i32>,
+) -> CmdResult<ReviewState> {
+    state.with(|o| {
+        o.draft.add_review_comment(
+            &item,
+            &body,
+            parent.map(i64::from),
+            &scal_store::default_author(),
+        )?;
+        review::review_state(&o.draft)
+    })
+}
+
+/// Resolves (or, with `resolved: false`, re-opens) the thread of comment `id`.
+#[tauri::command]
+pub async fn resolve_review_comment(
+    state: State<'_, AppState>,
+    id: i32,
+    resolved: bool,
+) -> CmdResult<ReviewState> {
+    state.with(|o| {
+        if resolved {
+            o.draft
+                .resolve_review_comment(i64::from(id), &scal_store::default_author())?;
+        } else {
+            o.draft.reopen_review_comment(i64::from(id))?;
+        }
+        review::review_state(&o.draft)
+    })
+}
+
+#[tauri::command]
+pub async fn sign_off(
+    state: State<'_, AppState>,
+    request: SignoffRequest,
+) -> CmdResult<ReviewState> {
+    let signed_on = review::parse_date(&request.signed_on)?;
+    state.with(|o| {
+        o.draft.sign_off(
+            &request.name,
+            &request.role,
+            signed_on,
+            &scal_store::default_author(),
+        )?;
+        review::review_state(&o.draft)
+    })
+}
+
+// ---- upgrade, archive, re-confirmation, copy ---------------------------------------------------
+
+#[tauri::command]
+pub async fn confirm_item(state: State<'_, AppState>, item: String) -> CmdResult<ReviewState> {
+    state.with(|o| {
+        o.draft.confirm(&item, &scal_store::default_author())?;
+        review::review_state(&o.draft)
+    })
+}
+
+/// Puts an archived answer back, onto `to_item` of the template in force.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn restore_archived(
+    state: State<'_, AppState>,
+    id: i32,
+    to_item: String,
+) -> CmdResult<DraftView> {
+    state.with(|o| {
+        o.draft
+            .restore_archived(i64::from(id), &to_item, &scal_store::default_author())?;
+        views::draft_view(o)
+    })
+}
+
+/// The dry run of upgrading to the template `source` names; it is kept for `upgrade_apply`.
+#[tauri::command]
+pub async fn upgrade_plan(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    source: TemplateSource,
+) -> CmdResult<Option<UpgradeReportDto>> {
+    let Some(pending) = versions::load_source(&app, &source)? else {
+        return Ok(None);
+    };
+    let plan = state.with(|o| Ok(o.draft.plan_upgrade(&pending.json)?))?;
+    state.pending(|p| p.upgrade = Some(pending));
+    Ok(Some(versions::report(&plan, None)))
+}
+
+/// Applies the upgrade last previewed (a "before upgrade" snapshot is taken first).
+#[tauri::command]
+pub async fn upgrade_apply(state: State<'_, AppState>) -> CmdResult<UpgradeReportDto> {
+    let pending = state
+        .pending(|p| p.upgrade.take())
+        .ok_or_else(|| CmdError::new("Check the upgrade first, then apply it."))?;
+    state.with(|o| {
+        let workbook = pending
+            .workbook
+            .as_ref()
+            .map(|(file_name, bytes)| scal_store::NewWorkbook { file_name, bytes });
+        let done = o
+            .draft
+            .upgrade(&pending.json, workbook, &scal_store::default_author())?;
+        Ok(versions::report(
+            &done.plan,
+            Some(review::snapshot_dto(&done.snapshot)),
+        ))
+    })
+}
+
+/// Asks for the draft to copy answers from, and previews copying its shared sections.
+#[tauri::command]
+pub async fn copy_choose(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<Option<CopyPreviewDto>> {
+    let Some(path) = seam::ask(
+        &app,
+        Dialog::OpenFile {
+            title: "Copy answers from which draft?",
+            filter: Some(DRAFT_FILTER),
+        },
+    )?
+    else {
+        return Ok(None);
+    };
+    let preview = copy_preview_of(&state, &path, &[])?;
+    state.pending(|p| p.copy_from = Some(path));
+    Ok(Some(preview))
+}
+
+/// Previews copying `sections` (ids) from the draft chosen with `copy_choose`.
+#[tauri::command]
+pub async fn copy_preview(
+    state: State<'_, AppState>,
+    sections: Vec<String>,
+) -> CmdResult<CopyPreviewDto> {
+    copy_preview_of(&state, &copy_source(&state)?, &sections)
+}
+
+#[tauri::command]
+pub async fn copy_apply(state: State<'_, AppState>, sections: Vec<String>) -> CmdResult<DraftView> {
+    let path = copy_source(&state)?;
+    let from = Draft::open_read_only(&path)?;
+    state.with(|o| {
+        o.draft.copy_answers_from(
+            &from,
+            &sections,
+            &scal_store::default_author(),
+            &mut |_, _| {},
+        )?;
+        views::draft_view(o)
+    })
+}
+
+fn copy_source(state: &AppState) -> CmdResult<PathBuf> {
+    state
+        .pending(|p| p.copy_from.clone())
+        .ok_or_else(|| CmdError::new("Choose the draft to copy from first."))
+}
+
+fn copy_preview_of(
+    state: &AppState,
+    path: &Path,
+    sections: &[String],
+) -> CmdResult<CopyPreviewDto> {
+    let from = Draft::open_read_only(path)?;
+    state.with(|o| {
+        let plan = o.draft.plan_copy_from(&from, sections)?;
+        Ok(versions::copy_preview(path, &from, &o.draft, &plan))
+    })
+}
+
+// ---- import a workbook ---------------------------------------------------------------------------
+
+/// Asks for an NHS workbook, imports it and returns what was found; the template is kept for
+/// `create_from_import`.
+#[tauri::command]
+pub async fn import_workbook_dialog(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<Option<ImportPreview>> {
+    let Some(path) = seam::ask(
+        &app,
+        Dialog::OpenFile {
+            title: "Import an NHS SCAL workbook",
+            filter: Some(import::WORKBOOK_FILTER),
+        },
+    )?
+    else {
+        return Ok(None);
+    };
+    let (pending, preview) = import::read_workbook(&path)?;
+    state.pending(|p| p.import = Some(pending));
+    Ok(Some(preview))
+}
+
+/// Creates a draft from the imported workbook, keeping the workbook in it.
+#[tauri::command]
+pub async fn create_from_import(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    data: State<'_, DataDir>,
+) -> CmdResult<Option<DraftView>> {
+    let title = state
+        .pending(|p| {
+            p.import
+                .as_ref()
+                .map(|i| scal_core::load_template(&i.json).map(|t| t.title))
+        })
+        .ok_or_else(|| CmdError::new("Import a workbook first."))?
+        .map_err(|e| CmdError::new(format!("The imported template is not valid: {e}")))?;
+    let suggested = format!("{title}.scal");
+    let Some(path) = seam::ask(
+        &app,
+        Dialog::SaveFile {
+            title: "Save the new draft as",
+            file_name: &suggested,
+            filter: DRAFT_FILTER,
+        },
+    )?
+    else {
+        return Ok(None);
+    };
+    let path = with_extension(path);
+    let pending = state
+        .pending(|p| p.import.take())
+        .ok_or_else(|| CmdError::new("Import a workbook first."))?;
+    state.grant(&path);
+    let created = state.replace(|| {
+        let draft = match &pending.workbook {
+            Some((file_name, bytes)) => Draft::create_from_workbook(
+                &path,
+                &pending.json,
+                scal_store::NewWorkbook { file_name, bytes },
+                &scal_store::default_author(),
+            )?,
+            None => Draft::create(&path, &pending.json, &scal_store::default_author())?,
+        };
+        Ok(OpenDraft {
+            draft,
+            read_only_reason: String::new(),
+        })
+    });
+    if let Err(e) = created {
+        // Keep the import so the user can choose another place without reading it again.
+        state.pending(|p| p.import = Some(pending));
+        return Err(e);
+    }
+    state.with(|o| views::remember_and_view(&data, o)).map(Some)
+}
+
+#[tauri::command]
+pub async fn cancel_import(state: State<'_, AppState>) -> CmdResult<()> {
+    state.pending(|p| p.import = None);
+    Ok(())
 }

@@ -440,6 +440,14 @@ pub struct ReviewCommentDto {
     pub resolved_by: Option<String>,
 }
 
+/// A first comment and its replies, oldest first.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReviewThreadDto {
+    pub root: ReviewCommentDto,
+    pub replies: Vec<ReviewCommentDto>,
+    pub open: bool,
+}
+
 /// The sign-off in force, and whether the answers changed since it was given.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SignoffDto {
@@ -488,7 +496,7 @@ pub struct ReconfirmDto {
 /// Review state of the draft: comments, sign-off, what an upgrade left to look at.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ReviewState {
-    pub comments: Vec<ReviewCommentDto>,
+    pub threads: Vec<ReviewThreadDto>,
     pub signoff: Option<SignoffDto>,
     pub archived: Vec<ArchivedDto>,
     pub reconfirm: Vec<ReconfirmDto>,
@@ -499,7 +507,9 @@ pub struct ReviewState {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TemplateSource {
-    Bundled { id: String },
+    Bundled {
+        id: String,
+    },
     /// A template JSON file chosen in a dialog.
     File,
     /// An NHS workbook chosen in a dialog, imported.
@@ -841,6 +851,7 @@ pub fn typescript() -> String {
         DiffRequest::decl(),
         ChangedDto::decl(),
         ReviewCommentDto::decl(),
+        ReviewThreadDto::decl(),
         SignoffDto::decl(),
         SignoffRequest::decl(),
         ArchivedDto::decl(),

@@ -9,6 +9,8 @@ pub mod code {
     pub const INVALID_ANSWER: &str = "invalid_answer";
     /// The draft is open in another window or command: the UI offers to review it read-only.
     pub const ALREADY_OPEN: &str = "already_open";
+    /// A section cannot be marked Complete: the UI lists the section's blocking issues.
+    pub const SECTION_NOT_READY: &str = "section_not_ready";
 }
 
 impl CmdError {
@@ -31,6 +33,7 @@ impl From<scal_store::StoreError> for CmdError {
         let code = match &e {
             scal_store::StoreError::Answer(_) => Some(code::INVALID_ANSWER),
             scal_store::StoreError::AlreadyOpen { .. } => Some(code::ALREADY_OPEN),
+            scal_store::StoreError::SectionNotReady { .. } => Some(code::SECTION_NOT_READY),
             _ => None,
         };
         CmdError {

@@ -14,10 +14,13 @@ mod commands;
 mod dto;
 mod error;
 mod export;
+mod import;
 mod recent;
+mod review;
 mod sample;
 mod seam;
 mod state;
+mod versions;
 mod views;
 
 use std::path::PathBuf;
@@ -101,6 +104,24 @@ fn main() -> ExitCode {
             commands::choose_export_folder,
             commands::export_draft,
             commands::show_in_folder,
+            commands::snapshots,
+            commands::take_snapshot,
+            commands::restore_snapshot,
+            commands::diff,
+            commands::review_state,
+            commands::add_review_comment,
+            commands::resolve_review_comment,
+            commands::sign_off,
+            commands::confirm_item,
+            commands::restore_archived,
+            commands::upgrade_plan,
+            commands::upgrade_apply,
+            commands::copy_choose,
+            commands::copy_preview,
+            commands::copy_apply,
+            commands::import_workbook_dialog,
+            commands::create_from_import,
+            commands::cancel_import,
         ])
         .run(context());
     match result {

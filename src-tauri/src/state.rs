@@ -15,6 +15,24 @@ pub struct OpenDraft {
     pub read_only_reason: String,
 }
 
+/// A template the user has chosen but not yet acted on: read from a workbook (before "Create
+/// draft") or picked for an upgrade (between the dry run and "Apply"). Held here so the file
+/// is read once and what is applied is exactly what was previewed.
+pub struct PendingTemplate {
+    pub json: String,
+    /// The workbook it was imported from: (file name, bytes), kept in the draft.
+    pub workbook: Option<(String, Vec<u8>)>,
+}
+
+/// What the user is in the middle of, between a preview and its confirmation.
+#[derive(Default)]
+pub struct Pending {
+    pub import: Option<PendingTemplate>,
+    pub upgrade: Option<PendingTemplate>,
+    /// The draft answers are being copied from.
+    pub copy_from: Option<PathBuf>,
+}
+
 /// What the command line asked to open at launch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Launch {
@@ -29,6 +47,7 @@ pub struct AppState {
     /// can only name these: it never gets to read or write an arbitrary path.
     granted: Mutex<HashSet<PathBuf>>,
     launch: Mutex<Option<Launch>>,
+    pending: Mutex<Pending>,
 }
 
 /// A poisoned lock only means an earlier command panicked; the draft file itself is consistent
@@ -63,6 +82,7 @@ impl AppState {
 
     /// Closes the open draft (releasing its lock on the file) and returns its path.
     pub fn close(&self) -> Option<PathBuf> {
+        self.forget_draft_pending();
         lock(&self.open)
             .take()
             .map(|o| o.draft.path().to_path_buf())
@@ -76,8 +96,21 @@ impl AppState {
     ) -> Result<(), CmdError> {
         let mut guard = lock(&self.open);
         *guard = None;
+        self.forget_draft_pending();
         *guard = Some(open()?);
         Ok(())
+    }
+
+    /// An upgrade or copy previewed for one draft must never be applied to another.
+    fn forget_draft_pending(&self) {
+        let mut p = lock(&self.pending);
+        p.upgrade = None;
+        p.copy_from = None;
+    }
+
+    /// Runs `f` on what is pending (an import, an upgrade, a copy).
+    pub fn pending<T>(&self, f: impl FnOnce(&mut Pending) -> T) -> T {
+        f(&mut lock(&self.pending))
     }
 
     pub fn grant(&self, path: &Path) {

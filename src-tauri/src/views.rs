@@ -134,29 +134,8 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
                 ),
             })
             .collect(),
-        review: review_state(d)?,
+        review: crate::review::review_state(d)?,
         workbook: d.source_workbook().map(|w| w.file_name.clone()),
-    })
-}
-
-/// Review comments, the sign-off, and what an upgrade or an export left to look at.
-pub fn review_state(d: &Draft) -> CmdResult<ReviewState> {
-    Ok(ReviewState {
-        comments: Vec::new(),
-        signoff: None,
-        archived: Vec::new(),
-        reconfirm: Vec::new(),
-        changed: changed(d)?,
-    })
-}
-
-/// The items that differ from the last export.
-pub fn changed(d: &Draft) -> CmdResult<ChangedDto> {
-    let last = d.exports()?.pop();
-    Ok(ChangedDto {
-        exported: last.is_some(),
-        last_export_at: last.map(|x| x.at).unwrap_or_default(),
-        items: Vec::new(),
     })
 }
 
@@ -209,8 +188,8 @@ pub fn save_result(d: &Draft, item: &str) -> CmdResult<SaveResult> {
             }),
         report: ReportDto::new(&report, d.template(), &state.answers),
         saved_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        changed: changed(d)?,
-        signoff_stale: false,
+        changed: crate::review::changed(d)?,
+        signoff_stale: d.signoff()?.is_some_and(|s| s.stale),
     })
 }
 
@@ -379,7 +358,7 @@ fn history_detail(action: &str, d: &serde_json::Value) -> String {
             )
         }
         // The library's own words for carry/archive/restore/confirm, when it gives any.
-        _ => ["note", "reason", "summary"]
+        _ => ["note", "reason", "why", "summary"]
             .iter()
             .map(|k| text(k))
             .find(|s| !s.is_empty())

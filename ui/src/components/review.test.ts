@@ -54,11 +54,11 @@ describe("changed since the last export", () => {
 describe("review comments and re-confirmation on an item", () => {
   it("the comment link counts open threads and opens the thread dialog", async () => {
     const r = requirement("r1");
-    const comments = [
-      { id: 1, item: "r1", parent: null, at: "2026-11-24T10:00:00Z", author: "Rev", body: "Evidence?", resolved_at: null, resolved_by: null },
-      { id: 2, item: "r1", parent: null, at: "2026-11-24T10:01:00Z", author: "Rev", body: "Old", resolved_at: "2026-11-24T10:02:00Z", resolved_by: "Lead" },
+    const threads = [
+      { root: { id: 1, item: "r1", parent: null, at: "2026-11-24T10:00:00Z", author: "Rev", body: "Evidence?", resolved_at: null, resolved_by: null }, replies: [], open: true },
+      { root: { id: 2, item: "r1", parent: null, at: "2026-11-24T10:01:00Z", author: "Rev", body: "Old", resolved_at: "2026-11-24T10:02:00Z", resolved_by: "Lead" }, replies: [], open: false },
     ];
-    const s = sessionWith(template([section("svc", [r])]), {}, { review: review({ comments }) });
+    const s = sessionWith(template([section("svc", [r])]), {}, { review: review({ threads }) });
     render(ItemEditor, { session: s, item: r, onhistory: () => {} });
     const link = screen.getByTestId("comments-r1");
     expect(link).toHaveTextContent("Comments (1 open)");
@@ -170,5 +170,22 @@ describe("upgrade", () => {
     expect(screen.getByTestId("upgrade-group-carried_reworded")).toHaveTextContent("re-confirm");
     expect(screen.getByTestId("upgrade-group-removed")).toHaveTextContent("UEC-09");
     expect(screen.queryByTestId("upgrade-group-new")).toBeNull();
+  });
+});
+
+describe("section status", () => {
+  it("when Complete is refused, lists the section's blocking issues under the status", async () => {
+    const t = template([section("svc", [requirement("r1")], { has_status: true })]);
+    const setSectionStatus = vi.fn(async () => {
+      throw { code: "section_not_ready", message: "Section \"svc\" cannot be marked Complete while it has 1 blocking issue." };
+    });
+    const rep = { complete: false, progress: { total: 1, answered: 0, percent: 0, sections: [] }, issues: [{ item: "r1", section: "svc", severity: "blocking", rule: "required", message: "MUST answered No." }], hidden_items: [] };
+    const s = sessionWith(t, { setSectionStatus }, { report: rep, section_status: { svc: "In Progress" } });
+    render(Editor, { session: s, onhistory: () => {} });
+    const select = screen.getByTestId("status-svc") as HTMLSelectElement;
+    await fireEvent.change(select, { target: { value: "Complete" } });
+    const box = await screen.findByTestId("status-refused");
+    expect(box).toHaveTextContent("R1: MUST answered No.");
+    expect(select.value).toBe("In Progress");
   });
 });

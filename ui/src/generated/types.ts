@@ -233,6 +233,8 @@ exported: boolean, last_export_at: string, items: Array<string>, };
 
 export type ReviewCommentDto = { id: number, item: string, parent: number | null, at: string, author: string, body: string, resolved_at: string | null, resolved_by: string | null, };
 
+export type ReviewThreadDto = { root: ReviewCommentDto, replies: Array<ReviewCommentDto>, open: boolean, };
+
 export type SignoffDto = { name: string, role: string, 
 /**
  * YYYY-MM-DD.
@@ -253,7 +255,7 @@ export type ReconfirmDto = { item: string,
  */
 old_text: string, flagged_at: string, };
 
-export type ReviewState = { comments: Array<ReviewCommentDto>, signoff: SignoffDto | null, archived: Array<ArchivedDto>, reconfirm: Array<ReconfirmDto>, changed: ChangedDto, };
+export type ReviewState = { threads: Array<ReviewThreadDto>, signoff: SignoffDto | null, archived: Array<ArchivedDto>, reconfirm: Array<ReconfirmDto>, changed: ChangedDto, };
 
 export type TemplateSource = { "kind": "bundled", id: string, } | { "kind": "file" } | { "kind": "workbook" };
 

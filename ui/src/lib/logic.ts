@@ -1,5 +1,5 @@
 // Client-side logic with no Svelte and no Tauri in it, so it is unit-tested directly.
-import type { AnswerDto, HistoryEntryDto, IssueDto, ItemView, ReportDto, ReviewCommentDto, SectionView, TemplateView, ValueDto } from "../generated/types";
+import type { AnswerDto, HistoryEntryDto, IssueDto, ItemView, ReportDto, ReviewThreadDto, SectionView, TemplateView, ValueDto } from "../generated/types";
 
 export const OTHER = "Other";
 export const OUT_OF_SCOPE = "Out of Scope";
@@ -274,47 +274,10 @@ export function filterHistory(entries: HistoryEntryDto[], query: string, section
 
 // ---- review comments ----------------------------------------------------------------------
 
-/** A review comment with its replies, oldest first. */
-export interface Thread {
-  root: ReviewCommentDto;
-  replies: ReviewCommentDto[];
-  open: boolean;
-}
-
-/** The threads on one item (or on every item when `item` is null), oldest first. */
-export function threadsOf(comments: ReviewCommentDto[], item: string | null): Thread[] {
-  const mine = item === null ? comments : comments.filter((c) => c.item === item);
-  const byId = new Map(mine.map((c) => [c.id, c]));
-  // The thread a comment belongs to is its topmost ancestor: a reply to a reply stays in it.
-  const rootOf = (c: ReviewCommentDto): ReviewCommentDto => {
-    let at = c;
-    const seen = new Set<number>();
-    while (at.parent !== null && byId.has(at.parent) && !seen.has(at.id)) {
-      seen.add(at.id);
-      at = byId.get(at.parent)!;
-    }
-    return at;
-  };
-  const threads = new Map<number, Thread>();
-  const ordered = [...mine].sort((a, b) => a.at.localeCompare(b.at) || a.id - b.id);
-  for (const c of ordered) {
-    const root = rootOf(c);
-    let t = threads.get(root.id);
-    if (!t) {
-      t = { root, replies: [], open: root.resolved_at === null };
-      threads.set(root.id, t);
-    }
-    if (c.id !== root.id) t.replies.push(c);
-  }
-  return [...threads.values()];
-}
-
 /** Open (unresolved) threads per item. */
-export function openThreadCounts(comments: ReviewCommentDto[]): Map<string, number> {
+export function openThreadCounts(threads: ReviewThreadDto[]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const c of comments) {
-    if (c.parent === null && c.resolved_at === null) m.set(c.item, (m.get(c.item) ?? 0) + 1);
-  }
+  for (const t of threads) if (t.open) m.set(t.root.item, (m.get(t.root.item) ?? 0) + 1);
   return m;
 }
 

@@ -1,7 +1,7 @@
 // Unit tests of the client logic behind history, snapshots, diff, review, sign-off and upgrade.
 import { describe, expect, it } from "vitest";
 import type { HistoryEntryDto, ReviewCommentDto } from "../generated/types";
-import { countBySection, describeChange, filterHistory, flatten, kindName, openThreadCounts, threadsOf } from "./logic";
+import { countBySection, describeChange, filterHistory, flatten, kindName, openThreadCounts } from "./logic";
 import { item, section, template } from "../test/fixtures";
 
 function entry(over: Partial<HistoryEntryDto>): HistoryEntryDto {
@@ -50,19 +50,9 @@ function comment(id: number, over: Partial<ReviewCommentDto> = {}): ReviewCommen
 }
 
 describe("review threads", () => {
-  it("replies (and replies to replies) sit under the comment that started the thread", () => {
-    const list = [comment(3, { parent: 2 }), comment(1), comment(2, { parent: 1 }), comment(4, { item: "other" })];
-    const threads = threadsOf(list, "req-1");
-    expect(threads).toHaveLength(1);
-    expect(threads[0].root.id).toBe(1);
-    expect(threads[0].replies.map((r) => r.id)).toEqual([2, 3]);
-    expect(threadsOf(list, null)).toHaveLength(2);
-  });
-
-  it("a resolved thread is not open, and counts only open threads per item and section", () => {
-    const list = [comment(1), comment(2, { parent: 1 }), comment(3, { resolved_at: "2026-11-24T11:00:00Z", resolved_by: "Lead" }), comment(4, { item: "org-name" })];
-    expect(threadsOf(list, "req-1").map((t) => t.open)).toEqual([true, false]);
-    const counts = openThreadCounts(list);
+  it("counts open threads per item and per section", () => {
+    const thread = (id: number, itemId: string, open: boolean) => ({ root: comment(id, { item: itemId }), replies: [], open });
+    const counts = openThreadCounts([thread(1, "req-1", true), thread(2, "req-1", false), thread(3, "org-name", true)]);
     expect(counts.get("req-1")).toBe(1);
     expect(counts.get("org-name")).toBe(1);
     const flat = flatten(template([section("org", [item("org-name")]), section("svc", [item("req-1"), item("req-2")])]));

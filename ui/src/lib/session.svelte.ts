@@ -19,7 +19,7 @@ import type {
 import { flatten, indexBy, issuesByItem, nextIssueItem, openThreadCounts, setOf, type FlatItem } from "./logic";
 
 export function emptyReview(): ReviewState {
-  return { comments: [], signoff: null, archived: [], reconfirm: [], changed: { exported: false, last_export_at: "", items: [] } };
+  return { threads: [], signoff: null, archived: [], reconfirm: [], changed: { exported: false, last_export_at: "", items: [] } };
 }
 
 export type Tab = "answer" | "evidence" | "completeness" | "changes" | "signoff" | "versions" | "export" | "review";
@@ -61,11 +61,13 @@ export class Session {
   review = $state<ReviewState>(emptyReview());
   /** What importing a workbook found, while the user decides whether to make a draft of it. */
   importPreview = $state<ImportPreview | null>(null);
+  /** Why the last attempt to mark a section Complete was refused. */
+  statusRefusal = $state<{ section: string; message: string } | null>(null);
   /** The item whose review comments are open in the dialog. */
   commentsItem = $state<string | null>(null);
 
   changedItems: ReadonlySet<string> = $derived(setOf(this.review.changed.items));
-  openComments: ReadonlyMap<string, number> = $derived(openThreadCounts(this.review.comments));
+  openComments: ReadonlyMap<string, number> = $derived(openThreadCounts(this.review.threads));
   reconfirmItems: ReadonlyMap<string, ReconfirmDto> = $derived(indexBy(this.review.reconfirm, (r) => r.item));
 
   flat: FlatItem[] = $derived(this.draft ? flatten(this.draft.template) : []);
@@ -204,14 +206,20 @@ export class Session {
   }
 
   async setSectionStatus(section: string, status: string): Promise<void> {
-    await this.run(null, async () => {
+    this.statusRefusal = null;
+    try {
       const r = await this.api.setSectionStatus(section, status);
       this.report = r.report;
       if (this.draft) {
         this.draft.section_status[section] = r.status.status;
         this.draft.section_status_info[section] = r.status;
       }
-    });
+    } catch (e) {
+      const err = toCmdError(e);
+      // Complete refused: the editor lists the section's blocking issues under the status.
+      if (err.code === "section_not_ready") this.statusRefusal = { section, message: err.message };
+      else this.notice = { kind: "error", text: err.message };
+    }
   }
 
   private onAttachProgress(item: string) {

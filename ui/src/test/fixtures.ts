@@ -70,7 +70,7 @@ export function draftView(t: TemplateView, over: Partial<DraftView> = {}): Draft
     report: report(),
     last_change: "",
     exports: [],
-    review: { comments: [], signoff: null, archived: [], reconfirm: [], changed: { exported: false, last_export_at: "", items: [] } },
+    review: { threads: [], signoff: null, archived: [], reconfirm: [], changed: { exported: false, last_export_at: "", items: [] } },
     workbook: null,
     ...over,
   };

@@ -1,0 +1,287 @@
+//! The draft's template over time: upgrade reports (dry run and applied), archived answers,
+//! re-confirmations, and copying answers from another draft, as DTOs. The plans come from
+//! `scal_core::upgrade` through the store; nothing is decided here.
+
+use std::path::Path;
+
+use scal_core::upgrade::{Carry, CopyPlan, ItemRef, UpgradePlan};
+use scal_core::{Answer, Template};
+use scal_store::{ArchivedAnswer, Draft, Reconfirmation};
+
+use crate::dto::*;
+use crate::error::CmdResult;
+
+/// How many characters of a comment an upgrade report shows.
+const COMMENT_PREVIEW: usize = 80;
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn small(id: i64) -> i32 {
+    i32::try_from(id).unwrap_or(i32::MAX)
+}
+
+fn value_text(v: &scal_core::Value) -> String {
+    match v {
+        scal_core::Value::One(s) => s.clone(),
+        scal_core::Value::Many(list) => list.join("; "),
+    }
+}
+
+/// What an item holds, in a few words: "No · “Phone fallback until…” · 1 file".
+fn holds(answer: Option<&Answer>, files: usize) -> String {
+    let mut parts = Vec::new();
+    if let Some(a) = answer {
+        if let Some(v) = &a.value {
+            parts.push(value_text(v));
+        }
+        let c = a.comment.trim();
+        if !c.is_empty() {
+            let short: String = c.chars().take(COMMENT_PREVIEW).collect();
+            let more = if c.chars().count() > COMMENT_PREVIEW {
+                "…"
+            } else {
+                ""
+            };
+            parts.push(format!("“{short}{more}”"));
+        }
+    }
+    match files {
+        0 => {}
+        1 => parts.push("1 file".to_string()),
+        n => parts.push(format!("{n} files")),
+    }
+    parts.join(" · ")
+}
+
+fn carry_line(c: &Carry) -> UpgradeLineDto {
+    UpgradeLineDto {
+        from: Some(c.from.name()),
+        to: Some(c.to.name()),
+        section: c.to.section_title.clone(),
+        reason: c.reason.clone(),
+        holds: holds(c.answer.as_ref(), c.evidence.len()),
+        reconfirm: c.reconfirm,
+    }
+}
+
+fn group(key: &str, title: &str, explanation: &str, lines: Vec<UpgradeLineDto>) -> UpgradeGroupDto {
+    UpgradeGroupDto {
+        key: key.to_string(),
+        title: title.to_string(),
+        explanation: explanation.to_string(),
+        lines,
+    }
+}
+
+/// The upgrade report, grouped as the plan groups it.
+pub fn report(p: &UpgradePlan, snapshot: Option<SnapshotDto>) -> UpgradeReportDto {
+    let carries = |list: &[Carry]| list.iter().map(carry_line).collect::<Vec<_>>();
+    let groups = vec![
+        group(
+            "carried_reworded",
+            "Reworded: carried, to re-confirm",
+            "Same ID, but the wording or level changed: the answer is carried over and flagged for re-confirmation.",
+            carries(&p.carried_reworded),
+        ),
+        group(
+            "matched_by_similarity",
+            "Matched by close wording: to re-confirm",
+            "A different ID (or none) with close wording: the answer is carried over and flagged for re-confirmation.",
+            carries(&p.matched_by_similarity),
+        ),
+        group(
+            "no_longer_fits",
+            "Answer no longer fits: to re-confirm",
+            "The new item does not accept the old value: the old value is archived, whatever still fits is kept.",
+            carries(&p.no_longer_fits),
+        ),
+        group(
+            "matched_by_text",
+            "Matched by identical wording",
+            "A different ID with the same wording: the answer is carried over.",
+            carries(&p.matched_by_text),
+        ),
+        group(
+            "removed",
+            "Removed: archived",
+            "No counterpart in the new version: what the draft holds is kept in the archive, visible and restorable.",
+            p.removed
+                .iter()
+                .map(|r| UpgradeLineDto {
+                    from: Some(r.item.name()),
+                    to: None,
+                    section: r.item.section_title.clone(),
+                    reason: r.reason.clone(),
+                    holds: holds(r.answer.as_ref(), r.evidence.len()),
+                    reconfirm: false,
+                })
+                .collect(),
+        ),
+        group(
+            "new",
+            "New: to answer",
+            "Not in the draft's template: unanswered until you answer it.",
+            p.new
+                .iter()
+                .map(|a| UpgradeLineDto {
+                    from: None,
+                    to: Some(a.item.name()),
+                    section: a.item.section_title.clone(),
+                    reason: a.reason.clone(),
+                    holds: String::new(),
+                    reconfirm: false,
+                })
+                .collect(),
+        ),
+        group(
+            "carried",
+            "Carried over unchanged",
+            "Same ID and wording: the answer moves across as it is.",
+            carries(&p.carried),
+        ),
+    ];
+    UpgradeReportDto {
+        from: format!("{} {}", p.from.title, p.from.version),
+        to: format!("{} {}", p.to.title, p.to.version),
+        groups,
+        carried: count(p.carries().filter(|c| c.holds_anything()).count()),
+        reconfirm: count(p.reconfirmations().filter(|c| c.holds_anything()).count()),
+        archived: count(p.archived().count()),
+        added: count(p.new.len()),
+        snapshot,
+    }
+}
+
+pub fn archived_dto(a: &ArchivedAnswer) -> ArchivedDto {
+    ArchivedDto {
+        id: small(a.id),
+        item: a.item.clone(),
+        section: a.section.clone(),
+        label: a.label.clone(),
+        text: a.text.clone(),
+        value: a.value.as_ref().map(ValueDto::from),
+        comment: a.comment.clone(),
+        evidence: a.evidence.iter().map(|e| e.file_name.clone()).collect(),
+        archived_at: a.archived_at.clone(),
+        archived_by: a.archived_by.clone(),
+        restored_to: a.restored.as_ref().map(|r| r.to.clone()),
+    }
+}
+
+pub fn reconfirm_dto(r: &Reconfirmation) -> ReconfirmDto {
+    ReconfirmDto {
+        item: r.item.clone(),
+        old_text: r.old_text.clone(),
+        flagged_at: r.flagged_at.clone(),
+    }
+}
+
+/// The target's sections that the source draft also has (same id, or the same title as the
+/// planner compares titles), to pick from.
+fn shared_sections(from: &Template, to: &Template) -> Vec<SectionChoice> {
+    let norm = scal_core::upgrade::normalized_text;
+    to.sections
+        .iter()
+        .filter(|t| {
+            from.sections
+                .iter()
+                .any(|s| s.id == t.id || norm(&s.title) == norm(&t.title))
+        })
+        .map(|s| SectionChoice {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            shared: s.shared,
+        })
+        .collect()
+}
+
+fn item_label(i: &ItemRef) -> String {
+    match &i.reference {
+        Some(r) => format!("{r}: {}", i.label),
+        None => i.label.clone(),
+    }
+}
+
+pub fn copy_preview(from_path: &Path, from: &Draft, to: &Draft, plan: &CopyPlan) -> CopyPreviewDto {
+    CopyPreviewDto {
+        from_path: from_path.display().to_string(),
+        from_title: format!("{} {}", from.template().title, from.template().version),
+        sections: shared_sections(from.template(), to.template()),
+        copied: plan.sections.iter().map(|(_, t)| t.id.clone()).collect(),
+        lines: plan
+            .changes
+            .iter()
+            .map(|c| CopyLineDto {
+                item: c.to.id.clone(),
+                label: item_label(&c.to),
+                section: c.to.section_title.clone(),
+                value_before: c
+                    .value
+                    .as_ref()
+                    .and_then(|(before, _)| before.as_ref().map(ValueDto::from)),
+                value_after: c.value.as_ref().map(|(_, after)| ValueDto::from(after)),
+                comment_before: c.comment.as_ref().map(|(before, _)| before.clone()),
+                comment_after: c.comment.as_ref().map(|(_, after)| after.clone()),
+                evidence: c.evidence.iter().map(|e| e.file_name.clone()).collect(),
+            })
+            .collect(),
+        unchanged: count(plan.unchanged.len()),
+        not_copied: plan
+            .not_copied
+            .iter()
+            .map(|n| format!("{} is not copied: {}", n.from.name(), n.reason))
+            .chain(plan.unmatched.iter().map(|u| {
+                format!(
+                    "{} has no counterpart in this draft's sections, so it is not copied.",
+                    u.name()
+                )
+            }))
+            .collect(),
+    }
+}
+
+/// The template a `TemplateSource` names, read and checked, or `None` when a dialog was
+/// cancelled.
+pub fn load_source<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    source: &TemplateSource,
+) -> CmdResult<Option<crate::state::PendingTemplate>> {
+    use crate::seam::{self, Dialog};
+    Ok(Some(match source {
+        TemplateSource::Bundled { id } => crate::state::PendingTemplate {
+            json: crate::views::bundled_json(id)?.0,
+            workbook: None,
+        },
+        TemplateSource::File => {
+            let Some(file) = seam::ask(
+                app,
+                Dialog::OpenFile {
+                    title: "Choose the template to upgrade to",
+                    filter: Some(("SCAL template", &["json"])),
+                },
+            )?
+            else {
+                return Ok(None);
+            };
+            crate::state::PendingTemplate {
+                json: crate::views::template_file_json(&file)?.0,
+                workbook: None,
+            }
+        }
+        TemplateSource::Workbook => {
+            let Some(file) = seam::ask(
+                app,
+                Dialog::OpenFile {
+                    title: "Choose the NHS workbook to upgrade to",
+                    filter: Some(crate::import::WORKBOOK_FILTER),
+                },
+            )?
+            else {
+                return Ok(None);
+            };
+            crate::import::read_workbook(&file)?.0
+        }
+    }))
+}
