@@ -36,9 +36,12 @@ fn reviews_json(args: &[&str]) -> Json {
     json
 }
 
+/// One row of `state_of`: an item (value, comment, evidence) or a section (status).
+type Shown = (String, Json, Json, Vec<(Json, Json, Json)>);
+
 /// What a user sees of each item in `show --json`: value, comment, and evidence by content,
 /// name and when it was added (not by link id: a restored link is a new link).
-fn state_of(draft: &Path) -> Vec<(String, Json, Json, Vec<(Json, Json, Json)>)> {
+fn state_of(draft: &Path) -> Vec<Shown> {
     let show = show_json(draft);
     let mut out = Vec::new();
     for section in show["sections"].as_array().unwrap() {

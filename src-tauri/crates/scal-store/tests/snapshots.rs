@@ -121,6 +121,7 @@ fn a_snapshot_restores_exactly() {
     assert_eq!(outcome.answers_changed, 3);
     assert_eq!(outcome.links_removed, 1);
     assert_eq!(outcome.links_added, 1);
+    assert_eq!(outcome.statuses_changed, 1);
     assert!(!outcome.template_changed);
     assert_eq!(outcome.before.reason, SnapshotReason::BeforeRestore);
 
@@ -242,4 +243,63 @@ fn snapshots_are_refused_where_they_cannot_be_taken() {
         .unwrap_err();
     assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
     assert!(review.snapshots().unwrap().is_empty());
+}
+
+#[test]
+fn a_snapshot_from_an_older_template_puts_that_template_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut draft) = filled(dir.path());
+    let taken = draft
+        .snapshot("rev 1", SnapshotReason::Manual, "alice")
+        .unwrap();
+    let expected = state(&draft);
+    drop(draft);
+
+    // A later template revision, as an upgrade would add it (the store's own upgrade is not
+    // needed to test that a restore goes back across one).
+    let newer = common::template_json().replace("\"1.0.0\"", "\"2.0.0\"");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO template_revisions (rev, template_id, template_version, json, stored_at,
+                                         stored_by)
+         VALUES (2, 'store-test', '2.0.0', ?1, '2026-06-01T00:00:00Z', 'alice')",
+        [&newer],
+    )
+    .unwrap();
+    drop(conn);
+
+    let mut draft = Draft::open(&path).unwrap();
+    assert_eq!(
+        (draft.template_rev(), draft.template().version.as_str()),
+        (2, "2.0.0")
+    );
+    let outcome = draft.restore_snapshot(taken.id, "alice").unwrap();
+    assert!(outcome.template_changed);
+    assert_eq!(outcome.before.template_rev, 2);
+    // Revision 1's template is in force again, as a new revision: none was edited.
+    assert_eq!(
+        (draft.template_rev(), draft.template().version.as_str()),
+        (3, "1.0.0")
+    );
+    assert_eq!(draft.template_json(), common::template_json());
+    let revisions: Vec<(i64, String)> = draft
+        .template_revisions()
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.rev, r.template_version))
+        .collect();
+    assert_eq!(
+        revisions,
+        [
+            (1, "1.0.0".to_string()),
+            (2, "2.0.0".into()),
+            (3, "1.0.0".into())
+        ]
+    );
+    let mut now = state(&draft);
+    assert_eq!(now.template_rev, 3);
+    now.template_rev = expected.template_rev;
+    assert_eq!(now, expected);
+    drop(draft);
+    assert_eq!(Draft::open(&path).unwrap().template_rev(), 3);
 }
