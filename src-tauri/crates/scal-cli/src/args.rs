@@ -262,6 +262,75 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
         date: Option<NaiveDate>,
     },
+
+    /// Move a draft to a new version of its template: answers, comments, evidence and review
+    /// comments are carried by item id, requirement ID, identical wording, then close wording;
+    /// answers to removed items are archived (restorable); reworded ones are flagged for
+    /// re-confirmation; new items are listed. A snapshot taken first makes it undoable.
+    Upgrade {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// A bundled template id (see `scal templates`) or the path of a template JSON file.
+        #[arg(long, value_name = "ID|FILE")]
+        to: String,
+        /// The NHS workbook the new template was imported from, kept with it in the draft.
+        #[arg(long, value_name = "XLSX")]
+        workbook: Option<PathBuf>,
+        /// Show what would happen, item by item, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+
+    /// Confirm that a carried answer still holds under its item's new wording; without ITEM,
+    /// list the answers waiting for it.
+    Confirm {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// The item id.
+        item: Option<String>,
+    },
+
+    /// List the answers upgrades archived (to items the new template removed), restored or not.
+    Archived {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+
+    /// Put an archived answer (value, comment and evidence) back onto an item of the current
+    /// template. Refused if that item already holds a different answer.
+    RestoreArchived {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// The archived answer's id, as `scal archived` shows it.
+        #[arg(value_name = "ID")]
+        id: String,
+        /// The item to put it on.
+        #[arg(long, value_name = "ITEM")]
+        to: String,
+    },
+
+    /// Copy answers, comments and evidence from one draft into another, for the sections that
+    /// repeat across SCALs (organisation, IG, security, clinical safety). Shows what would
+    /// change; changes TO only with --yes. FROM is only read.
+    CopyAnswers {
+        /// The draft to copy from; it is not changed.
+        from: PathBuf,
+        /// The draft to copy into.
+        to: PathBuf,
+        /// Section ids or titles, comma-separated or repeated (default: the sections TO's
+        /// template marks shared that FROM also has). A title holding a comma is taken whole.
+        #[arg(long, value_name = "S1,S2")]
+        sections: Vec<String>,
+        /// Apply the changes (without it, nothing is changed).
+        #[arg(long)]
+        yes: bool,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
 }
 
 #[derive(Debug, Subcommand)]

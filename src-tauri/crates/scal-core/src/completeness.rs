@@ -271,7 +271,7 @@ fn check_section(
                 out.warning(
                     rules::RECONFIRM_NEEDED,
                     format!(
-                        "{} was carried over from the previous template version, whose wording differed: check the answer still holds, then confirm it.",
+                        "{} was carried over from the previous template version, whose wording or responses differ: check the answer still holds, then confirm it.",
                         Name(item)
                     ),
                 );

@@ -1,7 +1,9 @@
 //! One module per command. Each takes its parsed arguments, calls the library crates, and
 //! writes to `Out`; none holds domain logic.
 
+mod archived;
 mod check;
+mod copy;
 mod diff;
 mod evidence;
 mod history;
@@ -12,6 +14,7 @@ mod signoff;
 mod snapshot;
 mod status;
 mod templates;
+mod upgrade;
 mod write;
 
 use std::path::Path;
@@ -106,6 +109,45 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult<Outcome> {
             role,
             date,
         } => signoff::run(&ctx, &draft, &name, &role, date, out),
+        Command::Upgrade {
+            draft,
+            to,
+            workbook,
+            dry_run,
+            json,
+        } => upgrade::run(
+            &ctx,
+            upgrade::UpgradeArgs {
+                draft: &draft,
+                to: &to,
+                workbook: workbook.as_deref(),
+                dry_run,
+                json: json.json,
+            },
+            out,
+        ),
+        Command::Confirm { draft, item } => upgrade::confirm(&ctx, &draft, item.as_deref(), out),
+        Command::Archived { draft, json } => archived::list(&draft, json.json, out),
+        Command::RestoreArchived { draft, id, to } => {
+            archived::restore(&ctx, &draft, &id, &to, out)
+        }
+        Command::CopyAnswers {
+            from,
+            to,
+            sections,
+            yes,
+            json,
+        } => copy::run(
+            &ctx,
+            copy::CopyArgs {
+                from: &from,
+                to: &to,
+                sections: &sections,
+                yes,
+                json: json.json,
+            },
+            out,
+        ),
     }
 }
 

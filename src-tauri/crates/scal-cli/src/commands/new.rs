@@ -39,7 +39,7 @@ pub fn run(ctx: &Ctx, path: &Path, template: &str, out: &mut Out) -> CliResult<O
 }
 
 /// The template's JSON text, and where it came from in words: a bundled id first, then a file.
-fn template_json(template: &str) -> CliResult<(Cow<'static, str>, String)> {
+pub(super) fn template_json(template: &str) -> CliResult<(Cow<'static, str>, String)> {
     if let Some(json) = scal_core::bundled_template_json(template) {
         return Ok((Cow::Borrowed(json), "the bundled template".to_string()));
     }

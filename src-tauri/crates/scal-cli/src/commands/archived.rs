@@ -1,0 +1,187 @@
+//! `scal archived DRAFT [--json]` and `scal restore-archived DRAFT ID --to ITEM`: the answers
+//! an upgrade set aside (schemas/cli-archived.schema.json), and putting one back.
+
+use std::path::Path;
+
+use scal_store::ArchivedAnswer;
+use serde::Serialize;
+
+use super::{open, open_read_only, store, when, Ctx};
+use crate::dto::ValueDto;
+use crate::error::{CliError, CliResult};
+use crate::output::{clip, Align, Out, Table};
+use crate::Outcome;
+
+pub fn list(path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
+    let draft = open_read_only(path)?;
+    let archived = draft.archived_answers().map_err(store)?;
+    if json {
+        let list: Vec<ArchivedDto> = archived.iter().map(ArchivedDto::from).collect();
+        out.json(&list)?;
+        return Ok(Outcome::Success);
+    }
+    if archived.is_empty() {
+        out.line(format!(
+            "{} has no archived answers: an upgrade archives the answers to items the new template removed.",
+            path.display()
+        ));
+        return Ok(Outcome::Success);
+    }
+    let mut table = Table::new(&[
+        ("ID", Align::Right),
+        ("ITEM", Align::Left),
+        ("FROM TEMPLATE", Align::Left),
+        ("ANSWER", Align::Left),
+        ("COMMENT", Align::Left),
+        ("EVIDENCE", Align::Left),
+        ("ARCHIVED", Align::Left),
+        ("RESTORED TO", Align::Left),
+    ]);
+    for a in &archived {
+        let files: Vec<&str> = a.evidence.iter().map(|e| e.file_name.as_str()).collect();
+        table.row(vec![
+            a.id.to_string(),
+            clip(&format!("{} \"{}\"", a.item, a.label), 40),
+            format!("{} {}", a.template_id, a.template_version),
+            a.value
+                .as_ref()
+                .map(|v| clip(&v.display(), 30))
+                .unwrap_or_else(|| "-".to_string()),
+            if a.comment.is_empty() {
+                "-".to_string()
+            } else {
+                clip(&a.comment, 30)
+            },
+            if files.is_empty() {
+                "-".to_string()
+            } else {
+                clip(&files.join(", "), 30)
+            },
+            format!("{} by {}", when(&a.archived_at), clip(&a.archived_by, 20)),
+            a.restored
+                .as_ref()
+                .map(|r| r.to.clone())
+                .unwrap_or_else(|| "-".to_string()),
+        ]);
+    }
+    out.table(&table);
+    let open = archived.iter().filter(|a| a.restored.is_none()).count();
+    if open > 0 {
+        out.blank();
+        out.line(format!(
+            "Put one back onto an item of the current template: scal restore-archived {} ID --to ITEM",
+            path.display()
+        ));
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn restore(ctx: &Ctx, path: &Path, id: &str, to: &str, out: &mut Out) -> CliResult<Outcome> {
+    let id: i64 = id.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+        CliError::new(format!(
+            "\"{id}\" is not an archived answer id: give the number `scal archived {}` shows",
+            path.display()
+        ))
+    })?;
+    let mut draft = open(path)?;
+    let a = draft.restore_archived(id, to, &ctx.author).map_err(store)?;
+    let mut what = Vec::new();
+    if let Some(v) = &a.value {
+        what.push(format!("\"{}\"", clip(&v.display(), 60)));
+    }
+    if !a.comment.is_empty() {
+        what.push("its comment".to_string());
+    }
+    if !a.evidence.is_empty() {
+        what.push(format!(
+            "{} evidence {}",
+            a.evidence.len(),
+            if a.evidence.len() == 1 {
+                "file"
+            } else {
+                "files"
+            }
+        ));
+    }
+    out.line(format!(
+        "Restored archived answer {} ({} \"{}\", template {} {}) onto {}: {}.",
+        a.id,
+        a.item,
+        a.label,
+        a.template_id,
+        a.template_version,
+        to.trim(),
+        if what.is_empty() {
+            "nothing was held".to_string()
+        } else {
+            what.join(", ")
+        }
+    ));
+    Ok(Outcome::Success)
+}
+
+/// One entry of `scal archived --json`.
+#[derive(Debug, Serialize)]
+pub struct ArchivedDto {
+    pub id: i64,
+    pub item: String,
+    pub template_rev: i64,
+    pub template_id: String,
+    pub template_version: String,
+    pub section: String,
+    pub label: String,
+    pub text: String,
+    pub value: Option<ValueDto>,
+    pub comment: String,
+    pub evidence: Vec<ArchivedFileDto>,
+    pub archived_at: String,
+    pub archived_by: String,
+    pub restored: Option<RestoredDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ArchivedFileDto {
+    pub file_name: String,
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RestoredDto {
+    pub at: String,
+    pub by: String,
+    pub to: String,
+}
+
+impl From<&ArchivedAnswer> for ArchivedDto {
+    fn from(a: &ArchivedAnswer) -> Self {
+        ArchivedDto {
+            id: a.id,
+            item: a.item.clone(),
+            template_rev: a.template_rev,
+            template_id: a.template_id.clone(),
+            template_version: a.template_version.clone(),
+            section: a.section.clone(),
+            label: a.label.clone(),
+            text: a.text.clone(),
+            value: a.value.as_ref().map(ValueDto::from),
+            comment: a.comment.clone(),
+            evidence: a
+                .evidence
+                .iter()
+                .map(|e| ArchivedFileDto {
+                    file_name: e.file_name.clone(),
+                    sha256: e.sha256.clone(),
+                    size: e.size,
+                })
+                .collect(),
+            archived_at: a.archived_at.clone(),
+            archived_by: a.archived_by.clone(),
+            restored: a.restored.as_ref().map(|r| RestoredDto {
+                at: r.at.clone(),
+                by: r.by.clone(),
+                to: r.to.clone(),
+            }),
+        }
+    }
+}
