@@ -29,6 +29,7 @@ mod history;
 mod journey;
 mod show_and_answer;
 mod templates;
+mod upgrade;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,447 @@
+//! `scal upgrade` (dry run, apply, undo), `scal archived`, `scal restore-archived`, `scal
+//! confirm` and `scal copy-answers`, through the built binary: output named item by item, JSON
+//! against its schema, exit codes and one-line refusals.
+
+use super::*;
+
+/// An e-RS-like template at v11: endpoint A006, a requirement to be reworded (A010-01), one to
+/// be renumbered (A015-02), a row without an ID, a choice that will lose an option.
+const V11: &str = r#"{
+  "id": "ers", "version": "11.0.0", "title": "e-RS SCAL", "publisher": "tests",
+  "sections": [
+    {"id": "org", "title": "Supplier & Product information", "kind": "form", "shared": true, "items": [
+      {"id": "supplier-name", "label": "Supplier organisation name", "type": "text"},
+      {"id": "topology", "label": "Endpoint topology", "type": "choice",
+       "options": ["Centrally Hosted", "Locally Hosted", "Centrally Hosted Aggregator"]}
+    ]},
+    {"id": "ers", "title": "e-RS Provider Requirements", "kind": "service", "items": [
+      {"id": "A001-01", "label": "Session", "type": "requirement", "reference": "A001-01", "level": "MUST",
+       "text": "The system creates a professional session before calling any other endpoint."},
+      {"id": "h-A006", "label": "A006: Retrieve Reference Data (GET)", "type": "guidance", "heading": true},
+      {"id": "A006-01", "label": "Reference data", "type": "requirement", "reference": "A006-01", "level": "MUST",
+       "text": "The system retrieves reference data lists and caches them for at most one day."},
+      {"id": "A010-01", "label": "Attachments", "type": "requirement", "reference": "A010-01", "level": "MUST",
+       "text": "The system lets the user attach clinical documents up to 5 MB to a referral."},
+      {"id": "A015-02", "label": "Advice and guidance", "type": "requirement", "reference": "A015-02", "level": "MUST",
+       "text": "The system converts an advice and guidance request into a referral when the provider asks."},
+      {"id": "row-7", "label": "Test", "type": "requirement", "level": "MUST",
+       "text": "Demonstrate the whole referral journey end to end in the integration environment, from session to booking."}
+    ]}
+  ]
+}"#;
+
+/// v12: A006 removed; A028-01..03 and A042-01..06 added; A010-01 reworded; A015-02 renumbered
+/// A015-03 (same wording); the row without an ID moved and reworded; an option withdrawn.
+fn v12() -> String {
+    let added: Vec<String> = [
+        ("A028-01", "The system shows the referral request summary with its priority."),
+        ("A028-02", "The summary is read again after any change the user makes."),
+        ("A028-03", "A 404 for the summary tells the user the referral no longer exists."),
+        ("A042-01", "The system records a triage outcome against a referral awaiting triage."),
+        ("A042-02", "Returning a referral to the referrer carries a reason they can read."),
+        ("A042-03", "An outcome of book or defer moves the referral onto the booking worklist."),
+        ("A042-04", "Clinical comments entered at triage are kept with the outcome."),
+        ("A042-05", "A 409 means another clinician recorded an outcome first."),
+        ("A042-06", "Each recorded outcome is audited with the user, role and time."),
+    ]
+    .iter()
+    .map(|(id, text)| {
+        format!(
+            r#"{{"id": "{id}", "label": "{id}", "type": "requirement", "reference": "{id}", "level": "MUST", "text": "{text}"}}"#
+        )
+    })
+    .collect();
+    V11.replace("\"11.0.0\"", "\"12.0.0\"")
+        .replace(
+            r#", "Centrally Hosted Aggregator"]"#,
+            "]",
+        )
+        .replace(
+            r#"      {"id": "h-A006", "label": "A006: Retrieve Reference Data (GET)", "type": "guidance", "heading": true},
+      {"id": "A006-01", "label": "Reference data", "type": "requirement", "reference": "A006-01", "level": "MUST",
+       "text": "The system retrieves reference data lists and caches them for at most one day."},
+"#,
+            "",
+        )
+        .replace("up to 5 MB", "up to 20 MB")
+        .replace("\"A015-02\"", "\"A015-03\"")
+        .replace("\"row-7\"", "\"row-9\"")
+        .replace("from session to booking.", "from logging in to booking.")
+        .replace(
+            "\n    ]}\n  ]\n}",
+            &format!(",\n      {}\n    ]}}\n  ]\n}}", added.join(",\n      ")),
+        )
+}
+
+/// A v11 draft with answers, comments and evidence on the items each group handles.
+fn v11_draft(dir: &Dir) -> PathBuf {
+    let template = dir.file("ers-v11.json", V11);
+    let draft = dir.path("ers.scal");
+    scal(["new", &p(&draft), "--template", &p(&template)]).ok();
+    let d = p(&draft);
+    for (item, value, comment) in [
+        ("supplier-name", "Acme Health Ltd", ""),
+        ("topology", "Centrally Hosted Aggregator", ""),
+        ("A001-01", "Yes", ""),
+        ("A006-01", "Yes", "Cached for 12 hours"),
+        ("A010-01", "Yes", ""),
+        (
+            "A015-02",
+            "Out of Scope",
+            "We do not receive advice and guidance",
+        ),
+        ("row-7", "No", "Booking step due in May"),
+    ] {
+        let mut args = vec!["answer", &d, item, value];
+        if !comment.is_empty() {
+            args.extend(["--comment", comment]);
+        }
+        scal(args).ok();
+    }
+    let log = dir.file("refdata.log", "GET /reference-data 200\n");
+    scal(["attach", &d, "A006-01", &p(&log)]).ok();
+    let letter = dir.file("ag-letter.pdf", "%PDF-1.4 advice and guidance\n");
+    scal(["attach", &d, "A015-02", &p(&letter)]).ok();
+    draft
+}
+
+fn ids(group: &Json, side: &str) -> Vec<String> {
+    group
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[side]["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn answer_of<'a>(show: &'a Json, id: &str) -> &'a Json {
+    &item(show, id)["value"]
+}
+
+#[test]
+fn a_dry_run_names_every_item_in_its_group_and_changes_nothing() {
+    let dir = Dir::new();
+    let draft = v11_draft(&dir);
+    let v12 = dir.file("ers-v12.json", v12());
+    let before = std::fs::read(&draft).unwrap();
+
+    let report = scal([
+        "upgrade",
+        &p(&draft),
+        "--to",
+        &p(&v12),
+        "--dry-run",
+        "--json",
+    ])
+    .json();
+    assert_matches_schema("cli-upgrade.schema.json", &report);
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["snapshot"], Json::Null);
+    let g = &report["groups"];
+    assert_eq!(ids(&g["carried"], "to"), ["supplier-name", "A001-01"]);
+    assert_eq!(ids(&g["carried_reworded"], "to"), ["A010-01"]);
+    assert_eq!(ids(&g["matched_by_text"], "from"), ["A015-02"]);
+    assert_eq!(ids(&g["matched_by_text"], "to"), ["A015-03"]);
+    assert_eq!(ids(&g["matched_by_similarity"], "to"), ["row-9"]);
+    assert_eq!(ids(&g["no_longer_fits"], "to"), ["topology"]);
+    let removed: Vec<(&str, bool)> = g["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["item"]["id"].as_str().unwrap(), r["archived"] == true))
+        .collect();
+    assert_eq!(removed, [("h-A006", false), ("A006-01", true)]);
+    let new = ids(&g["new"], "item");
+    assert_eq!(
+        new,
+        [
+            "A028-01", "A028-02", "A028-03", "A042-01", "A042-02", "A042-03", "A042-04", "A042-05",
+            "A042-06"
+        ]
+    );
+    assert_eq!(report["summary"]["reconfirm"], 3);
+
+    // The readable report names every item of every group, and says nothing changed.
+    let text = scal(["upgrade", &p(&draft), "--to", &p(&v12), "--dry-run"])
+        .ok()
+        .to_string();
+    for id in [
+        "supplier-name",
+        "A001-01",
+        "A010-01",
+        "A015-02 -> A015-03",
+        "row-7 -> row-9",
+        "topology",
+        "A006-01",
+        "h-A006",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(new)
+    {
+        assert!(text.contains(&id), "the report does not name {id}:\n{text}");
+    }
+    assert!(text.contains("Dry run: nothing changed."), "{text}");
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        before,
+        "a dry run changed the draft"
+    );
+}
+
+#[test]
+fn an_upgrade_carries_archives_flags_and_can_be_undone() {
+    let dir = Dir::new();
+    let draft = v11_draft(&dir);
+    let d = p(&draft);
+    let v12 = dir.file("ers-v12.json", v12());
+
+    let report = scal(["upgrade", &d, "--to", &p(&v12), "--json"]).json();
+    assert_matches_schema("cli-upgrade.schema.json", &report);
+    assert_eq!(
+        (report["dry_run"].clone(), report["template_rev"].clone()),
+        (Json::Bool(false), Json::from(2))
+    );
+    assert_eq!(report["snapshot"]["reason"], "before_upgrade");
+    let snapshot = report["snapshot"]["id"].as_i64().unwrap().to_string();
+
+    let show = show_json(&draft);
+    assert_eq!(show["draft"]["template_version"], "12.0.0");
+    assert_eq!(answer_of(&show, "A015-03"), "Out of Scope");
+    assert_eq!(
+        item(&show, "A015-03")["comment"],
+        "We do not receive advice and guidance"
+    );
+    assert_eq!(
+        item(&show, "A015-03")["evidence"][0]["file_name"],
+        "ag-letter.pdf"
+    );
+    assert_eq!(answer_of(&show, "row-9"), "No");
+    assert_eq!(answer_of(&show, "A042-01"), &Json::Null);
+
+    // The archive: visible, in JSON against its schema.
+    let archived = scal(["archived", &d, "--json"]).json();
+    assert_matches_schema("cli-archived.schema.json", &archived);
+    let a006 = archived
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["item"] == "A006-01")
+        .unwrap();
+    assert_eq!(
+        (a006["value"].clone(), a006["template_version"].clone()),
+        (Json::from("Yes"), Json::from("11.0.0"))
+    );
+    assert_eq!(a006["evidence"][0]["file_name"], "refdata.log");
+    let listed = scal(["archived", &d]).ok().to_string();
+    assert!(
+        listed.contains("A006-01 \"Reference data\"") && listed.contains("ers 11.0.0"),
+        "{listed}"
+    );
+
+    // Re-confirmation: a warning in the check until confirmed.
+    let (_, check) = check_json(&draft);
+    let warned = |check: &Json, id: &str| {
+        check["issues"].as_array().unwrap().iter().any(|i| {
+            i["item"] == id && i["rule"] == "reconfirm_needed" && i["severity"] == "warning"
+        })
+    };
+    assert!(warned(&check, "A010-01"));
+    let pending = scal(["confirm", &d]).ok().to_string();
+    assert!(
+        pending.contains("was: The system lets the user attach clinical documents up to 5 MB"),
+        "{pending}"
+    );
+    let confirmed = scal(["confirm", &d, "A010-01"]).ok().to_string();
+    assert!(
+        confirmed.starts_with("Confirmed A010-01 \"Attachments\""),
+        "{confirmed}"
+    );
+    assert!(!warned(&check_json(&draft).1, "A010-01"));
+
+    // Restore an archived answer onto a new requirement.
+    let id = a006["id"].as_i64().unwrap().to_string();
+    let restored = scal(["restore-archived", &d, &id, "--to", "A042-01"])
+        .ok()
+        .to_string();
+    assert!(restored.contains("onto A042-01"), "{restored}");
+    let show = show_json(&draft);
+    assert_eq!(answer_of(&show, "A042-01"), "Yes");
+    assert_eq!(
+        item(&show, "A042-01")["evidence"][0]["file_name"],
+        "refdata.log"
+    );
+
+    // Undo: restore the snapshot taken before the upgrade.
+    scal(["restore", &d, &snapshot]).ok();
+    let show = show_json(&draft);
+    assert_eq!(show["draft"]["template_version"], "11.0.0");
+    assert_eq!(answer_of(&show, "A006-01"), "Yes");
+    assert_eq!(answer_of(&show, "A015-02"), "Out of Scope");
+    assert_eq!(answer_of(&show, "topology"), "Centrally Hosted Aggregator");
+    assert_eq!(
+        item(&show, "A006-01")["evidence"][0]["file_name"],
+        "refdata.log"
+    );
+    let (_, check) = check_json(&draft);
+    assert!(check["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["rule"] != "reconfirm_needed"));
+}
+
+#[test]
+fn upgrade_refusals_are_one_line_and_leave_the_draft_alone() {
+    let dir = Dir::new();
+    let draft = v11_draft(&dir);
+    let d = p(&draft);
+    let v11 = dir.path("ers-v11.json");
+    let v12 = dir.file("ers-v12.json", v12());
+    let before = std::fs::read(&draft).unwrap();
+
+    scal(["upgrade", &d, "--to", &p(&v11)])
+        .fails_with(&["already uses template ers 11.0.0", "nothing to upgrade"]);
+    scal(["upgrade", &d, "--to", "no-such-template"])
+        .fails_with(&["\"no-such-template\" is neither a bundled template nor a template file"]);
+    let bad = dir.file("bad.json", r#"{"id": "ers"}"#);
+    scal(["upgrade", &d, "--to", &p(&bad)]).fails_with(&["is not a valid template"]);
+    let not_xlsx = dir.file("not.xlsx", "just text");
+    scal(["upgrade", &d, "--to", &p(&v12), "--workbook", &p(&not_xlsx)])
+        .fails_with(&["not.xlsx is not an xlsx workbook"]);
+    scal(["confirm", &d, "A010-01"]).fails_with(&[
+        "item \"A010-01\"",
+        "no carried answer waiting to be re-confirmed",
+    ]);
+    scal(["restore-archived", &d, "x", "--to", "A001-01"])
+        .fails_with(&["\"x\" is not an archived answer id"]);
+    scal(["restore-archived", &d, "7", "--to", "A001-01"])
+        .fails_with(&["has no archived answer 7"]);
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        before,
+        "a refused command changed the draft"
+    );
+    let snapshots = scal(["snapshots", &d, "--json"]).json();
+    assert_eq!(snapshots, Json::Array(vec![]));
+
+    // After the upgrade: a restore never overwrites an answer.
+    scal(["upgrade", &d, "--to", &p(&v12)]).ok();
+    scal(["answer", &d, "A042-02", "No", "--comment", "Not yet"]).ok();
+    let id = scal(["archived", &d, "--json"]).json()[0]["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    scal(["restore-archived", &d, &id, "--to", "A042-02"]).fails_with(&[
+        "item \"A042-02\"",
+        "already holds an answer",
+        "clear it first",
+    ]);
+}
+
+#[test]
+fn the_workbook_given_with_an_upgrade_is_reported() {
+    let dir = Dir::new();
+    let draft = v11_draft(&dir);
+    let v12 = dir.file("ers-v12.json", v12());
+    // Any zip passes the CLI's check; what the workbook holds is not the upgrade's business.
+    let bytes = b"PK\x03\x04 a workbook stands here";
+    let xlsx = dir.file("eRS_SCAL_v12.xlsx", bytes.as_slice());
+    let report = scal([
+        "upgrade",
+        &p(&draft),
+        "--to",
+        &p(&v12),
+        "--workbook",
+        &p(&xlsx),
+        "--json",
+    ])
+    .json();
+    assert_matches_schema("cli-upgrade.schema.json", &report);
+    assert_eq!(report["workbook"]["file_name"], "eRS_SCAL_v12.xlsx");
+    assert_eq!(report["workbook"]["size"], bytes.len());
+}
+
+#[test]
+fn copy_answers_previews_then_applies_and_never_touches_the_source() {
+    let dir = Dir::new();
+    let from = dir.path("shared.scal");
+    let f = p(&from);
+    scal(["new", &f, "--template", "shared-organisation"]).ok();
+    scal([
+        "answer",
+        &f,
+        "supplier-name",
+        "Acme Health Ltd",
+        "--comment",
+        "As registered",
+    ])
+    .ok();
+    scal(["answer", &f, "hscn-connection", "Yes"]).ok();
+    let cert = dir.file("isms-cert.pdf", "%PDF-1.4 ISO 27001\n");
+    scal(["attach", &f, "supplier-name", &p(&cert)]).ok();
+    let to = dir.draft("booking.scal");
+    let t = p(&to);
+    scal(["answer", &t, "supplier-name", "Acme Ltd"]).ok();
+    let source_before = std::fs::read(&from).unwrap();
+    let target_before = std::fs::read(&to).unwrap();
+
+    let preview = scal(["copy-answers", &f, &t, "--json"]).json();
+    assert_matches_schema("cli-copy.schema.json", &preview);
+    assert_eq!(preview["applied"], false);
+    let changes = preview["changes"].as_array().unwrap();
+    let name = changes
+        .iter()
+        .find(|c| c["to_item"] == "supplier-name")
+        .unwrap();
+    assert_eq!(
+        (
+            name["value"]["before"].clone(),
+            name["value"]["after"].clone()
+        ),
+        (Json::from("Acme Ltd"), Json::from("Acme Health Ltd"))
+    );
+    assert_eq!(name["evidence"][0]["file_name"], "isms-cert.pdf");
+    let text = scal([
+        "copy-answers",
+        &f,
+        &t,
+        "--sections",
+        "IG, Security & Clinical Safety,supplier-product",
+    ])
+    .ok()
+    .to_string();
+    assert!(
+        text.contains("supplier-name") && text.contains("Acme Ltd -> Acme Health Ltd"),
+        "{text}"
+    );
+    assert!(text.contains("Preview only: nothing changed."), "{text}");
+    assert_eq!(
+        std::fs::read(&to).unwrap(),
+        target_before,
+        "a preview changed the target"
+    );
+
+    let applied = scal(["copy-answers", &f, &t, "--yes", "--json"]).json();
+    assert_matches_schema("cli-copy.schema.json", &applied);
+    assert_eq!(applied["applied"], true);
+    assert_eq!(applied["snapshot"]["reason"], "before_copy");
+    assert_eq!(applied["evidence_copied"], 1);
+    let show = show_json(&to);
+    assert_eq!(answer_of(&show, "supplier-name"), "Acme Health Ltd");
+    assert_eq!(item(&show, "supplier-name")["comment"], "As registered");
+    assert_eq!(answer_of(&show, "hscn-connection"), "Yes");
+    let source_link = &scal(["evidence", "list", &f, "--json"]).json()[0];
+    let target_link = &scal(["evidence", "list", &t, "--json"]).json()[0];
+    assert_eq!(source_link["sha256"], target_link["sha256"]);
+    assert_eq!(
+        std::fs::read(&from).unwrap(),
+        source_before,
+        "the source draft was changed"
+    );
+
+    scal(["copy-answers", &f, &f]).fails_with(&["are the same draft"]);
+    scal(["copy-answers", &f, &t, "--sections", "uec-consumer"]).fails_with(&[
+        "there is no section \"uec-consumer\" in the source draft's template shared-organisation",
+    ]);
+}
