@@ -66,6 +66,7 @@ pub fn build(snap: &Snapshot) -> Result<Summary, String> {
         w.section(n + 1, section);
     }
     w.evidence_index();
+    w.archived();
     w.signoff();
     let (pages, bookmarks, missing, used) = w.finish();
 
@@ -1006,6 +1007,76 @@ impl<'a> Writer<'a> {
                 vec![span(items, Style::CELL)],
             ]);
             self.row(&table, &row);
+        }
+        self.end_table();
+    }
+
+    /// The appendix of answers template upgrades archived, when there are any: what was
+    /// answered to which wording, and where an answer went if it was restored.
+    fn archived(&mut self) {
+        let snap = self.snap;
+        if snap.archived.is_empty() {
+            return;
+        }
+        self.gap(14.0);
+        self.heading(&snap.archived_title(), 14.0, true);
+        self.paragraph(
+            "Answers kept when a template upgrade removed their item or no longer accepted them. They are not part of the answers above.",
+            Style::MUTED,
+        );
+        self.gap(4.0);
+        let table = Table {
+            widths: fractions(&[0.26, 0.30, 0.28, 0.16]),
+            header: ["Item", "Answer", "Evidence", "Restored to"]
+                .iter()
+                .map(|h| vec![span(*h, Style::HEAD)])
+                .collect(),
+        };
+        self.start_table(&table);
+        for a in &snap.archived {
+            self.current_item = Some(a.item.clone());
+            let mut item = vec![span(format!("{} ({})", a.label, a.item), Style::CELL)];
+            if !a.text.is_empty() && a.text != a.label {
+                item.push(span(a.text.clone(), Style::SMALL));
+            }
+            item.push(span(
+                format!("{} {}", a.template_id, a.template_version),
+                Style::SMALL,
+            ));
+            let mut answer = vec![span(
+                a.value
+                    .as_ref()
+                    .map(display)
+                    .unwrap_or_else(|| "\u{2014}".to_string()),
+                Style::CELL,
+            )];
+            if !a.comment.is_empty() {
+                answer.push(span(a.comment.clone(), Style::SMALL));
+            }
+            let files = a
+                .evidence
+                .iter()
+                .map(|e| format!("{} ({})", e.file_name, human_size(e.size)))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let files = if files.is_empty() {
+                "\u{2014}".to_string()
+            } else {
+                files
+            };
+            let restored = a
+                .restored
+                .as_ref()
+                .map(|r| r.to.clone())
+                .unwrap_or_else(|| "\u{2014}".to_string());
+            let row = Row::Cells(vec![
+                item,
+                answer,
+                vec![span(files, Style::CELL)],
+                vec![span(restored, Style::CELL)],
+            ]);
+            self.row(&table, &row);
+            self.current_item = None;
         }
         self.end_table();
     }

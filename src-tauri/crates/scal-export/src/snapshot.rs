@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use scal_core::{Answer, Answers, Item, Report, Template};
-use scal_store::{Draft, EvidenceLink, SectionStatus, SignoffStatus};
+use scal_store::{ArchivedAnswer, Draft, EvidenceLink, SectionStatus, SignoffStatus};
 
 use crate::names::EvidenceNames;
 use crate::ExportError;
@@ -35,6 +35,9 @@ pub struct Snapshot {
     pub identity: Identity,
     /// The sign-off in force, and whether answers changed after it.
     pub signoff: Option<SignoffStatus>,
+    /// Answers template upgrades archived (restored ones included, saying where they went):
+    /// exported in an appendix, never as answers.
+    pub archived: Vec<ArchivedAnswer>,
     /// Review threads still open when exported.
     pub open_reviews: usize,
 }
@@ -84,6 +87,7 @@ impl Snapshot {
             .collect();
         let statuses = draft.section_statuses()?;
         let signoff = draft.signoff()?;
+        let archived = draft.archived_answers()?;
         let open_reviews = draft.open_review_threads()?;
         let files = evidence_files(&template, &links);
         let identity = Identity::find(&template, &answers);
@@ -108,7 +112,24 @@ impl Snapshot {
             identity,
             signoff,
             open_reviews,
+            archived,
         })
+    }
+
+    /// The title of the archived-answers appendix: "Archived answers (from template ers
+    /// 11.0.0)", or "(from earlier template versions)" when they come from several.
+    pub fn archived_title(&self) -> String {
+        let mut versions: Vec<String> = self
+            .archived
+            .iter()
+            .map(|a| format!("{} {}", a.template_id, a.template_version))
+            .collect();
+        versions.sort();
+        versions.dedup();
+        match versions.as_slice() {
+            [one] => format!("Archived answers (from template {one})"),
+            _ => "Archived answers (from earlier template versions)".to_string(),
+        }
     }
 
     /// The sign-off page's lines, the same in the PDF and the workbook: (label, text, warn),

@@ -102,6 +102,15 @@ pub fn build(snap: &Snapshot) -> Result<Workbook, XlsxError> {
     book.evidence_sheet(&mut evidence)?;
     xlsx.push_worksheet(evidence);
 
+    // Answers an upgrade archived: kept and shown, in their own sheet, never as answers.
+    if !snap.archived.is_empty() {
+        let archived_name = book.names.claim("Archived answers").0;
+        let mut archived = Worksheet::new();
+        archived.set_name(&archived_name)?;
+        book.archived_sheet(&mut archived, &archived_name)?;
+        xlsx.push_worksheet(archived);
+    }
+
     if !book.lists.is_empty() {
         let mut lists = Worksheet::new();
         lists.set_name(&book.lists_sheet)?;
@@ -1232,6 +1241,89 @@ impl<'a> Book<'a> {
         ws.set_freeze_panes(4, 0)?;
         ws.set_repeat_rows(3, 3)?;
         print_setup(ws, "Evidence")?;
+        protect(ws);
+        Ok(())
+    }
+
+    /// The appendix of answers template upgrades archived (to items a newer template removed,
+    /// or values it no longer accepts), each with the wording it answered and where it went if
+    /// it was restored. Their values are read back like answers: an archive is not to be lost.
+    fn archived_sheet(&mut self, ws: &mut Worksheet, sheet: &str) -> Result<(), XlsxError> {
+        let snap = self.snap;
+        let title = snap.archived_title();
+        ws.write_string_with_format(0, 0, &title, &self.f.title)?;
+        ws.write_string_with_format(
+            1,
+            0,
+            "Answers kept when a template upgrade removed their item or no longer accepted them. They are not part of the answers above; \"Restored to\" names the item an answer was put back on.",
+            &self.f.subtitle,
+        )?;
+        let headers = [
+            "Item",
+            "Label",
+            "Wording answered",
+            "Answer",
+            "Comment",
+            "Evidence (SHA-256)",
+            "From template",
+            "Archived",
+            "Archived by",
+            "Restored to",
+        ];
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(3, col_num(c), *h, &self.f.header)?;
+        }
+        let mut row = 3;
+        for a in &snap.archived {
+            row += 1;
+            let f = self.f.text.clone();
+            let item = format!("archived {}: {}", a.id, a.item);
+            self.text(ws, row, 0, &a.item, &f)?;
+            self.text(ws, row, 1, &a.label, &f)?;
+            self.text(ws, row, 2, &a.text, &f)?;
+            let value = a.value.as_ref().map(Value::display).unwrap_or_default();
+            self.answer_text(ws, sheet, (row, 3), &item, &value, "archived answer")?;
+            self.answer_text(ws, sheet, (row, 4), &item, &a.comment, "archived comment")?;
+            let files: Vec<String> = a
+                .evidence
+                .iter()
+                .map(|e| format!("{} ({})", e.file_name, e.sha256))
+                .collect();
+            self.text(ws, row, 5, &files.join("\n"), &f)?;
+            self.text(
+                ws,
+                row,
+                6,
+                &format!("{} {}", a.template_id, a.template_version),
+                &f,
+            )?;
+            match DateTime::parse_from_rfc3339(&a.archived_at) {
+                Ok(at) => {
+                    ws.write_datetime_with_format(
+                        row,
+                        7,
+                        excel_datetime(at.with_timezone(&Utc))?,
+                        &self.f.locked_date,
+                    )?;
+                }
+                Err(_) => self.text(ws, row, 7, &a.archived_at, &f)?,
+            }
+            self.text(ws, row, 8, &a.archived_by, &f)?;
+            let restored = a
+                .restored
+                .as_ref()
+                .map(|r| r.to.clone())
+                .unwrap_or_default();
+            self.text(ws, row, 9, &restored, &f)?;
+        }
+        let widths = [18.0, 26.0, 48.0, 24.0, 36.0, 40.0, 20.0, 17.0, 16.0, 18.0];
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(col_num(c), *w)?;
+        }
+        self.fit_rows(ws, &widths)?;
+        ws.set_freeze_panes(4, 0)?;
+        ws.set_repeat_rows(3, 3)?;
+        print_setup(ws, &title)?;
         protect(ws);
         Ok(())
     }
