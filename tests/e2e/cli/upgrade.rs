@@ -302,6 +302,8 @@ fn upgrade_refusals_are_one_line_and_leave_the_draft_alone() {
 
     scal(["upgrade", &d, "--to", &p(&v11)])
         .fails_with(&["already uses template ers 11.0.0", "nothing to upgrade"]);
+    scal(["upgrade", &d, "--to", &p(&v11), "--dry-run"])
+        .fails_with(&["already uses template ers 11.0.0", "nothing to upgrade"]);
     scal(["upgrade", &d, "--to", "no-such-template"])
         .fails_with(&["\"no-such-template\" is neither a bundled template nor a template file"]);
     let bad = dir.file("bad.json", r#"{"id": "ers"}"#);

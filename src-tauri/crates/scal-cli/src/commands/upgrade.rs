@@ -39,6 +39,16 @@ pub fn run(ctx: &Ctx, args: UpgradeArgs<'_>, out: &mut Out) -> CliResult<Outcome
 
     if args.dry_run {
         let draft = open_read_only(args.draft)?;
+        // The refusal the upgrade itself would give, so a dry run never promises what the
+        // upgrade will not do.
+        if json_text == draft.template_json() && workbook.is_none() {
+            let t = draft.template();
+            return Err(store(scal_store::StoreError::AlreadyAtTemplate {
+                path: args.draft.to_path_buf(),
+                template: t.id.clone(),
+                version: t.version.clone(),
+            }));
+        }
         let plan = draft.plan_upgrade(&json_text).map_err(store)?;
         let report = UpgradeOutput::new(
             args.draft,
