@@ -238,6 +238,9 @@ pub struct UpgradePlan {
     pub removed: Vec<Removed>,
     /// No counterpart in the old template: unanswered.
     pub new: Vec<Added>,
+    /// Sections whose id changed but whose title did not, (old id, new id): their status and
+    /// review comments follow them.
+    pub sections_renamed: Vec<(String, String)>,
 }
 
 impl UpgradePlan {
@@ -291,6 +294,7 @@ pub fn plan(old: &Template, new: &Template, held: &Holdings) -> UpgradePlan {
         no_longer_fits: Vec::new(),
         removed: Vec::new(),
         new: Vec::new(),
+        sections_renamed: renamed_sections(old, new),
     };
 
     let mut by_new: Vec<Option<Pairing>> = vec![None; new_items.len()];
@@ -375,6 +379,33 @@ pub fn plan(old: &Template, new: &Template, held: &Holdings) -> UpgradePlan {
         plan.removed.push(r);
     }
     plan
+}
+
+/// Sections of the old template whose id the new one lacks, paired with the new section of the
+/// same title whose id the old one lacks, where that pairing is one-to-one.
+fn renamed_sections(old: &Template, new: &Template) -> Vec<(String, String)> {
+    let gone: Vec<&Section> = old
+        .sections
+        .iter()
+        .filter(|s| new.section(&s.id).is_none())
+        .collect();
+    let arrived: Vec<&Section> = new
+        .sections
+        .iter()
+        .filter(|s| old.section(&s.id).is_none())
+        .collect();
+    let title = |s: &Section| normalized_text(&s.title);
+    gone.iter()
+        .filter_map(|o| {
+            let mut same = arrived.iter().filter(|n| title(n) == title(o));
+            match (same.next(), same.next()) {
+                (Some(n), None) if gone.iter().filter(|g| title(g) == title(o)).count() == 1 => {
+                    Some((o.id.clone(), n.id.clone()))
+                }
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 fn removed_reason(mut r: Removed, to: &TemplateRef) -> Removed {

@@ -745,3 +745,16 @@ fn an_unconfirmed_carried_answer_is_a_warning_naming_the_item_until_confirmed() 
         .iter()
         .all(|i| i.rule != scal_core::completeness::rules::RECONFIRM_NEEDED));
 }
+
+#[test]
+fn a_section_whose_id_changed_but_not_its_title_is_paired() {
+    let old = template(V11);
+    let new = template(&V12.replace(r#""id": "ers-provider""#, r#""id": "ers-provider-v12""#));
+    let plan = plan(&old, &new, &v11_holdings());
+    assert_eq!(
+        plan.sections_renamed,
+        [("ers-provider".to_string(), "ers-provider-v12".to_string())]
+    );
+    let same = scal_core::upgrade::plan(&old, &template(V12), &v11_holdings());
+    assert_eq!(same.sections_renamed, []);
+}

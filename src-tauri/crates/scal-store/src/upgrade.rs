@@ -659,6 +659,12 @@ impl Apply<'_> {
             .carries()
             .filter(|c| c.from.id != c.to.id)
             .map(|c| (c.from.id.as_str(), c.to.id.as_str()))
+            .chain(
+                planned
+                    .sections_renamed
+                    .iter()
+                    .map(|(from, to)| (from.as_str(), to.as_str())),
+            )
             .collect();
         let comments: Vec<(i64, String)> = self
             .tx
@@ -672,6 +678,14 @@ impl Apply<'_> {
                     params![to, id],
                 )?;
             }
+        }
+
+        // A renamed section keeps its status (no history row: the status itself is unchanged).
+        for (from, to) in &planned.sections_renamed {
+            self.tx.execute(
+                "UPDATE OR REPLACE section_status SET section = ?1 WHERE section = ?2",
+                params![to, from],
+            )?;
         }
 
         self.flag_reconfirmations(planned)?;

@@ -559,3 +559,28 @@ fn copying_names_a_section_one_draft_lacks() {
         "{e}"
     );
 }
+
+#[test]
+fn a_renamed_section_keeps_its_status_and_review_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = v11_draft(dir.path());
+    draft
+        .set_section_status("ers", "In Progress", "alice")
+        .unwrap();
+    draft
+        .add_review_comment("ers", "Whole tab to re-check", None, "reviewer")
+        .unwrap();
+    let v12 = v12().replace(
+        r#"{"id": "ers", "title""#,
+        r#"{"id": "ers-provider", "title""#,
+    );
+    let report = draft.upgrade(&v12, None, "bob").unwrap();
+    assert_eq!(
+        report.plan.sections_renamed,
+        [("ers".to_string(), "ers-provider".to_string())]
+    );
+    let statuses = draft.section_statuses().unwrap();
+    assert_eq!(statuses["ers-provider"].status, "In Progress");
+    assert!(!statuses.contains_key("ers"));
+    assert_eq!(draft.review_threads(Some("ers-provider")).unwrap().len(), 1);
+}

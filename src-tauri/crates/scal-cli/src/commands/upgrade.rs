@@ -334,6 +334,13 @@ fn render(report: &UpgradeOutput, plan: &UpgradePlan, out: &mut Out) {
         }
         out.table(&table);
     }
+    for r in &report.sections_renamed {
+        out.blank();
+        out.line(format!(
+            "Section {} is now {} (same title): its status and review comments move with it.",
+            r.from, r.to
+        ));
+    }
     out.blank();
     let s = &report.summary;
     out.line(format!(
@@ -420,6 +427,8 @@ pub struct UpgradeOutput {
     pub template_rev: Option<i64>,
     pub workbook: Option<WorkbookDto>,
     pub groups: GroupsDto,
+    /// Sections whose id changed but not their title: status and review comments follow.
+    pub sections_renamed: Vec<SectionRenameDto>,
     pub summary: SummaryDto,
     /// The snapshot taken before the upgrade; null for a dry run.
     pub snapshot: Option<SnapshotDto>,
@@ -454,6 +463,14 @@ impl UpgradeOutput {
                 removed: plan.removed.iter().map(RemovedDto::from).collect(),
                 new: plan.new.iter().map(AddedDto::from).collect(),
             },
+            sections_renamed: plan
+                .sections_renamed
+                .iter()
+                .map(|(from, to)| SectionRenameDto {
+                    from: from.clone(),
+                    to: to.clone(),
+                })
+                .collect(),
             summary: SummaryDto {
                 carried: plan.carries().filter(|c| c.holds_anything()).count(),
                 reconfirm: plan.reconfirmations().count(),
@@ -503,6 +520,12 @@ pub struct GroupsDto {
     pub no_longer_fits: Vec<CarryDto>,
     pub removed: Vec<RemovedDto>,
     pub new: Vec<AddedDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionRenameDto {
+    pub from: String,
+    pub to: String,
 }
 
 #[derive(Debug, Serialize)]
