@@ -25,6 +25,7 @@ mod check;
 mod evidence;
 mod export;
 mod faults;
+mod hostile;
 mod history;
 mod journey;
 mod show_and_answer;

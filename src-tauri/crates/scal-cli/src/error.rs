@@ -33,8 +33,32 @@ impl fmt::Display for CliError {
     }
 }
 
-/// Collapses every run of whitespace containing a line break into one space.
+/// Collapses every run of whitespace containing a line break into one space, and shows any
+/// other control character as an escape (see `printable`).
 pub fn one_line(s: &str) -> String {
+    printable(&collapse_lines(s)).into_owned()
+}
+
+/// Text for a terminal: control characters other than line feed and tab are shown as `\u{1B}`
+/// escapes. A draft or answers file from someone else may hold them, and printed raw they
+/// would drive the reader's terminal (move the cursor, rewrite the title, hide text).
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:X}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn collapse_lines(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, line) in s
         .lines()
@@ -61,5 +85,18 @@ mod tests {
             "first second third"
         );
         assert_eq!(one_line("just one"), "just one");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent_to_the_terminal() {
+        assert_eq!(
+            one_line("\"Y\u{1b}[2Jes\" is not\u{7} a response"),
+            "\"Y\\u{1B}[2Jes\" is not\\u{7} a response"
+        );
+        assert_eq!(printable("tab\tand\nline"), "tab\tand\nline");
+        assert_eq!(
+            printable("nul\0 del\u{7f} csi\u{9b}"),
+            "nul\\u{0} del\\u{7F} csi\\u{9B}"
+        );
     }
 }

