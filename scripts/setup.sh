@@ -38,6 +38,11 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --version '^2' --quiet
 fi
 
+if ! command -v cargo-fuzz >/dev/null; then
+  say "Installing cargo-fuzz (the short fuzz runs at the end of scripts/test.sh)"
+  cargo install --locked cargo-fuzz --quiet
+fi
+
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   say "Installing Node.js"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up whatever is missing, then passes every test: formatting, lints (Rust and UI), the UI's
 # unit tests, and the whole Rust workspace — unit, property, store crash tests, the built `scal`
-# binary, and the real desktop window under Xvfb through tauri-driver.
+# binary, and the real desktop window under Xvfb through tauri-driver; then a short run of every
+# fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -25,5 +26,8 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "Rust: tests (libraries, CLI, desktop window)"
 cargo test --workspace
+
+step "Fuzzing: each cargo-fuzz target briefly (scripts/fuzz.sh)"
+scripts/fuzz.sh
 
 step "All tests passed"
