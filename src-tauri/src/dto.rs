@@ -403,7 +403,10 @@ pub struct DiffSectionDto {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct DiffDto {
     pub from: String,
+    /// When the older side's snapshot was taken; empty for the draft now.
+    pub from_at: String,
     pub to: String,
+    pub to_at: String,
     pub changed: u32,
     pub added: u32,
     pub removed: u32,

@@ -49,10 +49,13 @@ pub fn diff(d: &Draft, request: &DiffRequest) -> CmdResult<DiffDto> {
         .to
         .map(|id| d.snapshot_info(i64::from(id)))
         .transpose()?;
-    let side = |info: &Option<SnapshotInfo>| -> CmdResult<(String, SnapshotState)> {
+    let side = |info: &Option<SnapshotInfo>| -> CmdResult<((String, String), SnapshotState)> {
         Ok(match info {
-            Some(s) => (describe(s), d.snapshot_state(s.id)?),
-            None => ("the draft now".to_string(), d.current_state()?),
+            Some(s) => ((describe(s), s.at.clone()), d.snapshot_state(s.id)?),
+            None => (
+                ("the draft now".to_string(), String::new()),
+                d.current_state()?,
+            ),
         })
     };
     let (from_name, old) = side(&from)?;
@@ -77,12 +80,18 @@ fn describe(s: &SnapshotInfo) -> String {
     } else {
         s.label.as_str()
     };
-    format!("snapshot {} ({what}, {})", s.id, s.at)
+    format!("snapshot {} “{what}”", s.id)
 }
 
 /// Groups the diff by the template's sections, in template order; items the template no
 /// longer has go last.
-pub fn diff_dto(t: &scal_core::Template, diff: &Diff, from: String, to: String) -> DiffDto {
+/// `from` and `to`: (what each side is, when it was taken).
+pub fn diff_dto(
+    t: &scal_core::Template,
+    diff: &Diff,
+    from: (String, String),
+    to: (String, String),
+) -> DiffDto {
     let mut by_section: BTreeMap<usize, Vec<DiffItemDto>> = BTreeMap::new();
     let (mut changed, mut added, mut removed) = (0, 0, 0);
     for i in &diff.items {
@@ -120,8 +129,10 @@ pub fn diff_dto(t: &scal_core::Template, diff: &Diff, from: String, to: String) 
         })
         .collect();
     DiffDto {
-        from,
-        to,
+        from: from.0,
+        from_at: from.1,
+        to: to.0,
+        to_at: to.1,
         changed,
         added,
         removed,

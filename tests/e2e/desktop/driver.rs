@@ -375,6 +375,13 @@ impl App {
     }
 
     pub fn screenshot(&self, to: &Path) {
+        // Let the window paint what the DOM already holds: WebKit can otherwise capture the
+        // frame before the last change (seen with a modal dialog's content).
+        self.script_async(
+            "const done = arguments[arguments.length - 1]; \
+             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+            json!([]),
+        );
         let b64 = request("GET", &self.url("/screenshot"), None);
         let png = base64::engine::general_purpose::STANDARD
             .decode(b64.as_str().unwrap_or_default())

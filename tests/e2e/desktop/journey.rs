@@ -408,7 +408,7 @@ fn desktop_authoring_journey_in_the_real_window() {
     ));
     app.wait_for_text(&tid("draft-title"), "Read-only");
     app.find(&tid("review"));
-    app.screenshot(&image("app-review.png"));
+    app.screenshot(&image("app-readonly.png"));
     app.click(&tid("tab-answer"));
     app.click(&tid(&format!("nav-{}", p.service_section)));
     assert!(

@@ -10,6 +10,7 @@
 
 mod driver;
 mod journey;
+mod review;
 mod timings;
 
 use std::io::Write;

@@ -97,8 +97,10 @@ describe("sign-off", () => {
 describe("diff", () => {
   it("groups items by section with old → new answers, comments and evidence", () => {
     const diff: DiffDto = {
-      from: "export of 24 Nov",
-      to: "now",
+      from: "snapshot 1 “as submitted”",
+      from_at: "2026-11-24T09:00:00Z",
+      to: "the draft now",
+      to_at: "",
       changed: 1,
       added: 1,
       removed: 0,

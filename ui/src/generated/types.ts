@@ -221,7 +221,11 @@ export type DiffSectionDto = {
  */
 section: string, title: string, items: Array<DiffItemDto>, };
 
-export type DiffDto = { from: string, to: string, changed: number, added: number, removed: number, sections: Array<DiffSectionDto>, };
+export type DiffDto = { from: string, 
+/**
+ * When the older side's snapshot was taken; empty for the draft now.
+ */
+from_at: string, to: string, to_at: string, changed: number, added: number, removed: number, sections: Array<DiffSectionDto>, };
 
 export type DiffRequest = { from: number | null, to: number | null, };
 

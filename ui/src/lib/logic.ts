@@ -320,3 +320,8 @@ const KIND_NAMES: Record<string, string> = {
 export function kindName(kind: string): string {
   return KIND_NAMES[kind] ?? kind;
 }
+
+/** "1 open comment", "3 open comments". */
+export function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

@@ -269,6 +269,12 @@ export class Session {
     return this.run(null, () => this.api.openEvidence(linkId));
   }
 
+  /** Switches tab; a notice about what was just done belongs to the tab it was done in. */
+  showTab(tab: Tab): void {
+    this.tab = tab;
+    if (this.notice?.kind === "info" && !this.readOnly) this.notice = null;
+  }
+
   /** Shows an item in the editor: its section, scrolled to and focused. */
   goTo(id: string): void {
     const f = this.flat.find((x) => x.item.id === id);
