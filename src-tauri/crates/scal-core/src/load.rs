@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use crate::template::{Condition, ItemKind, Template};
+use crate::template::{parse_cell_ref, Condition, ItemKind, Template, WorkbookSource};
 
 /// The template schema, the same file users and other tools validate against.
 pub const TEMPLATE_SCHEMA: &str = include_str!("../../../../schemas/scal-template.schema.json");
@@ -172,7 +172,113 @@ fn semantic_problems(t: &Template) -> Vec<TemplateProblem> {
             seen_before.insert(item.id.as_str());
         }
     }
+    if let Some(source) = &t.source {
+        source_problems(t, source, &mut problems);
+    }
     problems
+}
+
+/// The workbook cell map must name real sections and items, real cells, and options the item
+/// offers: a fill guided by a wrong map would write answers where nobody looks for them.
+fn source_problems(t: &Template, source: &WorkbookSource, problems: &mut Vec<TemplateProblem>) {
+    let cell = |at: String, value: &str, problems: &mut Vec<TemplateProblem>| {
+        if parse_cell_ref(value).is_none() {
+            problems.push(TemplateProblem {
+                path: at,
+                message: format!("\"{value}\" is not a cell reference such as G21"),
+            });
+        }
+    };
+    for (id, cells) in &source.sections {
+        let at = format!("/source/sections/{id}");
+        match t.section(id) {
+            None => problems.push(TemplateProblem {
+                path: at.clone(),
+                message: format!("there is no section \"{id}\" in this template"),
+            }),
+            Some(section) if cells.status.is_some() && !section.has_status => {
+                problems.push(TemplateProblem {
+                    path: format!("{at}/status"),
+                    message: format!("section \"{id}\" has a Status cell but no has_status"),
+                });
+            }
+            Some(_) => {}
+        }
+        if let Some(status) = &cells.status {
+            cell(format!("{at}/status"), status, problems);
+        }
+    }
+    for (id, cells) in &source.items {
+        let at = format!("/source/items/{id}");
+        let Some((section, item)) = t.item(id) else {
+            problems.push(TemplateProblem {
+                path: at,
+                message: format!("there is no item \"{id}\" in this template"),
+            });
+            continue;
+        };
+        if !source.sections.contains_key(&section.id) {
+            problems.push(TemplateProblem {
+                path: at.clone(),
+                message: format!(
+                    "item \"{id}\" has cells but its section \"{}\" has no sheet in /source/sections",
+                    section.id
+                ),
+            });
+        }
+        for (name, value) in [
+            ("response", &cells.response),
+            ("comment", &cells.comment),
+            ("evidence", &cells.evidence),
+            ("other", &cells.other),
+        ] {
+            if let Some(value) = value {
+                cell(format!("{at}/{name}"), value, problems);
+            }
+        }
+        let (offered, other) = match &item.kind {
+            ItemKind::Choice { options, other } | ItemKind::MultiChoice { options, other } => {
+                (Some(options), *other)
+            }
+            _ => (None, false),
+        };
+        if cells.other.is_some() && !other {
+            problems.push(TemplateProblem {
+                path: format!("{at}/other"),
+                message: format!("item \"{id}\" has an \"Other\" cell but does not offer Other"),
+            });
+        }
+        if cells.options.is_empty() {
+            continue;
+        }
+        let Some(offered) = offered else {
+            problems.push(TemplateProblem {
+                path: format!("{at}/options"),
+                message: format!(
+                    "item \"{id}\" is a {}, so it cannot have a cell per option",
+                    item.type_name()
+                ),
+            });
+            continue;
+        };
+        if cells.mark.is_none() {
+            problems.push(TemplateProblem {
+                path: at.clone(),
+                message: format!(
+                    "item \"{id}\" has a cell per option but no \"mark\" to write in them"
+                ),
+            });
+        }
+        for (oi, o) in cells.options.iter().enumerate() {
+            if !offered.contains(&o.option) {
+                problems.push(TemplateProblem {
+                    path: format!("{at}/options/{oi}/option"),
+                    message: format!("\"{}\" is not an option of item \"{id}\"", o.option),
+                });
+            }
+            cell(format!("{at}/options/{oi}/cell"), &o.cell, problems);
+        }
+    }
 }
 
 /// A condition must name an item already seen (`where_` says which ones count, for the message)

@@ -4,6 +4,8 @@
 //! against the rules a schema cannot express (unique ids, conditions that name real items).
 //! It is a file format, so its types are (de)serialisable here by design.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// The response that stands in an unanswered dropdown ("Please select…"). Never an answer.
@@ -28,9 +30,10 @@ pub struct Template {
     #[serde(default = "default_placeholder")]
     pub placeholder: String,
     pub sections: Vec<Section>,
-    /// Where the template came from when it was imported from a workbook (sheet/cell map).
+    /// The NHS workbook the template was imported from, and where each section and item lives
+    /// in it, so that answers can be written back into that very file (`scal fill`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<serde_json::Value>,
+    pub source: Option<WorkbookSource>,
 }
 
 fn default_placeholder() -> String {
@@ -344,3 +347,125 @@ impl Item {
 
 /// The one answer an acknowledged guidance row takes.
 pub const ACKNOWLEDGED: &str = "Acknowledged";
+
+/// The workbook a template was imported from: which file (by SHA-256, so a fill never writes
+/// into a different one) and the cell map of every section and item taken from it.
+///
+/// The map is kept here, keyed by id, rather than on each `Section` and `Item`: it describes one
+/// particular file and is replaced whole when a newer workbook is imported, and it leaves the
+/// item and section types (built literally in tests and benches) unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkbookSource {
+    /// The workbook's file name when it was imported (no folder), e.g. `SCAL_vsn2.0.xlsx`.
+    pub file_name: String,
+    /// Lower-case hex SHA-256 of the workbook's bytes.
+    pub sha256: String,
+    /// The workbook's size in bytes.
+    pub size: u64,
+    /// Where each section lives, by section id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sections: BTreeMap<String, SectionCells>,
+    /// Where each item's response, comment and evidence reference go, by item id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub items: BTreeMap<String, ItemCells>,
+}
+
+/// A section's sheet and, when it has one, its Status cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionCells {
+    /// The sheet (tab) name, exactly as the workbook spells it.
+    pub sheet: String,
+    /// The cell holding the section's Status (In Progress / Complete), e.g. `B3`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// The sheet is hidden in the workbook (imported only when asked for).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hidden: bool,
+}
+
+/// Where one item's answer goes, on its section's sheet. Cells are A1 references (`G21`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemCells {
+    /// The cell of the response (the dropdown or the text box).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
+    /// The cell of the comment: mitigation, justification, statement or notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// The cell where references to the evidence files go (file name and short hash).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
+    /// For a choice spread over option rows (the care settings grid, the topology rows): one
+    /// cell per option, each marked when that option is chosen.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<OptionCell>,
+    /// What an option's cell says when the option is chosen (e.g. `Yes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mark: Option<String>,
+    /// What an option's cell says when it is not chosen, where its list offers it (e.g. `No`);
+    /// absent, an unchosen option's cell is left as the workbook had it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unmark: Option<String>,
+    /// The "Other, please state" text cell of such a choice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+}
+
+/// One option of a choice spread over rows, and its cell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionCell {
+    pub option: String,
+    pub cell: String,
+}
+
+/// Parses an A1 cell reference (`G21`, `$G$21`, `xfd1048576`) into a zero-based (row, column),
+/// within Excel's bounds (1,048,576 rows, 16,384 columns).
+pub fn parse_cell_ref(s: &str) -> Option<(u32, u32)> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let mut i = 0;
+    if b.get(i) == Some(&b'$') {
+        i += 1;
+    }
+    let col_start = i;
+    let mut col: u32 = 0;
+    while let Some(c) = b.get(i).filter(|c| c.is_ascii_alphabetic()) {
+        col = col * 26 + u32::from(c.to_ascii_uppercase() - b'A' + 1);
+        i += 1;
+        if i - col_start > 3 {
+            return None;
+        }
+    }
+    if i == col_start {
+        return None;
+    }
+    if b.get(i) == Some(&b'$') {
+        i += 1;
+    }
+    let digits = &s[i..];
+    if digits.is_empty() || digits.len() > 7 || !digits.bytes().all(|d| d.is_ascii_digit()) {
+        return None;
+    }
+    let row: u32 = digits.parse().ok()?;
+    if row == 0 || row > MAX_ROWS || col > MAX_COLUMNS {
+        return None;
+    }
+    Some((row - 1, col - 1))
+}
+
+/// Formats a zero-based (row, column) as an A1 reference.
+pub fn cell_ref(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col + 1;
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row + 1)
+}
+
+/// Excel's limits: rows and columns of one sheet.
+pub const MAX_ROWS: u32 = 1_048_576;
+pub const MAX_COLUMNS: u32 = 16_384;

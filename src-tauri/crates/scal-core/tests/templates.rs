@@ -683,6 +683,78 @@ fn remove(pointer: &str) -> Json {
     doc
 }
 
+/// The base with a valid workbook cell map, as `scal import-template` writes one.
+fn source() -> Json {
+    json!({
+        "file_name": "SCAL.xlsx",
+        "sha256": "0f".repeat(32),
+        "size": 1234,
+        "sections": {
+            "org": {"sheet": "Supplier & Product information"},
+            "svc": {"sheet": "Service", "status": "B3", "hidden": true}
+        },
+        "items": {
+            "name": {"response": "C4"},
+            "hosting": {"options": [{"option": "Central", "cell": "D8"}, {"option": "Local", "cell": "D9"}],
+                        "mark": "Yes", "unmark": "No", "other": "D12"},
+            "hscn": {"response": "C13", "comment": "D13"},
+            "R-1": {"response": "G21", "comment": "H21", "evidence": "I21"}
+        }
+    })
+}
+
+/// The base with the cell map of `source()`, changed by `change`.
+fn with_source(change: impl FnOnce(&mut Json)) -> Json {
+    let mut s = source();
+    change(&mut s);
+    set("/source", s)
+}
+
+#[test]
+fn a_template_with_a_workbook_cell_map_loads_and_keeps_it() {
+    let doc = set("/source", source());
+    let t = load_template(&doc.to_string()).unwrap_or_else(|e| panic!("{:#?}", e.0));
+    let src = t.source.as_ref().expect("the cell map is kept");
+    assert_eq!(src.file_name, "SCAL.xlsx");
+    assert_eq!(src.sections["svc"].status.as_deref(), Some("B3"));
+    assert!(src.sections["svc"].hidden);
+    let hosting = &src.items["hosting"];
+    assert_eq!(hosting.options[1].cell, "D9");
+    assert_eq!(hosting.unmark.as_deref(), Some("No"));
+    assert_eq!(src.items["R-1"].evidence.as_deref(), Some("I21"));
+    // Written back, it loads to the same template: nothing of the map is lost.
+    let again = load_template(&serde_json::to_string(&t).expect("serialises")).expect("reloads");
+    assert_eq!(again, t);
+}
+
+#[test]
+fn cell_references_parse_within_excels_bounds() {
+    use scal_core::template::{cell_ref, parse_cell_ref};
+    for (text, want) in [
+        ("A1", Some((0, 0))),
+        ("$G$21", Some((20, 6))),
+        ("xfd1048576", Some((1_048_575, 16_383))),
+        ("AA10", Some((9, 26))),
+        ("XFE1", None),
+        ("A1048577", None),
+        ("A0", None),
+        ("1A", None),
+        ("", None),
+        ("ABCD1", None),
+    ] {
+        assert_eq!(parse_cell_ref(text), want, "{text}");
+        if let Some((r, c)) = want {
+            assert_eq!(
+                parse_cell_ref(&cell_ref(r, c)),
+                want,
+                "round trip of {text}"
+            );
+        }
+    }
+    assert_eq!(cell_ref(0, 25), "Z1");
+    assert_eq!(cell_ref(4, 26), "AA5");
+}
+
 /// Loads `doc`, which must be refused with a problem at exactly `path` whose message contains
 /// `says` (case-insensitive); otherwise says what happened instead.
 fn check(doc: &Json, path: &str, says: &str) -> Result<(), String> {
@@ -925,6 +997,56 @@ fn broken_templates_are_refused_at_the_path_of_the_problem() {
             set("/sections/0/items/0/label", json!("")),
             "/sections/0/items/0/label",
             "",
+        ),
+        (
+            "a workbook cell map naming an unknown item",
+            with_source(|s| s["items"]["nmae"] = json!({"response": "C4"})),
+            "/source/items/nmae",
+            "no item \"nmae\"",
+        ),
+        (
+            "a workbook cell map naming an unknown section",
+            with_source(|s| s["sections"]["svx"] = json!({"sheet": "Service"})),
+            "/source/sections/svx",
+            "no section \"svx\"",
+        ),
+        (
+            "a cell that is not a cell reference",
+            with_source(|s| s["items"]["name"]["response"] = json!("C 4")),
+            "/source/items/name/response",
+            "C 4",
+        ),
+        (
+            "a cell beyond Excel's last column",
+            with_source(|s| s["items"]["name"]["comment"] = json!("XFE4")),
+            "/source/items/name/comment",
+            "not a cell reference",
+        ),
+        (
+            "an option cell for an option the item does not offer",
+            with_source(|s| s["items"]["hosting"]["options"][1]["option"] = json!("Remote")),
+            "/source/items/hosting/options/1/option",
+            "\"Remote\" is not an option",
+        ),
+        (
+            "option cells on an item that is not a choice",
+            with_source(|s| {
+                s["items"]["name"]["options"] = json!([{"option": "A", "cell": "D1"}]);
+            }),
+            "/source/items/name/options",
+            "cannot have a cell per option",
+        ),
+        (
+            "a Status cell on a section without a status",
+            with_source(|s| s["sections"]["org"]["status"] = json!("B3")),
+            "/source/sections/org/status",
+            "no has_status",
+        ),
+        (
+            "a workbook hash that is not SHA-256",
+            with_source(|s| s["sha256"] = json!("abc")),
+            "/source/sha256",
+            "abc",
         ),
     ];
     let failures: Vec<String> = cases
