@@ -114,7 +114,7 @@ pub async fn open_draft_dialog(
     read_only: bool,
 ) -> CmdResult<Option<DraftView>> {
     let title = if read_only {
-        "Review a draft (read-only)"
+        "Review a draft"
     } else {
         "Open a draft"
     };
@@ -157,10 +157,20 @@ fn open_path(
 ) -> CmdResult<DraftView> {
     state.replace(|| {
         let (draft, read_only_reason) = if read_only {
-            (
-                Draft::open_read_only(path)?,
-                "opened for review; nothing can be changed.".to_string(),
-            )
+            // A reviewer comments and signs off, which needs a writable file; a file that
+            // cannot be written is still opened, read-only.
+            let writable = std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly());
+            if writable {
+                (
+                    Draft::open_for_review(path)?,
+                    "comment and sign off; answers cannot be changed.".to_string(),
+                )
+            } else {
+                (
+                    Draft::open_read_only(path)?,
+                    "the file cannot be written, so nothing can be changed.".to_string(),
+                )
+            }
         } else {
             (Draft::open(path)?, String::new())
         };

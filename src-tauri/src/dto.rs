@@ -195,6 +195,9 @@ pub struct DraftView {
     pub read_only: bool,
     /// Why the draft is read-only (opened for review, or another window holds it).
     pub read_only_reason: String,
+    /// Opened for review: answers are read-only, but review comments and the sign-off can be
+    /// given.
+    pub review_mode: bool,
     pub template: TemplateView,
     #[ts(type = "Record<string, AnswerDto>")]
     pub answers: BTreeMap<String, AnswerDto>,

@@ -107,6 +107,7 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
         path: d.path().display().to_string(),
         read_only: d.is_read_only(),
         read_only_reason: open.read_only_reason.clone(),
+        review_mode: d.is_review(),
         template: d.template().into(),
         answers: state
             .answers

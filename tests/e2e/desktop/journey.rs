@@ -406,7 +406,7 @@ fn desktop_authoring_journey_in_the_real_window() {
         "{} button[aria-label^=Review]",
         tid("recent-drafts")
     ));
-    app.wait_for_text(&tid("draft-title"), "Read-only");
+    app.wait_for_text(&tid("draft-title"), "Review");
     app.find(&tid("review"));
     app.screenshot(&image("app-readonly.png"));
     app.click(&tid("tab-answer"));
@@ -422,6 +422,15 @@ fn desktop_authoring_journey_in_the_real_window() {
     app.wait_for_text(&tid("history-dialog"), "e2e tester");
     app.wait_for_text(&tid("history-dialog"), "Planned for release 2.5");
     app.screenshot(&image("app-history.png"));
+    // A reviewer cannot change answers but can leave a review comment.
+    app.script(
+        "document.querySelector('[data-testid=history-dialog]').close()",
+        serde_json::json!([]),
+    );
+    app.click(&tid(&format!("comments-{}", p.req_no_mitigated.0)));
+    app.type_into(&tid("new-comment"), "Which release carries the fix?");
+    app.click(&tid("add-comment"));
+    app.wait_for_text(&tid("comments-dialog"), "Which release carries the fix?");
     drop(app);
     assert!(Path::new(&draft).is_file());
 }

@@ -103,7 +103,12 @@ export type DraftView = { path: string, read_only: boolean,
 /**
  * Why the draft is read-only (opened for review, or another window holds it).
  */
-read_only_reason: string, template: TemplateView, answers: Record<string, AnswerDto>, evidence: Array<EvidenceDto>, section_status: Record<string, string>, 
+read_only_reason: string, 
+/**
+ * Opened for review: answers are read-only, but review comments and the sign-off can be
+ * given.
+ */
+review_mode: boolean, template: TemplateView, answers: Record<string, AnswerDto>, evidence: Array<EvidenceDto>, section_status: Record<string, string>, 
 /**
  * Who set each section's status, and when.
  */

@@ -86,6 +86,11 @@ export class Session {
     return this.draft?.read_only ?? true;
   }
 
+  /** Review comments and the sign-off can be given: editing, or opened for review. */
+  get canReview(): boolean {
+    return !!this.draft && (!this.draft.read_only || this.draft.review_mode);
+  }
+
   async loadStart(): Promise<void> {
     await this.run("Loading", async () => {
       this.start = await this.api.startInfo();
@@ -99,7 +104,7 @@ export class Session {
     this.tab = view.read_only ? "review" : "answer";
     this.currentItem = null;
     this.screen = "draft";
-    this.notice = view.read_only ? { kind: "info", text: `Read-only: ${view.read_only_reason}` } : null;
+    this.notice = view.read_only ? { kind: "info", text: `${view.review_mode ? "Review" : "Read-only"}: ${view.read_only_reason}` } : null;
   }
 
   /** Takes a new view of the open draft (after a restore, an upgrade, a copy) where the user is. */

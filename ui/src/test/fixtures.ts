@@ -62,6 +62,7 @@ export function draftView(t: TemplateView, over: Partial<DraftView> = {}): Draft
     path: "/tmp/test.scal",
     read_only: false,
     read_only_reason: "",
+    review_mode: false,
     template: t,
     answers: {},
     evidence: [],
