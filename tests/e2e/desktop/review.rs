@@ -306,6 +306,25 @@ fn desktop_review_snapshot_diff_signoff_and_upgrade_in_the_real_window() {
         "Yes",
         "the archived answer was restored onto the new row"
     );
+
+    // --- The upgrade is undone by restoring the snapshot taken before it, after confirming.
+    app.click(&tid("tab-changes"));
+    app.wait_for_text(&tid("snapshot-list"), "before upgrade");
+    let restore = app
+        .script(
+            "const row = [...document.querySelectorAll('[data-testid=snapshot-list] tr[data-snapshot]')]\
+               .find(r => r.innerText.includes('before upgrade'));\
+             return row.querySelector('button').dataset.testid;",
+            json!([]),
+        )
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.click(&tid(&restore));
+    app.wait_for_text(&tid("snapshot-list"), "can be undone");
+    app.click(&tid("confirm-restore"));
+    app.click(&tid("tab-versions"));
+    app.wait_for_text(&tid("template-version"), "1.0.0");
     drop(app);
     assert!(Path::new(&draft).is_file());
 }
