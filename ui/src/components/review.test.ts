@@ -11,6 +11,7 @@ import SignoffPanel from "./SignoffPanel.svelte";
 import DiffView from "./DiffView.svelte";
 import StartScreen from "./StartScreen.svelte";
 import VersionsPanel from "./VersionsPanel.svelte";
+import CommentsDialog from "./CommentsDialog.svelte";
 import { draftView, item, requirement, section, template } from "../test/fixtures";
 
 function review(over: Partial<ReviewState> = {}): ReviewState {
@@ -189,5 +190,36 @@ describe("section status", () => {
     const box = await screen.findByTestId("status-refused");
     expect(box).toHaveTextContent("R1: MUST answered No.");
     expect(select.value).toBe("In Progress");
+  });
+});
+
+describe("review comments dialog", () => {
+  const r = requirement("r1");
+  const root = { id: 7, item: "r1", parent: null, at: "2026-11-24T10:00:00Z", author: "Rev", body: "Evidence for the 422?", resolved_at: null, resolved_by: null };
+
+  it("adds a comment, replies to a thread and resolves it", async () => {
+    const addReviewComment = vi.fn(async () => review({ threads: [{ root, replies: [], open: true }] }));
+    const resolveReviewComment = vi.fn(async () => review());
+    const s = sessionWith(template([section("svc", [r])]), { addReviewComment, resolveReviewComment }, { review: review({ threads: [{ root, replies: [], open: true }] }) });
+    s.commentsItem = "r1";
+    render(CommentsDialog, { session: s });
+    await fireEvent.input(screen.getByTestId("new-comment"), { target: { value: "And the 409?" } });
+    await fireEvent.click(screen.getByTestId("add-comment"));
+    expect(addReviewComment).toHaveBeenCalledWith("r1", "And the 409?", null);
+    await fireEvent.click(screen.getByTestId("reply-7"));
+    await fireEvent.input(screen.getByTestId("reply-text-7"), { target: { value: "Attached." } });
+    await fireEvent.click(screen.getByTestId("reply-send-7"));
+    expect(addReviewComment).toHaveBeenLastCalledWith("r1", "Attached.", 7);
+    await fireEvent.click(await screen.findByTestId("resolve-7"));
+    expect(resolveReviewComment).toHaveBeenCalledWith(7, true);
+  });
+
+  it("read-only shows the threads but offers nothing to add", () => {
+    const s = sessionWith(template([section("svc", [r])]), {}, { read_only: true, review: review({ threads: [{ root, replies: [], open: true }] }) });
+    s.commentsItem = "r1";
+    render(CommentsDialog, { session: s });
+    expect(screen.getByTestId("thread-7")).toHaveTextContent("Evidence for the 422?");
+    expect(screen.queryByTestId("new-comment")).toBeNull();
+    expect(screen.queryByTestId("reply-7")).toBeNull();
   });
 });
