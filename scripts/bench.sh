@@ -25,7 +25,7 @@ if [ -z "${SCAL_BENCH_DIR:-}" ]; then trap 'rm -rf "$work"' EXIT; fi
 
 say "Building release binaries and benchmarks"
 cargo build --release --quiet -p scal-cli --bin scal
-scal="$root/target/release/scal"
+scal="${CARGO_TARGET_DIR:-$root/target}/release/scal"
 check_bench=$(cargo bench --no-run -p scal-core --bench check --message-format=json 2>/dev/null |
   python3 -c 'import json,sys
 for l in sys.stdin:
