@@ -1,0 +1,86 @@
+//! The two ways this crate fails: importing a workbook, and filling one. Every variant renders
+//! as one sentence naming the file (and the sheet or cell) and what is wrong with it.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file} is empty: it is not a workbook")]
+    Empty { file: String },
+    #[error("{file} is not an Excel workbook (.xlsx): {reason}")]
+    NotXlsx { file: String, reason: String },
+    #[error(
+        "{file} is a legacy .xls workbook or a password-protected one: open it in Excel and save it as an .xlsx workbook without a password"
+    )]
+    LegacyOrEncrypted { file: String },
+    #[error("{file} has an encrypted part ({part}): save the workbook again without a password")]
+    Encrypted { file: String, part: String },
+    #[error("{file} is too large to import: {what}")]
+    TooLarge { file: String, what: String },
+    #[error("{file} is damaged: {part} cannot be read ({reason})")]
+    Damaged {
+        file: String,
+        part: String,
+        reason: String,
+    },
+    #[error("{file} is refused: {part} declares a DTD, which no workbook needs and which can expand into gigabytes")]
+    Dtd { file: String, part: String },
+    #[error("{file} has no worksheets")]
+    NoSheets { file: String },
+    #[error("{file} holds no sheet recognised as a SCAL section (a form, a declaration block or a requirements table); {detail}")]
+    NothingRecognised { file: String, detail: String },
+    #[error("{} cannot be read: {reason}", path.display())]
+    Io { path: PathBuf, reason: String },
+    #[error("the template built from {file} fails its own checks ({reason}); this is a bug in scal, please report it")]
+    Internal { file: String, reason: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FillError {
+    #[error("the template \"{template}\" was not imported from a workbook, so there is no workbook to fill; `scal export` writes a new one")]
+    NotImported { template: String },
+    #[error("{file} is not the workbook the template was imported from: its SHA-256 is {found}, the template expects {expected}")]
+    WorkbookChanged {
+        file: String,
+        expected: String,
+        found: String,
+    },
+    #[error(transparent)]
+    Read(#[from] ImportError),
+    #[error("{file} has no sheet \"{sheet}\", which the template's section \"{section}\" names")]
+    SheetMissing {
+        file: String,
+        sheet: String,
+        section: String,
+    },
+    #[error("{file}: sheet \"{sheet}\" cannot be patched: {reason}")]
+    Patch {
+        file: String,
+        sheet: String,
+        reason: String,
+    },
+    #[error("{} cannot be written: {reason}", path.display())]
+    Write { path: PathBuf, reason: String },
+    #[error("{} was written but reading it back found that {problem}; the file was not kept", path.display())]
+    ReadBack { path: PathBuf, problem: String },
+}
+
+/// An IO error as the end of a sentence: its kind in words, without the OS error number.
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file or folder".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::AlreadyExists => "it already exists".to_string(),
+        ErrorKind::StorageFull => "the disk is full".to_string(),
+        ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_string(),
+        _ => {
+            let text = e.to_string();
+            // "No space left on device (os error 28)" -> "No space left on device".
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_string(),
+                None => text,
+            }
+        }
+    }
+}

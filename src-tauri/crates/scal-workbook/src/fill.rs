@@ -1,0 +1,588 @@
+//! Filling the workbook a template was imported from: its answers, comments, evidence
+//! references and section statuses written into their remembered cells, everything else left
+//! exactly as it was, and the result read back with calamine before it is put in place.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{Cursor, Write as _};
+use std::path::Path;
+
+use calamine::{Data, Reader as _, Xlsx};
+use scal_core::answer::{is_placeholder, other_text};
+use scal_core::template::{parse_cell_ref, ItemCells};
+use scal_core::{Answers, ItemKind, Template, Value};
+use sha2::{Digest, Sha256};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipArchive, ZipWriter};
+
+use crate::error::{io_reason, FillError};
+use crate::ooxml::{read_rels, read_workbook_xml, workbook_part};
+use crate::package::{zip_reason, Package};
+use crate::patch::{patch_shared_strings, patch_sheet, Stored};
+
+/// The most characters an Excel cell holds; longer text is cut, with a warning.
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// One evidence file linked to an item: its name (as the reviewer will find it, e.g. in the
+/// pack) and its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceRef {
+    pub item: String,
+    pub file_name: String,
+    pub sha256: String,
+}
+
+/// What a fill writes.
+#[derive(Debug, Clone, Copy)]
+pub struct FillInput<'a> {
+    pub answers: &'a Answers,
+    pub evidence: &'a [EvidenceRef],
+    /// Section id → status ("In Progress" / "Complete").
+    pub statuses: &'a BTreeMap<String, String>,
+}
+
+/// What a fill did.
+#[derive(Debug, Clone)]
+pub struct FillReport {
+    /// Every cell written, each read back from the file and found as written.
+    pub cells: Vec<FilledCell>,
+    /// Sentences about what could not be written where the user might expect it.
+    pub warnings: Vec<String>,
+    /// The sheets whose XML was patched.
+    pub sheets: Vec<String>,
+    /// Zip entries copied byte for byte, and patched.
+    pub entries_copied: usize,
+    pub entries_patched: usize,
+    /// The filled workbook's SHA-256 and size.
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilledCell {
+    pub sheet: String,
+    /// A1 reference.
+    pub cell: String,
+    pub value: String,
+    /// The item answered here; `None` for a section's Status.
+    pub item: Option<String>,
+    /// `response`, `option`, `other`, `comment`, `evidence` or `status`.
+    pub role: &'static str,
+}
+
+/// How evidence is referred to in a cell: `name (SHA-256 1a2b3c4d5e6f)`.
+pub fn evidence_reference(e: &EvidenceRef) -> String {
+    let short: String = e.sha256.chars().take(12).collect();
+    format!("{} (SHA-256 {short})", e.file_name)
+}
+
+/// Writes the answers into a copy of `original` at `out` (replaced atomically if it exists).
+/// `original` must be the workbook `template` was imported from, byte for byte. Only the items
+/// shown for these answers are written, as in every export.
+pub fn fill(
+    original: &[u8],
+    template: &Template,
+    input: &FillInput<'_>,
+    out: &Path,
+) -> Result<FillReport, FillError> {
+    let source = template
+        .source
+        .as_ref()
+        .ok_or_else(|| FillError::NotImported {
+            template: template.id.clone(),
+        })?;
+    let found = hex::encode(Sha256::digest(original));
+    if found != source.sha256 {
+        return Err(FillError::WorkbookChanged {
+            file: source.file_name.clone(),
+            expected: source.sha256.clone(),
+            found,
+        });
+    }
+    let file = source.file_name.clone();
+    let mut warnings = Vec::new();
+    let plan = plan_writes(template, input, &mut warnings);
+
+    // Where each sheet lives in the package.
+    let mut pkg = Package::open(original, &file)?;
+    let wb_part = workbook_part(&mut pkg)?;
+    let (sheets, _) = read_workbook_xml(&mut pkg, &wb_part)?;
+    let rels = read_rels(&mut pkg, &wb_part)?;
+    let part_of = |sheet: &str| {
+        sheets
+            .iter()
+            .find(|s| s.name == sheet)
+            .and_then(|s| rels.get(&s.rel_id))
+            .filter(|r| !r.external && r.kind.ends_with("/worksheet"))
+            .map(|r| r.target.clone())
+    };
+    let shared_part = rels
+        .values()
+        .find(|r| r.kind.ends_with("/sharedStrings") && !r.external)
+        .map(|r| r.target.clone())
+        .filter(|p| pkg.has(p));
+    let shared_count = match &shared_part {
+        Some(p) => pkg
+            .read_text(p)?
+            .map(|t| {
+                crate::ooxml::parse_shared_strings(&t)
+                    .map(|v| v.len())
+                    .map_err(|_| FillError::Patch {
+                        file: file.clone(),
+                        sheet: p.clone(),
+                        reason: "its shared strings cannot be read".to_string(),
+                    })
+            })
+            .transpose()?
+            .unwrap_or(0),
+        None => 0,
+    };
+
+    // New shared strings, each once, after the existing ones.
+    let mut new_strings: Vec<String> = Vec::new();
+    let mut string_index: HashMap<String, usize> = HashMap::new();
+    let mut store = |text: &str| -> Stored {
+        if shared_part.is_none() {
+            return Stored::Inline(text.to_string());
+        }
+        let next = shared_count + new_strings.len();
+        let i = *string_index.entry(text.to_string()).or_insert(next);
+        if i == next {
+            new_strings.push(text.to_string());
+        }
+        Stored::Shared(i)
+    };
+
+    let mut patched: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut refs_delta = 0i64;
+    let mut cells = Vec::new();
+    let mut patched_sheets = Vec::new();
+    for (sheet, writes) in &plan {
+        let part = part_of(sheet).ok_or_else(|| FillError::SheetMissing {
+            file: file.clone(),
+            sheet: sheet.clone(),
+            section: writes
+                .values()
+                .next()
+                .map(|w| w.section.clone())
+                .unwrap_or_default(),
+        })?;
+        let text = pkg
+            .read_text(&part)?
+            .ok_or_else(|| FillError::SheetMissing {
+                file: file.clone(),
+                sheet: sheet.clone(),
+                section: String::new(),
+            })?;
+        let stored: BTreeMap<(u32, u32), Stored> = writes
+            .iter()
+            .map(|(&at, w)| (at, store(&w.value)))
+            .collect();
+        let result = patch_sheet(&text, &stored).map_err(|reason| FillError::Patch {
+            file: file.clone(),
+            sheet: sheet.clone(),
+            reason,
+        })?;
+        for (r, c) in &result.formula_cells {
+            let w = &writes[&(*r, *c)];
+            warnings.push(format!(
+                "sheet \"{sheet}\" cell {} holds a formula, so the {} of {} was not written there",
+                scal_core::template::cell_ref(*r, *c),
+                w.role,
+                w.who()
+            ));
+        }
+        refs_delta += result.shared_refs_delta;
+        for (&(r, c), w) in writes {
+            if result.formula_cells.contains(&(r, c)) {
+                continue;
+            }
+            cells.push(FilledCell {
+                sheet: sheet.clone(),
+                cell: scal_core::template::cell_ref(r, c),
+                value: w.value.clone(),
+                item: w.item.clone(),
+                role: w.role,
+            });
+        }
+        patched.insert(part.to_ascii_lowercase(), result.xml.into_bytes());
+        patched_sheets.push(sheet.clone());
+    }
+    if let Some(part) = &shared_part {
+        if !new_strings.is_empty() {
+            let text = pkg.read_text(part)?.unwrap_or_default();
+            let xml = patch_shared_strings(&text, &new_strings, refs_delta).map_err(|reason| {
+                FillError::Patch {
+                    file: file.clone(),
+                    sheet: part.clone(),
+                    reason,
+                }
+            })?;
+            patched.insert(part.to_ascii_lowercase(), xml.into_bytes());
+        }
+    }
+
+    let (bytes, copied) = rezip(original, &file, &patched, out)?;
+    verify(&bytes, &cells, out)?;
+    write_atomic(out, &bytes)?;
+    Ok(FillReport {
+        entries_patched: patched.len(),
+        entries_copied: copied,
+        sheets: patched_sheets,
+        size: bytes.len() as u64,
+        sha256: hex::encode(Sha256::digest(&bytes)),
+        cells,
+        warnings,
+    })
+}
+
+/// One cell to write.
+#[derive(Debug, Clone)]
+struct Write {
+    value: String,
+    item: Option<String>,
+    section: String,
+    role: &'static str,
+}
+
+impl Write {
+    fn who(&self) -> String {
+        match &self.item {
+            Some(i) => format!("item \"{i}\""),
+            None => format!("section \"{}\"", self.section),
+        }
+    }
+}
+
+/// Sheet → cell → what to write there.
+type Plan = BTreeMap<String, BTreeMap<(u32, u32), Write>>;
+
+fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<String>) -> Plan {
+    let mut plan: Plan = BTreeMap::new();
+    let Some(source) = &template.source else {
+        return plan;
+    };
+    let visible = scal_core::visible_items(template, input.answers);
+    let mut put = |sheet: &str,
+                   cell: &str,
+                   value: String,
+                   item: Option<&str>,
+                   section: &str,
+                   role: &'static str,
+                   warnings: &mut Vec<String>| {
+        let Some(at) = parse_cell_ref(cell) else {
+            return;
+        };
+        let mut value = value;
+        if value.chars().count() > MAX_CELL_CHARS {
+            value = value.chars().take(MAX_CELL_CHARS).collect();
+            warnings.push(format!(
+                "the {role} of {} was cut to the {MAX_CELL_CHARS} characters an Excel cell holds (sheet \"{sheet}\" cell {cell}); the draft and the PDF keep all of it",
+                item.map_or_else(|| format!("section \"{section}\""), |i| format!("item \"{i}\""))
+            ));
+        }
+        let w = Write {
+            value,
+            item: item.map(str::to_string),
+            section: section.to_string(),
+            role,
+        };
+        if let Some(old) = plan.entry(sheet.to_string()).or_default().insert(at, w) {
+            warnings.push(format!(
+                "sheet \"{sheet}\" cell {cell} was given both the {} of {} and another value; the last one was kept",
+                old.role,
+                old.who()
+            ));
+        }
+    };
+    let mut evidence: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for e in input.evidence {
+        evidence
+            .entry(e.item.as_str())
+            .or_default()
+            .push(evidence_reference(e));
+    }
+    let mut hidden_answers = 0;
+    let mut acknowledged_without_cell = 0;
+    for section in &template.sections {
+        let Some(sheet_cells) = source.sections.get(&section.id) else {
+            continue;
+        };
+        let sheet = sheet_cells.sheet.as_str();
+        if let (Some(cell), Some(status)) = (&sheet_cells.status, input.statuses.get(&section.id)) {
+            put(
+                sheet,
+                cell,
+                status.clone(),
+                None,
+                &section.id,
+                "status",
+                warnings,
+            );
+        }
+        for item in &section.items {
+            let answer = input.answers.get(&item.id);
+            let refs = evidence.get(item.id.as_str());
+            if !visible.contains(&item.id) {
+                if answer.is_some_and(|a| a.value.is_some() || !a.comment.is_empty()) {
+                    hidden_answers += 1;
+                }
+                continue;
+            }
+            let cells = source.items.get(&item.id).cloned().unwrap_or_default();
+            let id = Some(item.id.as_str());
+            let value = answer.and_then(|a| a.value.as_ref()).filter(|v| match v {
+                Value::One(s) => !is_placeholder(s),
+                Value::Many(list) => list.iter().any(|s| !is_placeholder(s)),
+            });
+            if let Some(value) = value {
+                if !cells.options.is_empty() {
+                    write_options(&cells, value, item, sheet, &section.id, &mut put, warnings);
+                } else if let Some(cell) = &cells.response {
+                    put(
+                        sheet,
+                        cell,
+                        value.display(),
+                        id,
+                        &section.id,
+                        "response",
+                        warnings,
+                    );
+                } else if matches!(item.kind, ItemKind::Guidance { .. }) {
+                    acknowledged_without_cell += 1;
+                } else {
+                    warnings.push(format!(
+                        "the answer of item \"{}\" has no cell in the workbook; the draft and the PDF hold it",
+                        item.id
+                    ));
+                }
+            }
+            let comment = answer.map(|a| a.comment.trim()).unwrap_or("");
+            let refs_text = refs.map(|r| r.join("; "));
+            let mut comment_text = comment.to_string();
+            match (&refs_text, &cells.evidence, &cells.comment) {
+                (Some(text), Some(cell), _) => {
+                    put(sheet, cell, text.clone(), id, &section.id, "evidence", warnings);
+                }
+                (Some(text), None, Some(_)) => {
+                    // No evidence column: the reference goes with the comment, where the
+                    // assurance team reads the row's explanation.
+                    if !comment_text.is_empty() {
+                        comment_text.push('\n');
+                    }
+                    comment_text.push_str(&format!("Evidence: {text}"));
+                }
+                (Some(_), None, None) => warnings.push(format!(
+                    "the evidence of item \"{}\" has no place in the workbook; the pack carries the files",
+                    item.id
+                )),
+                (None, _, _) => {}
+            }
+            if !comment_text.is_empty() {
+                match &cells.comment {
+                    Some(cell) => put(sheet, cell, comment_text, id, &section.id, "comment", warnings),
+                    None => warnings.push(format!(
+                        "the comment of item \"{}\" has no cell in the workbook; the draft and the PDF hold it",
+                        item.id
+                    )),
+                }
+            }
+        }
+    }
+    if hidden_answers > 0 {
+        warnings.push(format!(
+            "{hidden_answers} answer(s) of items not asked for these answers (hidden by a condition) were not written"
+        ));
+    }
+    if acknowledged_without_cell > 0 {
+        warnings.push(format!(
+            "{acknowledged_without_cell} acknowledgement(s) of guidance rows have no cell in the workbook; their notes were written where the workbook has a notes column"
+        ));
+    }
+    plan
+}
+
+type Put<'p> =
+    dyn FnMut(&str, &str, String, Option<&str>, &str, &'static str, &mut Vec<String>) + 'p;
+
+/// A choice spread over option rows: the chosen options' cells marked, the others unmarked
+/// where the list offers an unmark, the "Other" text in its cell.
+fn write_options(
+    cells: &ItemCells,
+    value: &Value,
+    item: &scal_core::Item,
+    sheet: &str,
+    section: &str,
+    put: &mut Put<'_>,
+    warnings: &mut Vec<String>,
+) {
+    let chosen: Vec<&str> = match value {
+        Value::One(s) => vec![s.as_str()],
+        Value::Many(v) => v.iter().map(String::as_str).collect(),
+    };
+    let mark = cells.mark.clone().unwrap_or_else(|| "Yes".to_string());
+    for o in &cells.options {
+        if chosen.iter().any(|c| c == &o.option) {
+            put(
+                sheet,
+                &o.cell,
+                mark.clone(),
+                Some(&item.id),
+                section,
+                "option",
+                warnings,
+            );
+        } else if let Some(unmark) = &cells.unmark {
+            put(
+                sheet,
+                &o.cell,
+                unmark.clone(),
+                Some(&item.id),
+                section,
+                "option",
+                warnings,
+            );
+        }
+    }
+    for c in &chosen {
+        if cells.options.iter().any(|o| &o.option == c) {
+            continue;
+        }
+        if let Some(text) = other_text(c) {
+            match &cells.other {
+                Some(cell) => put(sheet, cell, text.to_string(), Some(&item.id), section, "other", warnings),
+                None => warnings.push(format!(
+                    "item \"{}\" is answered \"{c}\", but the workbook has no \"please state\" cell for it",
+                    item.id
+                )),
+            }
+        }
+    }
+}
+
+/// Copies every entry of the original in order: the patched ones recompressed, all others raw
+/// (their compressed bytes, CRC and timestamps unchanged). Returns the new bytes and how many
+/// entries were copied raw.
+fn rezip(
+    original: &[u8],
+    file: &str,
+    patched: &HashMap<String, Vec<u8>>,
+    out: &Path,
+) -> Result<(Vec<u8>, usize), FillError> {
+    let fail = |reason: String| FillError::Write {
+        path: out.to_path_buf(),
+        reason,
+    };
+    let mut zip = ZipArchive::new(Cursor::new(original)).map_err(|e| {
+        FillError::Read(crate::ImportError::NotXlsx {
+            file: file.to_string(),
+            reason: zip_reason(&e),
+        })
+    })?;
+    let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(original.len() + 64 * 1024)));
+    let mut copied = 0;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| fail(zip_reason(&e)))?;
+        let name = entry.name().map_err(|e| fail(zip_reason(&e)))?.into_owned();
+        match patched.get(&name.to_ascii_lowercase()) {
+            Some(content) => {
+                let mut options =
+                    SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+                if let Some(t) = entry.last_modified() {
+                    options = options.last_modified_time(t);
+                }
+                drop(entry);
+                writer
+                    .start_file(name, options)
+                    .map_err(|e| fail(zip_reason(&e)))?;
+                writer.write_all(content).map_err(|e| fail(io_reason(&e)))?;
+            }
+            None => {
+                writer
+                    .raw_copy_file(entry)
+                    .map_err(|e| fail(zip_reason(&e)))?;
+                copied += 1;
+            }
+        }
+    }
+    let bytes = writer
+        .finish()
+        .map_err(|e| fail(zip_reason(&e)))?
+        .into_inner();
+    Ok((bytes, copied))
+}
+
+/// Reads the filled workbook with calamine, an independent reader, and checks every cell
+/// written holds what was written.
+fn verify(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), FillError> {
+    let fail = |problem: String| FillError::ReadBack {
+        path: out.to_path_buf(),
+        problem,
+    };
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| fail(format!("it cannot be opened as a workbook ({e})")))?;
+    let mut by_sheet: BTreeMap<&str, Vec<&FilledCell>> = BTreeMap::new();
+    for c in cells {
+        by_sheet.entry(c.sheet.as_str()).or_default().push(c);
+    }
+    for (sheet, list) in by_sheet {
+        let range = book
+            .worksheet_range(sheet)
+            .map_err(|e| fail(format!("sheet \"{sheet}\" cannot be read ({e})")))?;
+        for c in list {
+            let Some(at) = parse_cell_ref(&c.cell) else {
+                continue;
+            };
+            let got = range.get_value(at).unwrap_or(&Data::Empty);
+            let ok = matches!(got, Data::String(s) if *s == c.value);
+            if !ok {
+                return Err(fail(format!(
+                    "sheet \"{sheet}\" cell {} holds {got:?} instead of the {} written there",
+                    c.cell, c.role
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes the file whole or not at all: a temporary file beside `out`, synced, renamed over it,
+/// and the folder synced.
+fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), FillError> {
+    let fail = |e: std::io::Error| FillError::Write {
+        path: out.to_path_buf(),
+        reason: io_reason(&e),
+    };
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = out.file_name().map_or_else(
+        || "workbook.xlsx".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let nonce = hex::encode(
+        &Sha256::digest(format!(
+            "{:?}{}",
+            std::time::SystemTime::now(),
+            std::process::id()
+        ))[..6],
+    );
+    let tmp = dir.join(format!(".{name}.{nonce}.partial"));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        drop(f);
+        std::fs::rename(&tmp, out)?;
+        #[cfg(unix)]
+        std::fs::File::open(&dir)?.sync_all()?;
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}
