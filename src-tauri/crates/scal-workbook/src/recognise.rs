@@ -1068,11 +1068,15 @@ fn form_group(view: &View<'_>, t: &mut Table, rows: &[u32], i: usize, found: &mu
     let short = |s: &str| !s.is_empty() && s.chars().count() <= 60 && !s.contains('\n');
     // Several questions under one label, each with a short name of its own in the guidance
     // column ("Name", "Email address"): those names are the labels.
-    let sub_labels = group.len() > 1
-        && kinds
+    let questions: Vec<u32> = kinds
+        .iter()
+        .filter(|(_, k)| matches!(k, FormRow::Question { .. }))
+        .map(|(g, _)| *g)
+        .collect();
+    let sub_labels = questions.len() > 1
+        && questions
             .iter()
-            .filter(|(_, k)| matches!(k, FormRow::Question { .. }))
-            .all(|(g, _)| short(cell_text(view, *g, guidance_col(t))));
+            .all(|&g| short(cell_text(view, g, guidance_col(t))));
     for (g, kind) in &kinds {
         let g = *g;
         let row_guidance = cell_text(view, g, guidance_col(t));
