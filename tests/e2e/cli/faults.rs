@@ -292,6 +292,16 @@ impl Session {
                 ];
                 if self.run("export", &args, kill) {
                     self.ledger.exports += 1;
+                    // A finished export also cleared what killed exports of this draft left.
+                    let leftovers: Vec<String> = std::fs::read_dir(&self.out)
+                        .unwrap()
+                        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                        .filter(|n| n.starts_with(".scal-export-"))
+                        .collect();
+                    assert!(
+                        leftovers.is_empty(),
+                        "staging left after an export: {leftovers:?}"
+                    );
                 }
             }
         }
@@ -456,6 +466,82 @@ fn killed_session(test: &str, steps: usize, until: Option<Instant>, evidence_mib
 #[test]
 fn kill_9_at_random_moments_loses_nothing_acknowledged() {
     killed_session("kill -9 during a scripted session", 24, None, 24);
+}
+
+#[test]
+fn an_export_killed_part_way_leaves_the_earlier_files_and_the_next_export_clears_its_staging() {
+    let dir = Dir::new();
+    let draft = dir.draft("acme.scal");
+    scal([
+        "answer",
+        &p(&draft),
+        "nhs-services",
+        "UEC Appointment Booking: Consumer",
+    ])
+    .ok();
+    let big = dir.path("load-test.pdf");
+    write_big_file(&big, 48 * MIB, 3);
+    scal(["attach", &p(&draft), "uec-consumer.tcr", &p(&big)]).ok();
+    let out = dir.path("out");
+    scal(["export", &p(&draft), "--out", &p(&out), "--xlsx", "--pack"]).ok();
+    let earlier: Vec<(String, Vec<u8>)> = ["acme.xlsx", "acme-pack.zip"]
+        .iter()
+        .map(|n| (n.to_string(), std::fs::read(out.join(n)).unwrap()))
+        .collect();
+    scal(["answer", &p(&draft), "supplier-name", "Acme Health"]).ok();
+
+    // Killed while the new pack is being written in its staging folder.
+    let mut child = Command::new(scal_bin())
+        .args(["export", &p(&draft), "--out", &p(&out), "--xlsx", "--pack"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging_pack = || -> Option<u64> {
+        std::fs::read_dir(&out)
+            .ok()?
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(".scal-export-"))
+            .find_map(|e| std::fs::metadata(e.path().join("acme-pack.zip")).ok())
+            .map(|m| m.len())
+    };
+    let started = Instant::now();
+    while staging_pack().unwrap_or(0) < MIB {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the export ended first"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "no pack appeared"
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    for (name, bytes) in &earlier {
+        assert!(
+            std::fs::read(out.join(name)).unwrap() == *bytes,
+            "{name} changed although the export was killed before it finished"
+        );
+    }
+    check_export_folder(&out, "after the kill");
+    assert!(
+        staging_pack().is_some(),
+        "the killed export's staging is hidden but there"
+    );
+
+    scal(["export", &p(&draft), "--out", &p(&out), "--xlsx", "--pack"]).ok();
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.starts_with('.')),
+        "the next export left the killed one's staging: {names:?}"
+    );
+    check_export_folder(&out, "after the next export");
 }
 
 /// The same code for as long as `SCAL_SOAK_SECS` says; absent, it returns at once (the short

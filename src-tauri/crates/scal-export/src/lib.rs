@@ -178,7 +178,7 @@ fn export_into(
     step(progress, ExportStage::Reading, 1, 1);
 
     prepare_out_dir(out_dir)?;
-    let staging = Staging::new(out_dir)?;
+    let staging = Staging::new(out_dir, draft)?;
     let (xlsx_name, pdf_name, pack_name) = output_names(&snap.draft_name);
     let mut warnings = Vec::new();
 
@@ -330,16 +330,32 @@ fn prepare_out_dir(out_dir: &Path) -> Result<(), ExportError> {
 
 /// A hidden folder beside the outputs where everything is built; removed when dropped, so a
 /// failed export leaves the folder as it was.
+///
+/// Its name carries a tag of the draft (its id and file). An export holds its draft open, and a
+/// draft is open in one place at a time, so a staging folder with this draft's tag found here
+/// was left by an export that was killed (kill -9, a power cut) and is removed; other drafts'
+/// folders are left alone.
 struct Staging {
     dir: PathBuf,
 }
 
 impl Staging {
-    fn new(out_dir: &Path) -> Result<Staging, ExportError> {
-        let dir = out_dir.join(format!(
-            ".scal-export-{}.partial",
-            uuid::Uuid::new_v4().simple()
-        ));
+    fn new(out_dir: &Path, draft: &Draft) -> Result<Staging, ExportError> {
+        use sha2::Digest as _;
+        let place = fs::canonicalize(draft.path()).unwrap_or_else(|_| draft.path().to_path_buf());
+        let mut tag = sha2::Sha256::new();
+        tag.update(draft.draft_id().as_bytes());
+        tag.update(place.to_string_lossy().as_bytes());
+        let prefix = format!(".scal-export-{}-", &hex::encode(tag.finalize())[..16]);
+        if let Ok(entries) = fs::read_dir(out_dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with(&prefix) && name.ends_with(".partial") {
+                    let _ = fs::remove_dir_all(entry.path());
+                }
+            }
+        }
+        let dir = out_dir.join(format!("{prefix}{}.partial", uuid::Uuid::new_v4().simple()));
         fs::create_dir(&dir).map_err(|e| ExportError::write(&dir, e))?;
         Ok(Staging { dir })
     }
