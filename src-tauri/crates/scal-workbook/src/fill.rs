@@ -303,6 +303,10 @@ fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<St
     }
     let mut hidden_answers = 0;
     let mut acknowledged_without_cell = 0;
+    // Items whose answer, comment or evidence has no place in the workbook, reported together.
+    let mut no_answer_cell: Vec<String> = Vec::new();
+    let mut no_comment_cell: Vec<String> = Vec::new();
+    let mut no_evidence_place: Vec<String> = Vec::new();
     for section in &template.sections {
         let Some(sheet_cells) = source.sections.get(&section.id) else {
             continue;
@@ -350,10 +354,7 @@ fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<St
                 } else if matches!(item.kind, ItemKind::Guidance { .. }) {
                     acknowledged_without_cell += 1;
                 } else {
-                    warnings.push(format!(
-                        "the answer of item \"{}\" has no cell in the workbook; the draft and the PDF hold it",
-                        item.id
-                    ));
+                    no_answer_cell.push(item.id.clone());
                 }
             }
             let comment = answer.map(|a| a.comment.trim()).unwrap_or("");
@@ -361,7 +362,15 @@ fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<St
             let mut comment_text = comment.to_string();
             match (&refs_text, &cells.evidence, &cells.comment) {
                 (Some(text), Some(cell), _) => {
-                    put(sheet, cell, text.clone(), id, &section.id, "evidence", warnings);
+                    put(
+                        sheet,
+                        cell,
+                        text.clone(),
+                        id,
+                        &section.id,
+                        "evidence",
+                        warnings,
+                    );
                 }
                 (Some(text), None, Some(_)) => {
                     // No evidence column: the reference goes with the comment, where the
@@ -371,21 +380,40 @@ fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<St
                     }
                     comment_text.push_str(&format!("Evidence: {text}"));
                 }
-                (Some(_), None, None) => warnings.push(format!(
-                    "the evidence of item \"{}\" has no place in the workbook; the pack carries the files",
-                    item.id
-                )),
+                (Some(_), None, None) => no_evidence_place.push(item.id.clone()),
                 (None, _, _) => {}
             }
             if !comment_text.is_empty() {
                 match &cells.comment {
-                    Some(cell) => put(sheet, cell, comment_text, id, &section.id, "comment", warnings),
-                    None => warnings.push(format!(
-                        "the comment of item \"{}\" has no cell in the workbook; the draft and the PDF hold it",
-                        item.id
-                    )),
+                    Some(cell) => put(
+                        sheet,
+                        cell,
+                        comment_text,
+                        id,
+                        &section.id,
+                        "comment",
+                        warnings,
+                    ),
+                    None => no_comment_cell.push(item.id.clone()),
                 }
             }
+        }
+    }
+    for (items, what, where_) in [
+        (&no_answer_cell, "answer", "the draft and the PDF hold it"),
+        (&no_comment_cell, "comment", "the draft and the PDF hold it"),
+        (
+            &no_evidence_place,
+            "evidence reference",
+            "the pack carries the files",
+        ),
+    ] {
+        if !items.is_empty() {
+            warnings.push(format!(
+                "{} item(s) have a {what} but no cell for it in the workbook ({}); {where_}",
+                items.len(),
+                examples(items)
+            ));
         }
     }
     if hidden_answers > 0 {
@@ -399,6 +427,15 @@ fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<St
         ));
     }
     plan
+}
+
+/// Up to three item ids, quoted, and how many more.
+fn examples(items: &[String]) -> String {
+    let shown: Vec<String> = items.iter().take(3).map(|i| format!("\"{i}\"")).collect();
+    match items.len().saturating_sub(3) {
+        0 => shown.join(", "),
+        more => format!("{} and {more} more", shown.join(", ")),
+    }
 }
 
 type Put<'p> =

@@ -2,6 +2,15 @@
 //! tests generate (in two layouts holding the same questions), on bad and hostile files, and on
 //! the real NHS workbook when it is present.
 
+// Helpers are test code as much as the #[test] functions are: a panic is a failing test with
+// its location, which is what a helper should give.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test helpers fail the test by panicking"
+)]
+
 mod common;
 
 use std::collections::BTreeMap;
@@ -351,17 +360,18 @@ fn service_tabs_have_status_slots_declarations_and_requirements() {
     assert_eq!(summary.requirements(), 5 + 3 + 2);
 }
 
-/// What a person answering sees of an item, independent of where it sits in the workbook.
-fn shape(
-    t: &Template,
-) -> Vec<(
+/// What a person answering sees of an item, independent of where it sits in the workbook: id,
+/// type, label (any case), options, requirement ID and level.
+type Shape = (
     String,
     String,
     String,
     Vec<String>,
     Option<String>,
     Option<Level>,
-)> {
+);
+
+fn shape(t: &Template) -> Vec<Shape> {
     t.items()
         .map(|(_, i)| {
             (

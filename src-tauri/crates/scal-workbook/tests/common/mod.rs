@@ -507,7 +507,7 @@ fn form(ws: &mut Worksheet, style: Style) {
     );
     // Things a fill must leave alone: a formula, a note, an image, a conditional format.
     let (r, c) = rc(&at('F', 2));
-    s.ws.write_formula(r, c, Formula::new(&format!("={}", at('C', 5))))
+    s.ws.write_formula(r, c, Formula::new(format!("={}", at('C', 5))))
         .unwrap();
     let (r, c) = rc(&at('A', 4));
     s.ws.insert_note(r, c, &Note::new("Use the name on the Connection Agreement"))
