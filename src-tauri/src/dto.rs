@@ -287,11 +287,13 @@ pub struct ExportRequest {
     pub xlsx: bool,
     pub pdf: bool,
     pub pack: bool,
+    /// Also the NHS workbook the draft was imported from, filled in (when it has one).
+    pub filled: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ExportedFile {
-    /// xlsx | pdf | pack
+    /// xlsx | pdf | pack | filled
     pub kind: String,
     pub path: String,
     #[ts(type = "number")]
@@ -313,6 +315,8 @@ pub struct ExportResult {
     pub verification: Option<VerificationDto>,
     /// What the user should know although the files are sound (text cut at a cell limit, ...).
     pub warnings: Vec<String>,
+    /// The filled NHS workbook read back: how many answer cells were found as written.
+    pub filled_cells: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -9,6 +9,7 @@
 #![cfg(unix)]
 
 mod driver;
+mod import;
 mod journey;
 mod review;
 mod timings;

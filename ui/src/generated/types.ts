@@ -158,11 +158,15 @@ action: string,
  */
 detail: string, old: AnswerDto | null, new: AnswerDto | null, };
 
-export type ExportRequest = { out_dir: string, xlsx: boolean, pdf: boolean, pack: boolean, };
+export type ExportRequest = { out_dir: string, xlsx: boolean, pdf: boolean, pack: boolean, 
+/**
+ * Also the NHS workbook the draft was imported from, filled in (when it has one).
+ */
+filled: boolean, };
 
 export type ExportedFile = { 
 /**
- * xlsx | pdf | pack
+ * xlsx | pdf | pack | filled
  */
 kind: string, path: string, size: number, };
 
@@ -176,7 +180,11 @@ verification: VerificationDto | null,
 /**
  * What the user should know although the files are sound (text cut at a cell limit, ...).
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * The filled NHS workbook read back: how many answer cells were found as written.
+ */
+filled_cells: number | null, };
 
 export type ExportRecordDto = { at: string, summary: string, };
 
