@@ -111,6 +111,18 @@ fn desktop_review_snapshot_diff_signoff_and_upgrade_in_the_real_window() {
     };
     let app = App::launch(&env);
 
+    // --- Another SCAL of the same supplier, whose organisation answers are reused below.
+    let other = tmp.path().join("Northwind GP Connect.scal");
+    answer_dialogs(&dialogs, &[&other]);
+    app.click("input[name=template][value=\"uec-appointment-booking\"]");
+    app.click(&tid("new-draft"));
+    app.wait_for_text(&tid("draft-title"), "UEC Appointment Booking");
+    app.click(&tid("nav-supplier-product"));
+    app.type_into(&tid("answer-supplier-name"), "Northwind Health Systems Ltd");
+    app.wait_saved();
+    app.click(&tid("close-draft"));
+    app.find(&tid("recent-drafts"));
+
     // --- A draft with three requirement rows answered, exported once.
     answer_dialogs(&dialogs, &[&draft]);
     app.click("input[name=template][value=\"uec-appointment-booking\"]");
@@ -325,6 +337,19 @@ fn desktop_review_snapshot_diff_signoff_and_upgrade_in_the_real_window() {
     app.click(&tid("confirm-restore"));
     app.click(&tid("tab-versions"));
     app.wait_for_text(&tid("template-version"), "1.0.0");
+
+    // --- Copy the organisation answers from the other SCAL: previewed, then applied.
+    answer_dialogs(&dialogs, &[&other]);
+    app.click(&tid("copy-choose"));
+    app.wait_for_text(&tid("copy-preview"), "Northwind Health Systems Ltd");
+    app.click(&tid("copy-apply"));
+    app.wait_for_text(&tid("notice"), "Copied 1 answer");
+    app.click(&tid("tab-answer"));
+    app.click(&tid("nav-supplier-product"));
+    assert_eq!(
+        app.value(&tid("answer-supplier-name")),
+        "Northwind Health Systems Ltd"
+    );
     drop(app);
     assert!(Path::new(&draft).is_file());
 }
