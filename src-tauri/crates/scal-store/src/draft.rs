@@ -1167,11 +1167,10 @@ fn file_uri(path: &Path) -> String {
 /// it is read by its types alone. For a valid template that is the same `Template`, without
 /// running the JSON Schema again, which took a quarter of a 5,000-row export (benches/).
 fn read_stored_template(path: &Path, json: &str) -> Result<Template, StoreError> {
-    serde_json::from_str::<Template>(json)
-        .map_err(|_| StoreError::Damaged {
-            path: path.to_path_buf(),
-            detail: "its template cannot be read".to_string(),
-        })
+    serde_json::from_str::<Template>(json).map_err(|_| StoreError::Damaged {
+        path: path.to_path_buf(),
+        detail: "its template cannot be read".to_string(),
+    })
 }
 
 fn judge_format(path: &Path, app_id: i32, version: i64) -> Result<(), StoreError> {
