@@ -601,9 +601,26 @@ pub async fn import_workbook_dialog(
     else {
         return Ok(None);
     };
-    let (pending, preview) = import::read_workbook(&path)?;
-    state.pending(|p| p.import = Some(pending));
+    let (pending, preview) = import::read_workbook(&path, false)?;
+    state.pending(|p| {
+        p.import = Some(pending);
+        p.import_from = Some(path);
+    });
     Ok(Some(preview))
+}
+
+/// Imports the same workbook again, with or without its hidden sheets.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn import_again(
+    state: State<'_, AppState>,
+    include_hidden: bool,
+) -> CmdResult<ImportPreview> {
+    let path = state
+        .pending(|p| p.import_from.clone())
+        .ok_or_else(|| CmdError::new("Import a workbook first."))?;
+    let (pending, preview) = import::read_workbook(&path, include_hidden)?;
+    state.pending(|p| p.import = Some(pending));
+    Ok(preview)
 }
 
 /// Creates a draft from the imported workbook, keeping the workbook in it.
@@ -663,6 +680,9 @@ pub async fn create_from_import(
 
 #[tauri::command]
 pub async fn cancel_import(state: State<'_, AppState>) -> CmdResult<()> {
-    state.pending(|p| p.import = None);
+    state.pending(|p| {
+        p.import = None;
+        p.import_from = None;
+    });
     Ok(())
 }

@@ -365,6 +365,8 @@ pub struct ImportPreview {
     pub skipped: Vec<SkippedDto>,
     /// Things the user should know although the import worked.
     pub warnings: Vec<String>,
+    /// Hidden sheets were imported too.
+    pub include_hidden: bool,
 }
 
 /// One snapshot of the draft.

@@ -139,6 +139,7 @@ pub async fn export_off_thread(
                 .map(|f| ExportedFile {
                     kind: match f.kind {
                         ExportKind::Workbook => "xlsx",
+                        ExportKind::FilledWorkbook => "filled-xlsx",
                         ExportKind::Summary => "pdf",
                         ExportKind::Pack => "pack",
                     }

@@ -22,15 +22,24 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Reads a workbook and builds its template, with the summary the user reads first.
-pub fn read_workbook(path: &Path) -> CmdResult<(PendingTemplate, ImportPreview)> {
+/// Reads a workbook and builds its template, with the summary the user reads first. Hidden
+/// sheets are left out unless `include_hidden`: the supplier is usually not asked them.
+pub fn read_workbook(
+    path: &Path,
+    include_hidden: bool,
+) -> CmdResult<(PendingTemplate, ImportPreview)> {
     let bytes = scal_workbook::read_workbook_file(path)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
-    let imported = scal_workbook::import_bytes(&bytes, &file_name)?;
-    let preview = preview(&imported);
+    let options = scal_workbook::ImportOptions {
+        include_hidden,
+        ..scal_workbook::ImportOptions::default()
+    };
+    let imported = scal_workbook::import_bytes_with(&bytes, &file_name, &options)?;
+    let mut preview = preview(&imported);
+    preview.include_hidden = include_hidden;
     Ok((
         PendingTemplate {
             json: imported.json,
@@ -95,5 +104,6 @@ fn preview(imported: &scal_workbook::Imported) -> ImportPreview {
                 None => format!("{}: {}", n.sheet, n.message),
             })
             .collect(),
+        include_hidden: false,
     }
 }

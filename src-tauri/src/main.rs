@@ -120,6 +120,7 @@ fn main() -> ExitCode {
             commands::copy_preview,
             commands::copy_apply,
             commands::import_workbook_dialog,
+            commands::import_again,
             commands::create_from_import,
             commands::cancel_import,
         ])

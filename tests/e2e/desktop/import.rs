@@ -227,6 +227,11 @@ fn desktop_import_a_workbook_fill_it_and_upgrade_to_its_next_issue() {
         "the hidden tab is left out, with why: {skipped}"
     );
     app.screenshot(&image("app-import.png"));
+    // Hidden sheets can be imported too: this one is then judged on what it holds.
+    app.click(&tid("import-hidden"));
+    app.wait_for_text(&tid("import-skipped"), "history of the template");
+    app.click(&tid("import-hidden"));
+    app.wait_for_text(&tid("import-skipped"), "hidden");
 
     // --- A draft from it keeps the workbook.
     answer_dialogs(&dialogs, &[&draft]);

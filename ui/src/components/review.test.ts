@@ -12,6 +12,7 @@ import DiffView from "./DiffView.svelte";
 import StartScreen from "./StartScreen.svelte";
 import VersionsPanel from "./VersionsPanel.svelte";
 import CommentsDialog from "./CommentsDialog.svelte";
+import ExportPanel from "./ExportPanel.svelte";
 import { draftView, item, requirement, section, template } from "../test/fixtures";
 
 function review(over: Partial<ReviewState> = {}): ReviewState {
@@ -137,6 +138,7 @@ describe("import", () => {
       items: 40,
       skipped: [{ sheet: "NHS Digital Document Management", reason: "a hidden version log, not questions" }],
       warnings: [],
+      include_hidden: false,
     };
     render(StartScreen, { session: s });
     const summary = screen.getByTestId("import-summary");
@@ -221,5 +223,36 @@ describe("review comments dialog", () => {
     expect(screen.getByTestId("thread-7")).toHaveTextContent("Evidence for the 422?");
     expect(screen.queryByTestId("new-comment")).toBeNull();
     expect(screen.queryByTestId("reply-7")).toBeNull();
+  });
+});
+
+describe("export of an imported draft", () => {
+  it("says the NHS workbook is filled in too, asks for it, and takes the fresh state after", async () => {
+    const t = template([section("s", [])]);
+    const exportDraft = vi.fn(async () => ({
+      out_dir: "/out",
+      files: [{ kind: "filled", path: "/out/SCAL (filled).xlsx", size: 2048 }],
+      verification: null,
+      warnings: [],
+      filled_cells: 12,
+    }));
+    const refresh = vi.fn(async () => draftView(t, { workbook: "SCAL.xlsx", review: review({ changed: changedSince([]) }) }));
+    const chooseExportFolder = vi.fn(async () => "/out");
+    const s = sessionWith(t, { exportDraft, refresh, chooseExportFolder }, { workbook: "SCAL.xlsx", review: review({ changed: changedSince(["x"]) }) });
+    render(ExportPanel, { session: s });
+    expect(screen.getByTestId("export-workbook-note")).toHaveTextContent("SCAL.xlsx");
+    expect(screen.getByTestId("out-filled")).toBeChecked();
+    await fireEvent.click(screen.getByTestId("choose-folder"));
+    await screen.findByText("/out");
+    await fireEvent.click(screen.getByTestId("export"));
+    expect(await screen.findByTestId("filled-check")).toHaveTextContent("read back 12 answer cells");
+    expect(exportDraft).toHaveBeenCalledWith({ out_dir: "/out", xlsx: true, pdf: true, pack: true, filled: true }, expect.any(Function));
+    expect(s.changedItems.size).toBe(0);
+  });
+
+  it("offers no filled workbook for a draft made from a template", () => {
+    render(ExportPanel, { session: sessionWith(template([section("s", [])])) });
+    expect(screen.queryByTestId("out-filled")).toBeNull();
+    expect(screen.queryByTestId("export-workbook-note")).toBeNull();
   });
 });

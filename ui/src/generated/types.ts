@@ -206,7 +206,11 @@ export type ImportPreview = { file_name: string, title: string, version: string,
 /**
  * Things the user should know although the import worked.
  */
-warnings: Array<string>, };
+warnings: Array<string>, 
+/**
+ * Hidden sheets were imported too.
+ */
+include_hidden: boolean, };
 
 export type SnapshotDto = { id: number, at: string, author: string, 
 /**

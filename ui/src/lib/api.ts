@@ -87,6 +87,7 @@ export const api = {
 
   // Import an NHS workbook as a template: choose it, see what was found, make a draft of it.
   importWorkbook: () => call<ImportPreview | null>("import_workbook_dialog"),
+  importAgain: (includeHidden: boolean) => call<ImportPreview>("import_again", { include_hidden: includeHidden }),
   createFromImport: () => call<DraftView | null>("create_from_import"),
   cancelImport: () => call<void>("cancel_import"),
 

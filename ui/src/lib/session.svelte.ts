@@ -306,6 +306,12 @@ export class Session {
     });
   }
 
+  async importAgain(includeHidden: boolean): Promise<void> {
+    await this.run("Reading the workbook", async () => {
+      this.importPreview = await this.api.importAgain(includeHidden);
+    });
+  }
+
   async createFromImport(): Promise<void> {
     await this.openWith(async () => {
       const view = await this.api.createFromImport();
