@@ -48,10 +48,23 @@ pub enum Command {
     New {
         /// The draft file to create, e.g. acme-booking.scal.
         draft: PathBuf,
-        /// A bundled template id (see `scal templates`) or the path of a template JSON file.
+        /// A bundled template id (see `scal templates`), the path of a template JSON file, or
+        /// the NHS workbook itself (.xlsx), imported on the fly.
         #[arg(long, value_name = "ID|FILE")]
         template: String,
+        /// For a template imported from a workbook: that workbook, when it is not beside the
+        /// template. The draft keeps a copy of it, for `scal fill`.
+        #[arg(long, value_name = "FILE")]
+        workbook: Option<PathBuf>,
     },
+
+    /// Import the SCAL workbook NHS England sent (.xlsx) as a template, and print what was
+    /// found in it and what was left out.
+    ImportTemplate(crate::commands::import::ImportArgs),
+
+    /// Write the draft's answers into a copy of the workbook its template was imported from:
+    /// every other cell, format, dropdown and embedded object as it was; read back and checked.
+    Fill(crate::commands::fill::FillArgs),
 
     /// Show a draft: every item with its answer, comment and evidence, and progress.
     Show {

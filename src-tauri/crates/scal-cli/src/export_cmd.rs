@@ -91,6 +91,7 @@ pub fn export(ctx: &Ctx, args: ExportArgs, out: &mut Out) -> CliResult<Outcome> 
     for f in &outcome.files {
         let what = match f.kind {
             ExportKind::Workbook => "workbook",
+            ExportKind::FilledWorkbook => "NHS workbook",
             ExportKind::Summary => "PDF summary",
             ExportKind::Pack => "pack",
         };
@@ -105,6 +106,12 @@ pub fn export(ctx: &Ctx, args: ExportArgs, out: &mut Out) -> CliResult<Outcome> 
         "{} answer cell(s) read back from the workbook",
         outcome.answers_verified
     )];
+    if outcome.filled_cells_verified > 0 {
+        checks.push(format!(
+            "{} cell(s) read back from the NHS workbook filled in place",
+            outcome.filled_cells_verified
+        ));
+    }
     if options.pack {
         checks.push(format!(
             "{} evidence file(s) re-hashed in the pack",

@@ -44,6 +44,10 @@ pub enum ExportError {
     #[error("the PDF summary could not be built: {0}")]
     Pdf(String),
 
+    /// The NHS workbook could not be filled in place; the sentence names the workbook.
+    #[error("the NHS workbook could not be filled: {0}")]
+    FilledWorkbook(String),
+
     /// The workbook was written but reading it back found an answer that did not land.
     #[error("the workbook {} failed its read-back check ({problem}), so it was not saved", path.display())]
     WorkbookReadBack { path: PathBuf, problem: String },

@@ -11,6 +11,7 @@
 //! - the same draft exported at the same time gives byte-identical workbook and PDF.
 
 mod error;
+mod filled;
 pub mod names;
 mod pack;
 mod pdf;
@@ -106,6 +107,8 @@ impl std::fmt::Display for ExportWarning {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportKind {
     Workbook,
+    /// The NHS workbook the template was imported from, filled in place.
+    FilledWorkbook,
     Summary,
     Pack,
 }
@@ -131,6 +134,8 @@ pub struct ExportOutcome {
     pub answers_verified: usize,
     /// Evidence files in the pack, each re-hashed after writing.
     pub evidence_files: usize,
+    /// Cells written into the NHS workbook and read back, when the draft has one (0 otherwise).
+    pub filled_cells_verified: usize,
     /// The draft's record of this export; `None` when the draft was open for review only.
     pub record_id: Option<i64>,
     /// The snapshot of the draft as exported ("as submitted"), taken with the record.
@@ -145,6 +150,12 @@ pub fn output_names(draft_name: &str) -> (String, String, String) {
         format!("{stem}-summary.pdf"),
         format!("{stem}-pack.zip"),
     )
+}
+
+/// The name of the NHS workbook filled in place, exported beside the others when the draft was
+/// created from a workbook.
+pub fn filled_workbook_name(draft_name: &str) -> String {
+    format!("{}-filled.xlsx", names::safe_file_name(draft_name))
 }
 
 /// Exports a draft into `out_dir` (created if missing). See the crate documentation for what
@@ -196,6 +207,22 @@ fn export_into(
         answers_verified = readback::check_workbook(&xlsx_tmp, &workbook.expected)?;
         step(progress, ExportStage::Verifying, 1, 1);
     }
+    // The workbook NHS England sent, filled in place, when the template was imported from one:
+    // exported with the workbook, and carried in the pack.
+    let filled_name = filled_workbook_name(&snap.draft_name);
+    let filled_tmp = staging.path(&filled_name);
+    let mut filled_cells_verified = 0;
+    let has_filled = (options.xlsx || options.pack) && draft.source_workbook().is_some();
+    if has_filled {
+        step(progress, ExportStage::Workbook, 0, 1);
+        let report = filled::write(draft, &snap, &filled_tmp)?;
+        filled_cells_verified = report.cells.len();
+        warnings.extend(report.warnings.into_iter().map(|message| ExportWarning {
+            item: None,
+            message: format!("{filled_name}: {message}"),
+        }));
+        step(progress, ExportStage::Workbook, 1, 1);
+    }
     let pdf_tmp = staging.path(&pdf_name);
     if options.pdf || options.pack {
         step(progress, ExportStage::Summary, 0, 1);
@@ -218,6 +245,7 @@ fn export_into(
             pack::Contents {
                 workbook: (&xlsx_name, &xlsx_tmp),
                 summary: (&pdf_name, &pdf_tmp),
+                filled: has_filled.then_some((filled_name.as_str(), filled_tmp.as_path())),
             },
             progress,
         )?);
@@ -234,6 +262,9 @@ fn export_into(
     let mut chosen: Vec<(ExportKind, PathBuf, String)> = Vec::new();
     if options.xlsx {
         chosen.push((ExportKind::Workbook, xlsx_tmp, xlsx_name));
+        if has_filled {
+            chosen.push((ExportKind::FilledWorkbook, filled_tmp, filled_name));
+        }
     }
     if options.pdf {
         chosen.push((ExportKind::Summary, pdf_tmp, pdf_name));
@@ -313,6 +344,7 @@ fn export_into(
             .count(),
         answers_verified,
         evidence_files: snap.files.len(),
+        filled_cells_verified,
         record_id,
         snapshot_id,
     })

@@ -58,7 +58,8 @@ pub struct ManifestTemplate {
 pub struct ManifestFile {
     /// The entry's name in the zip, `/`-separated.
     pub path: String,
-    /// `workbook`, `summary` or `evidence`.
+    /// `workbook`, `summary`, `filled_workbook` (the NHS workbook filled in place) or
+    /// `evidence`.
     pub role: String,
     pub sha256: String,
     pub size: u64,
@@ -76,6 +77,8 @@ pub struct ManifestFile {
 pub struct Contents<'a> {
     pub workbook: (&'a str, &'a Path),
     pub summary: (&'a str, &'a Path),
+    /// The NHS workbook filled in place, when the draft was created from one.
+    pub filled: Option<(&'a str, &'a Path)>,
 }
 
 /// Writes the pack; returns the SHA-256 and size of the whole file.
@@ -108,10 +111,14 @@ pub fn write(
     let mut buf = vec![0u8; COPY_BUFFER];
     let mut files = Vec::new();
 
+    let filled = contents.filled.map(|f| ("filled_workbook", f));
     for (role, (name, source)) in [
         ("workbook", contents.workbook),
         ("summary", contents.summary),
-    ] {
+    ]
+    .into_iter()
+    .chain(filled)
+    {
         let size = std::fs::metadata(source)
             .map_err(|e| ExportError::read(source, e))?
             .len();
@@ -125,10 +132,10 @@ pub fn write(
             sha256,
             size,
             media_type: Some(
-                if role == "workbook" {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                } else {
+                if role == "summary" {
                     "application/pdf"
+                } else {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 }
                 .to_string(),
             ),

@@ -143,6 +143,7 @@ pub(crate) fn build(
         .version
         .clone()
         .unwrap_or_else(|| version_from_name(&stem));
+    check_options(&id, &version)?;
     let title = options.title.clone().unwrap_or_else(|| match &wb.title {
         Some(t) => t.clone(),
         None => format!("SCAL workbook {file_name}"),
@@ -256,6 +257,37 @@ pub(crate) fn build(
             notes,
         },
     })
+}
+
+/// The id and version a caller chose must be ones a template may have.
+fn check_options(id: &str, version: &str) -> Result<(), ImportError> {
+    let id_ok = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !id_ok {
+        return Err(ImportError::BadOption {
+            what: "id",
+            value: id.to_string(),
+            reason: "use letters, digits, '.', '_' and '-', starting with a letter or digit",
+        });
+    }
+    let core = version.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    let semver = parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && (p.len() == 1 || !p.starts_with('0'))
+        });
+    if !semver {
+        return Err(ImportError::BadOption {
+            what: "version",
+            value: version.to_string(),
+            reason: "write it as a semantic version such as 2.1.0",
+        });
+    }
+    Ok(())
 }
 
 fn section_summary(

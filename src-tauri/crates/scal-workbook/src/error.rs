@@ -31,6 +31,12 @@ pub enum ImportError {
     NothingRecognised { file: String, detail: String },
     #[error("{} cannot be read: {reason}", path.display())]
     Io { path: PathBuf, reason: String },
+    #[error("the template {what} \"{value}\" cannot be used: {reason}")]
+    BadOption {
+        what: &'static str,
+        value: String,
+        reason: &'static str,
+    },
     #[error("the template built from {file} fails its own checks ({reason}); this is a bug in scal, please report it")]
     Internal { file: String, reason: String },
 }

@@ -84,20 +84,7 @@ pub fn fill(
     input: &FillInput<'_>,
     out: &Path,
 ) -> Result<FillReport, FillError> {
-    let source = template
-        .source
-        .as_ref()
-        .ok_or_else(|| FillError::NotImported {
-            template: template.id.clone(),
-        })?;
-    let found = hex::encode(Sha256::digest(original));
-    if found != source.sha256 {
-        return Err(FillError::WorkbookChanged {
-            file: source.file_name.clone(),
-            expected: source.sha256.clone(),
-            found,
-        });
-    }
+    let source = verify_source(template, original)?;
     let file = source.file_name.clone();
     let mut warnings = Vec::new();
     let plan = plan_writes(template, input, &mut warnings);
@@ -233,6 +220,29 @@ pub fn fill(
         cells,
         warnings,
     })
+}
+
+/// Checks that `bytes` are the workbook `template` was imported from (by SHA-256) and returns
+/// the template's record of it.
+pub fn verify_source<'t>(
+    template: &'t Template,
+    bytes: &[u8],
+) -> Result<&'t scal_core::template::WorkbookSource, FillError> {
+    let source = template
+        .source
+        .as_ref()
+        .ok_or_else(|| FillError::NotImported {
+            template: template.id.clone(),
+        })?;
+    let found = hex::encode(Sha256::digest(bytes));
+    if found != source.sha256 {
+        return Err(FillError::WorkbookChanged {
+            file: source.file_name.clone(),
+            expected: source.sha256.clone(),
+            found,
+        });
+    }
+    Ok(source)
 }
 
 /// One cell to write.

@@ -36,7 +36,10 @@ use std::path::Path;
 use scal_core::{SectionKind, Template};
 
 pub use error::{FillError, ImportError};
-pub use fill::{fill, EvidenceRef, FillInput, FillReport, FilledCell, MAX_CELL_CHARS};
+pub use fill::{
+    evidence_reference, fill, verify_source, EvidenceRef, FillInput, FillReport, FilledCell,
+    MAX_CELL_CHARS,
+};
 pub use package::{MAX_ENTRIES, MAX_PART_BYTES, MAX_TOTAL_BYTES, MAX_WORKBOOK_BYTES};
 
 /// How to import: all optional; the defaults suit the workbook as NHS England sends it.

@@ -6,7 +6,9 @@ mod check;
 mod copy;
 mod diff;
 mod evidence;
+pub mod fill;
 mod history;
+pub mod import;
 mod new;
 mod review;
 mod show;
@@ -49,7 +51,13 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult<Outcome> {
     };
     match cli.command {
         Command::Templates(flag) => templates::run(flag.json, out),
-        Command::New { draft, template } => new::run(&ctx, &draft, &template, out),
+        Command::New {
+            draft,
+            template,
+            workbook,
+        } => new::run(&ctx, &draft, &template, workbook.as_deref(), out),
+        Command::ImportTemplate(args) => import::run(args, out),
+        Command::Fill(args) => fill::run(args, out),
         Command::Show { draft, json } => show::run(&ctx, &draft, json.json, out),
         Command::Answer {
             draft,

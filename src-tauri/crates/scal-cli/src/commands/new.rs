@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use scal_core::load::MAX_TEMPLATE_BYTES;
-use scal_store::Draft;
+use scal_store::{Draft, NewWorkbook};
 
 use super::{store, Ctx};
 use crate::answers_file::io_reason;
@@ -12,7 +12,13 @@ use crate::error::{CliError, CliResult};
 use crate::output::Out;
 use crate::Outcome;
 
-pub fn run(ctx: &Ctx, path: &Path, template: &str, out: &mut Out) -> CliResult<Outcome> {
+pub fn run(
+    ctx: &Ctx,
+    path: &Path,
+    template: &str,
+    workbook: Option<&Path>,
+    out: &mut Out,
+) -> CliResult<Outcome> {
     // Checked here as well as in the store so that the refusal comes before a template file
     // is read, and names the draft.
     if path.symlink_metadata().is_ok() {
@@ -21,8 +27,30 @@ pub fn run(ctx: &Ctx, path: &Path, template: &str, out: &mut Out) -> CliResult<O
             path.display()
         )));
     }
-    let (json, source) = template_json(template)?;
-    let draft = Draft::create(path, &json, &ctx.author).map_err(store)?;
+    let (json, source, book) = if is_workbook_file(template) {
+        if workbook.is_some() {
+            return Err(CliError::new(format!(
+                "--workbook is for a template file; {template} is itself the workbook"
+            )));
+        }
+        let (json, book) = import_workbook(Path::new(template))?;
+        (
+            Cow::Owned(json),
+            format!("{template}, imported as template"),
+            Some(book),
+        )
+    } else {
+        let (json, source) = template_json(template)?;
+        let book = workbook_for(&json, template, workbook)?;
+        (json, source, book)
+    };
+    let draft = match &book {
+        Some((file_name, bytes)) => {
+            Draft::create_from_workbook(path, &json, NewWorkbook { file_name, bytes }, &ctx.author)
+        }
+        None => Draft::create(path, &json, &ctx.author),
+    }
+    .map_err(store)?;
     let t = draft.template();
     let items: usize = t.sections.iter().map(|s| s.items.len()).sum();
     out.line(format!(
@@ -34,8 +62,85 @@ pub fn run(ctx: &Ctx, path: &Path, template: &str, out: &mut Out) -> CliResult<O
         t.sections.len(),
         items
     ));
+    if let Some(w) = draft.source_workbook() {
+        out.line(format!(
+            "Kept the workbook {} ({}, SHA-256 {}…) in the draft: `scal fill {} --out FILLED.xlsx` writes the answers into it.",
+            w.file_name,
+            crate::output::size(w.size),
+            &w.sha256[..12],
+            path.display()
+        ));
+    }
     out.line(format!("Next: scal show {}", path.display()));
     Ok(Outcome::Success)
+}
+
+/// A workbook given where a template is expected: `scal new DRAFT --template SCAL.xlsx`.
+fn is_workbook_file(template: &str) -> bool {
+    let path = Path::new(template);
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls") && path.is_file()
+}
+
+/// Imports a workbook on the fly: its template JSON, and its name and bytes to keep.
+fn import_workbook(path: &Path) -> CliResult<(String, (String, Vec<u8>))> {
+    let bytes =
+        scal_workbook::read_workbook_file(path).map_err(|e| CliError::new(e.to_string()))?;
+    let imported = scal_workbook::import_bytes(&bytes, &path.display().to_string())
+        .map_err(|e| CliError::new(e.to_string()))?;
+    let name = imported.summary.file_name.clone();
+    Ok((imported.json, (name, bytes)))
+}
+
+/// The workbook an imported template came from, checked by its SHA-256: the one given with
+/// `--workbook`, else the file of its recorded name beside the template.
+fn workbook_for(
+    json: &str,
+    template: &str,
+    given: Option<&Path>,
+) -> CliResult<Option<(String, Vec<u8>)>> {
+    let t = scal_core::load_template(json)
+        .map_err(|e| CliError::new(format!("{template} is not a valid template: {e}")))?;
+    let Some(source) = &t.source else {
+        return match given {
+            Some(p) => Err(CliError::new(format!(
+                "--workbook {} was given, but the template \"{}\" was not imported from a workbook",
+                p.display(),
+                t.id
+            ))),
+            None => Ok(None),
+        };
+    };
+    let path = match given {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let dir = Path::new(template)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let beside = dir.join(&source.file_name);
+            if !beside.is_file() {
+                return Err(CliError::new(format!(
+                    "the template {template} was imported from {}, which is not beside it in {}: give the workbook's path with --workbook",
+                    source.file_name,
+                    dir.display()
+                )));
+            }
+            beside
+        }
+    };
+    let bytes =
+        scal_workbook::read_workbook_file(&path).map_err(|e| CliError::new(e.to_string()))?;
+    scal_workbook::verify_source(&t, &bytes).map_err(|_| {
+        CliError::new(format!(
+            "{} is not the workbook the template {template} was imported from (its SHA-256 differs): give the original with --workbook",
+            path.display()
+        ))
+    })?;
+    Ok(Some((source.file_name.clone(), bytes)))
 }
 
 /// The template's JSON text, and where it came from in words: a bundled id first, then a file.
