@@ -287,13 +287,11 @@ pub struct ExportRequest {
     pub xlsx: bool,
     pub pdf: bool,
     pub pack: bool,
-    /// Also the NHS workbook the draft was imported from, filled in (when it has one).
-    pub filled: bool,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ExportedFile {
-    /// xlsx | pdf | pack | filled
+    /// xlsx | pdf | pack | filled (the NHS workbook the draft was imported from, filled in)
     pub kind: String,
     pub path: String,
     #[ts(type = "number")]

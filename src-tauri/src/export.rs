@@ -2,72 +2,18 @@
 //! through a channel, then re-reads the pack with `scal_export::verify_pack`, so the UI shows a
 //! verification that was done on the files as written, not a promise.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 
 use scal_export::{ExportKind, ExportOptions, ExportProgress};
-use scal_store::Draft;
 
 use crate::dto::{
     CmdError, ExportRequest, ExportResult, ExportedFile, ProgressEvent, VerificationDto,
 };
 use crate::error::CmdResult;
 use crate::state::AppState;
-
-impl From<scal_workbook::FillError> for CmdError {
-    fn from(e: scal_workbook::FillError) -> CmdError {
-        CmdError::new(crate::error::capitalise(&e.to_string()))
-    }
-}
-
-/// The NHS workbook the draft's template was imported from, filled in with the draft's answers,
-/// comments, evidence references and section statuses by `scal_workbook::fill` (which reads it
-/// back before putting it in place). `None` when the draft was not made from a workbook.
-fn fill_original(
-    draft: &Draft,
-    out_dir: &Path,
-) -> CmdResult<Option<(ExportedFile, scal_workbook::FillReport)>> {
-    let Some(source) = draft.source_workbook() else {
-        return Ok(None);
-    };
-    let mut original = Vec::with_capacity(usize::try_from(source.size).unwrap_or(0));
-    draft.extract(&source.sha256, &mut original)?;
-    let state = draft.state()?;
-    let evidence: Vec<scal_workbook::EvidenceRef> = draft
-        .evidence()?
-        .into_iter()
-        .map(|l| scal_workbook::EvidenceRef {
-            item: l.item,
-            file_name: l.file_name,
-            sha256: l.sha256,
-        })
-        .collect();
-    let stem = Path::new(&source.file_name)
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "workbook".to_string());
-    // Named apart from the export's own workbook (named after the draft), so neither replaces
-    // the other.
-    let out = out_dir.join(format!("{stem} (filled).xlsx"));
-    let report = scal_workbook::fill(
-        &original,
-        draft.template(),
-        &scal_workbook::FillInput {
-            answers: &state.answers,
-            evidence: &evidence,
-            statuses: &state.section_status,
-        },
-        &out,
-    )?;
-    let file = ExportedFile {
-        kind: "filled".to_string(),
-        path: out.display().to_string(),
-        size: report.size,
-    };
-    Ok(Some((file, report)))
-}
 
 impl From<scal_export::ExportError> for CmdError {
     fn from(e: scal_export::ExportError) -> CmdError {
@@ -121,17 +67,11 @@ pub async fn export_off_thread(
             }
             None => None,
         };
-        let filled = if request.filled {
-            let _ = channel.send(ProgressEvent {
-                stage: "Filling in the NHS workbook".into(),
-                done: 0,
-                total: 1,
-            });
-            state.with(|o| fill_original(&o.draft, &out_dir))?
-        } else {
-            None
-        };
-        let mut result = ExportResult {
+        let has_filled = outcome
+            .files
+            .iter()
+            .any(|f| f.kind == ExportKind::FilledWorkbook);
+        Ok(ExportResult {
             out_dir: request.out_dir.clone(),
             files: outcome
                 .files
@@ -139,7 +79,7 @@ pub async fn export_off_thread(
                 .map(|f| ExportedFile {
                     kind: match f.kind {
                         ExportKind::Workbook => "xlsx",
-                        ExportKind::FilledWorkbook => "filled-xlsx",
+                        ExportKind::FilledWorkbook => "filled",
                         ExportKind::Summary => "pdf",
                         ExportKind::Pack => "pack",
                     }
@@ -154,16 +94,9 @@ pub async fn export_off_thread(
                 .iter()
                 .map(|w| crate::error::capitalise(&w.to_string()))
                 .collect(),
-            filled_cells: None,
-        };
-        if let Some((file, report)) = filled {
-            result.files.push(file);
-            result
-                .warnings
-                .extend(report.warnings.iter().map(|w| crate::error::capitalise(w)));
-            result.filled_cells = Some(u32::try_from(report.cells.len()).unwrap_or(u32::MAX));
-        }
-        Ok(result)
+            filled_cells: has_filled
+                .then(|| u32::try_from(outcome.filled_cells_verified).unwrap_or(u32::MAX)),
+        })
     })
     .await
     .map_err(|e| CmdError::new(format!("The export stopped unexpectedly: {e}.")))?

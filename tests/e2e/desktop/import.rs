@@ -276,7 +276,7 @@ fn desktop_import_a_workbook_fill_it_and_upgrade_to_its_next_issue() {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| {
             p.file_name()
-                .is_some_and(|n| n.to_string_lossy().contains("SCAL NHS Login"))
+                .is_some_and(|n| n.to_string_lossy().ends_with("-filled.xlsx"))
         });
     let filled = filled.unwrap_or_else(|| {
         panic!(
@@ -288,6 +288,25 @@ fn desktop_import_a_workbook_fill_it_and_upgrade_to_its_next_issue() {
         filled.extension().is_some_and(|e| e == "xlsx"),
         "the filled workbook is an xlsx: {}",
         filled.display()
+    );
+    let pack = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "zip"))
+        .expect("the pack is in the export folder");
+    let mut pack = zip::ZipArchive::new(std::fs::File::open(&pack).unwrap()).unwrap();
+    let names: Vec<String> = (0..pack.len())
+        .map(|i| {
+            pack.by_index(i)
+                .unwrap()
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        })
+        .collect();
+    assert!(
+        names.iter().any(|n| n.ends_with("-filled.xlsx")),
+        "the pack carries the filled workbook: {names:?}"
     );
     let text = workbook_text(&filled);
     for answer in [

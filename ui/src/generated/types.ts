@@ -158,15 +158,11 @@ action: string,
  */
 detail: string, old: AnswerDto | null, new: AnswerDto | null, };
 
-export type ExportRequest = { out_dir: string, xlsx: boolean, pdf: boolean, pack: boolean, 
-/**
- * Also the NHS workbook the draft was imported from, filled in (when it has one).
- */
-filled: boolean, };
+export type ExportRequest = { out_dir: string, xlsx: boolean, pdf: boolean, pack: boolean, };
 
 export type ExportedFile = { 
 /**
- * xlsx | pdf | pack | filled
+ * xlsx | pdf | pack | filled (the NHS workbook the draft was imported from, filled in)
  */
 kind: string, path: string, size: number, };
 
