@@ -31,6 +31,7 @@ mod journey;
 mod show_and_answer;
 mod templates;
 mod upgrade;
+mod workbook;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
