@@ -487,6 +487,86 @@ fn hidden_sheets_are_imported_and_marked_only_when_asked() {
         .any(|s| s.sheet == "Lists" && s.reason.contains("lists behind the dropdowns")));
 }
 
+/// The workbook with one sheet's data validations moved into the `x14` extension form (in
+/// `extLst`), as Excel writes validations whose list lives on another sheet.
+fn validations_as_x14(bytes: &[u8], part: &str) -> Vec<u8> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut e = zip.by_index(i).expect("an entry");
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).expect("read");
+        parts.push((e.name().expect("a name").to_string(), data));
+    }
+    let (_, sheet) = parts
+        .iter_mut()
+        .find(|(n, _)| n == part)
+        .expect("the sheet");
+    let xml = String::from_utf8(sheet.clone()).expect("UTF-8");
+    let start = xml.find("<dataValidations").expect("classic validations");
+    let end = xml.find("</dataValidations>").expect("closed") + "</dataValidations>".len();
+    let mut x14 = String::new();
+    let mut rest = &xml[start..end];
+    let mut count = 0;
+    while let Some(at) = rest.find("<dataValidation ") {
+        let tag = &rest[at..];
+        let sqref_at = tag.find("sqref=\"").expect("a sqref") + 7;
+        let sqref = &tag[sqref_at..sqref_at + tag[sqref_at..].find('"').expect("quoted")];
+        let f_at = tag.find("<formula1>").expect("a formula") + 10;
+        let formula = &tag[f_at..f_at + tag[f_at..].find("</formula1>").expect("closed")];
+        x14.push_str(&format!(
+            "<x14:dataValidation type=\"list\" allowBlank=\"1\"><x14:formula1><xm:f>{formula}</xm:f></x14:formula1><xm:sqref>{sqref}</xm:sqref></x14:dataValidation>"
+        ));
+        count += 1;
+        rest = &tag[f_at..];
+    }
+    let ext = format!(
+        "<ext uri=\"{{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}}\" xmlns:x14=\"http://schemas.microsoft.com/office/spreadsheetml/2009/9/main\"><x14:dataValidations count=\"{count}\" xmlns:xm=\"http://schemas.microsoft.com/office/excel/2006/main\">{x14}</x14:dataValidations></ext>"
+    );
+    let mut out = format!("{}{}", &xml[..start], &xml[end..]);
+    match out.find("<extLst>") {
+        Some(at) => out.insert_str(at + "<extLst>".len(), &ext),
+        None => {
+            let at = out.rfind("</worksheet>").expect("closed");
+            out.insert_str(at, &format!("<extLst>{ext}</extLst>"));
+        }
+    }
+    *sheet = out.into_bytes();
+    let refs: Vec<(&str, &[u8])> = parts
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    zip_of(&refs)
+}
+
+#[test]
+fn dropdowns_in_the_x14_extension_form_give_the_same_responses() {
+    let standard = import(Style::Standard).template;
+    let moved = validations_as_x14(&workbook(Style::Standard), "xl/worksheets/sheet7.xml");
+    let x14 = import_bytes(&moved, "SCAL_fixture_v2.1.xlsx")
+        .expect("imports")
+        .template;
+    let section = |t: &Template| -> Vec<(String, Vec<String>)> {
+        t.section("nhs-login")
+            .expect("NHS Login")
+            .items
+            .iter()
+            .map(|i| (i.id.clone(), i.options()))
+            .collect()
+    };
+    assert_eq!(section(&standard), section(&x14));
+    let status = |t: &Template| {
+        t.source
+            .as_ref()
+            .and_then(|s| s.sections["nhs-login"].status.clone())
+    };
+    assert_eq!(
+        status(&x14).as_deref(),
+        Some("B3"),
+        "the Status dropdown is found in extLst too"
+    );
+}
+
 /// A zip holding the given parts, deflated.
 fn zip_of(parts: &[(&str, &[u8])]) -> Vec<u8> {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
