@@ -18,6 +18,10 @@ use crate::words::{
 
 /// The longest label an item gets; the rest of a long label moves to its text.
 const LABEL_MAX: usize = 120;
+/// The most blocks (header rows) read on one sheet.
+const MAX_BLOCKS: usize = 200;
+/// How far below a header the table's usual dropdown is looked for.
+const LOOKAHEAD_ROWS: usize = 200;
 
 /// What was found on one sheet.
 #[derive(Debug, Default)]
@@ -181,7 +185,13 @@ pub(crate) fn recognise(view: &View<'_>) -> Found {
                 }
             }
         }
-        if let Some(table) = header(view, r, &texts, &rows[i + 1..], &mut found) {
+        // A bound, so a hostile sheet of header rows cannot make recognition quadratic; real
+        // tabs have two or three blocks.
+        let may_start_block = found.tables.len() < MAX_BLOCKS;
+        if let Some(table) = may_start_block
+            .then(|| header(view, r, &texts, &rows[i + 1..], &mut found))
+            .flatten()
+        {
             flush_unclaimed(&mut unclaimed, &mut found);
             mode = Mode::Block(table);
             i += 1;
@@ -361,7 +371,7 @@ fn header(
     let default_options = response.and_then(|(c, _)| {
         below
             .iter()
-            .take(2_000)
+            .take(LOOKAHEAD_ROWS)
             .find_map(|&row| match view.list_at(row, c) {
                 Some(ListAt::Options(list)) => {
                     let options = answer_options(&list);

@@ -10,6 +10,11 @@ use crate::ooxml::{CellValue, Range, SheetInfo, Workbook};
 const MAX_LIST_CELLS: u64 = 1_000;
 /// The most (row or column) index entries built for one sheet's merges and validations.
 const MAX_INDEX_ENTRIES: usize = 4_000_000;
+/// The most validation ranges over one column: each lookup walks them, so a hostile sheet with
+/// millions would make recognition quadratic. Real workbooks have a few dozen.
+const MAX_VALIDATIONS_PER_COLUMN: usize = 5_000;
+/// The most list-source ranges left out of a sheet's content (real workbooks: a handful).
+const MAX_LIST_SOURCES: usize = 1_000;
 
 /// What a cell's data validation offers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +79,12 @@ impl<'w> View<'w> {
                     return None;
                 }
             }
+        }
+        if validation_cols
+            .values()
+            .any(|list| list.len() > MAX_VALIDATIONS_PER_COLUMN)
+        {
+            return None;
         }
         Some(View {
             wb,
@@ -267,6 +278,9 @@ fn list_source_ranges(wb: &Workbook, index: usize) -> Vec<Range> {
             if let Some(ListSource::Cells(target, range)) = list_source(wb, si, &v.formula, 0) {
                 if target == index && range.cells() <= MAX_LIST_CELLS && !out.contains(&range) {
                     out.push(range);
+                    if out.len() >= MAX_LIST_SOURCES {
+                        return out;
+                    }
                 }
             }
         }
