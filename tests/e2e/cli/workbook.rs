@@ -441,6 +441,15 @@ fn import_template_refuses_what_is_not_a_workbook_in_one_line() {
         .fails_with(&["blank.xlsx holds no sheet recognised as a SCAL section"]);
     scal(["new", &p(&dir.path("x.scal")), "--template", &p(&xls)])
         .fails_with(&["old.xls is a legacy .xls workbook"]);
+    // The template never overwrites the workbook it is read from.
+    let bytes = workbook(Style::Standard);
+    let book = dir.file(WORKBOOK, &bytes);
+    scal(["import-template", &p(&book), "--out", &p(&book)])
+        .fails_with(&["is the workbook itself"]);
+    assert!(
+        std::fs::read(&book).expect("read") == bytes,
+        "the workbook is unchanged"
+    );
     assert!(!out.exists(), "nothing was written");
 }
 

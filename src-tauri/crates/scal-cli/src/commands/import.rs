@@ -48,6 +48,17 @@ pub fn run(args: ImportArgs, out: &mut Out) -> CliResult<Outcome> {
     };
     let imported = scal_workbook::import_path_with(&args.workbook, &options)
         .map_err(|e| CliError::new(e.to_string()))?;
+    let same_file = args
+        .out
+        .canonicalize()
+        .ok()
+        .is_some_and(|o| args.workbook.canonicalize().ok() == Some(o));
+    if same_file {
+        return Err(CliError::new(format!(
+            "--out {} is the workbook itself: give another name for the template, e.g. template.json",
+            args.out.display()
+        )));
+    }
     if args.out.is_dir() {
         return Err(CliError::new(format!(
             "{} is a folder: give the template file's name, e.g. {}",
