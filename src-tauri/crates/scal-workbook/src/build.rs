@@ -203,7 +203,8 @@ pub(crate) fn build(
             kind,
             description: found.description.clone(),
             has_status: found.status.is_some(),
-            shared: false,
+            // The form tabs (supplier, product, IG) are the ones every SCAL asks again.
+            shared: kind == SectionKind::Form,
             visible_when: None,
             columns: if kind == SectionKind::Service {
                 found.columns.clone()

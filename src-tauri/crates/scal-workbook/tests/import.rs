@@ -69,6 +69,12 @@ fn the_standard_fixture_imports_as_the_scal_it_is() {
             SectionKind::Service
         ]
     );
+    let shared: Vec<bool> = t.sections.iter().map(|s| s.shared).collect();
+    assert_eq!(
+        shared,
+        [true, false, false, false, false],
+        "the form is asked again in every SCAL"
+    );
     // The template names itself after the file and passes the same checks as any other.
     assert_eq!(t.id, "scal-fixture-v2-1");
     assert_eq!(t.version, "2.1.0");
