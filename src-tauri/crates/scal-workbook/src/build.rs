@@ -238,6 +238,16 @@ pub(crate) fn build(
         file: file.to_string(),
         reason: e.to_string(),
     })?;
+    if json.len() > scal_core::load::MAX_TEMPLATE_BYTES {
+        return Err(ImportError::TooLarge {
+            file: file.to_string(),
+            what: format!(
+                "the template made from it would be {} bytes; the most a template may be is {}",
+                json.len(),
+                scal_core::load::MAX_TEMPLATE_BYTES
+            ),
+        });
+    }
     // The template must load as any other does: the same checks, the same messages.
     let template = scal_core::load_template(&json).map_err(|e| ImportError::Internal {
         file: file.to_string(),

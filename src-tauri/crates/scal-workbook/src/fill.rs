@@ -561,6 +561,20 @@ fn rezip(
 /// Reads the filled workbook with calamine, an independent reader, and checks every cell
 /// written holds what was written.
 fn verify(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), FillError> {
+    // calamine is another crate's parser reading a file that came from outside: should it
+    // panic on something the importer let through, that is a failed check, not a crash.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        verify_cells(bytes, cells, out)
+    }))
+    .unwrap_or_else(|_| {
+        Err(FillError::ReadBack {
+            path: out.to_path_buf(),
+            problem: "the independent reader failed on it".to_string(),
+        })
+    })
+}
+
+fn verify_cells(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), FillError> {
     let fail = |problem: String| FillError::ReadBack {
         path: out.to_path_buf(),
         problem,

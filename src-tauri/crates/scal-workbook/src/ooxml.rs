@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use quick_xml::events::Event;
-use scal_core::template::parse_cell_ref;
+use scal_core::template::{parse_cell_ref, MAX_ROWS};
 
 use crate::error::ImportError;
 use crate::package::{rels_part, resolve_target, Package};
@@ -482,16 +482,23 @@ pub(crate) fn parse_sheet(
                 let empty = matches!(ev, Event::Empty(_));
                 match xml::local(e).as_str() {
                     "row" => {
-                        let row = xml::attr(e, "r")
-                            .and_then(|s| s.parse::<u32>().ok())
-                            .filter(|&n| n >= 1)
-                            .map_or(next_row, |n| n - 1);
+                        // References are checked, not skipped: a workbook Excel (or the reader
+                        // a fill is checked with) would refuse is refused here first.
+                        let row = match xml::attr(e, "r") {
+                            Some(s) => match s.trim().parse::<u32>() {
+                                Ok(n) if (1..=MAX_ROWS).contains(&n) => n - 1,
+                                _ => return Err(bad_ref("row number", &s)),
+                            },
+                            None => next_row,
+                        };
                         next_row = row + 1;
                         next_col = 0;
                     }
                     "c" => {
-                        let (row, col) = match xml::attr(e, "r").and_then(|s| parse_cell_ref(&s)) {
-                            Some(rc) => rc,
+                        let (row, col) = match xml::attr(e, "r") {
+                            Some(s) => {
+                                parse_cell_ref(&s).ok_or_else(|| bad_ref("cell reference", &s))?
+                            }
                             None => (next_row.saturating_sub(1), next_col),
                         };
                         next_col = col + 1;
@@ -516,8 +523,16 @@ pub(crate) fn parse_sheet(
                     }
                     "t" if cell.is_some() && !empty && !in_phonetic => sink = Sink::Inline,
                     "rPh" if !empty => in_phonetic = true,
+                    "dimension" => {
+                        if let Some(s) = xml::attr(e, "ref") {
+                            Range::parse(&s).ok_or_else(|| bad_ref("dimension", &s))?;
+                        }
+                    }
                     "mergeCell" => {
-                        if let Some(range) = xml::attr(e, "ref").and_then(|s| Range::parse(&s)) {
+                        let range = xml::attr(e, "ref")
+                            .map(|s| Range::parse(&s).ok_or_else(|| bad_ref("merged range", &s)))
+                            .transpose()?;
+                        if let Some(range) = range {
                             if budget.merges == 0 {
                                 return Err(SheetError::TooLarge(format!(
                                     "has more than {MAX_MERGES} merged ranges"
@@ -589,6 +604,13 @@ pub(crate) fn parse_sheet(
         }
     }
     Ok(data)
+}
+
+fn bad_ref(what: &str, value: &str) -> SheetError {
+    SheetError::Xml(XmlError::Malformed(format!(
+        "the {what} \"{}\" is not one a worksheet can have",
+        crate::words::clip(value, 40)
+    )))
 }
 
 fn store_cell(

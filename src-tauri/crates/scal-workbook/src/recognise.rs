@@ -8,6 +8,7 @@
 
 use scal_core::template::{
     cell_ref, Column, ColumnField, ItemCells, ItemKind, OptionCell, Requirement, SectionKind,
+    MAX_COLUMNS, MAX_ROWS,
 };
 
 use crate::view::{ListAt, View};
@@ -525,7 +526,9 @@ fn evidence_slots(view: &View<'_>, r: u32, texts: &[(u32, &str)], found: &mut Fo
 fn slot_reference_cell(view: &View<'_>, r: u32, c: u32, taken: &[u32]) -> Option<(u32, u32)> {
     let right = view.end_col(r, c) + 1;
     let free = |r: u32, c: u32| {
-        view.text(r, c).is_empty()
+        r < MAX_ROWS
+            && c < MAX_COLUMNS
+            && view.text(r, c).is_empty()
             && !view.is_continuation(r, c)
             && !view.is_formula(r, c)
             && !view.has_validation(r, c)
@@ -548,7 +551,8 @@ pub(crate) fn answer_options(list: &[String]) -> Vec<String> {
         if o.is_empty() || is_blankish(o) {
             continue;
         }
-        if !out.iter().any(|x| x.eq_ignore_ascii_case(o)) {
+        // Compared as the template loader compares options (Unicode lower case).
+        if !out.iter().any(|x| x.to_lowercase() == o.to_lowercase()) {
             out.push(o.to_string());
         }
     }
@@ -986,7 +990,7 @@ fn form_row<'w>(view: &View<'w>, t: &Table, r: u32) -> FormRow<'w> {
             && view.list_at(r, rc).is_none()
         {
             let next = view.end_col(r, rc) + 1;
-            if next <= last {
+            if next <= last && next < MAX_COLUMNS {
                 let there = view.text(r, next);
                 if dropdown_at(next) || (!there.is_empty() && is_blankish(there)) {
                     return FormRow::Option {
@@ -1236,7 +1240,10 @@ fn choice_item(
         }
         let mut name = clip(clean, LABEL_MAX);
         let mut n = 2;
-        while options.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
+        while options
+            .iter()
+            .any(|o| o.to_lowercase() == name.to_lowercase())
+        {
             name = format!("{} ({n})", clip(clean, LABEL_MAX));
             n += 1;
         }

@@ -30,7 +30,8 @@ pub(crate) fn next<'a>(r: &mut Reader<&'a [u8]>) -> Result<Event<'a>, XmlError> 
         Ok(Event::DocType(_)) => Err(XmlError::Dtd),
         Ok(ev) => Ok(ev),
         Err(e) => Err(XmlError::Malformed(format!(
-            "{e} at byte {}",
+            "{} at byte {}",
+            crate::words::clip(&e.to_string(), 160),
             r.error_position()
         ))),
     }
@@ -54,7 +55,8 @@ pub(crate) fn push_text(ev: &Event<'_>, buf: &mut String) -> Result<(), XmlError
                     Ok(Some(c)) => buf.push(c),
                     _ => {
                         return Err(XmlError::Malformed(format!(
-                            "the entity &{name}; is not defined"
+                            "the entity &{}; is not defined",
+                            crate::words::clip(name, 40)
                         )))
                     }
                 },

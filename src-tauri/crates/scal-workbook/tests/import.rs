@@ -690,6 +690,141 @@ fn the_import_never_panics_on_damaged_bytes() {
     }
 }
 
+/// Whether calamine reads every sheet of the workbook.
+fn calamine_reads(bytes: &[u8]) -> bool {
+    use calamine::Reader as _;
+    std::panic::catch_unwind(|| {
+        let Ok(mut book) = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())) else {
+            return false;
+        };
+        book.sheet_names()
+            .iter()
+            .all(|name| book.worksheet_range(name).is_ok())
+    })
+    .unwrap_or(false)
+}
+
+/// Sheets whose XML is mangled (spans cut, repeated, moved; the zip itself stays valid) are
+/// imported or refused, and whatever imports is a template the loader accepts: the importer
+/// never builds a template it would call a bug.
+#[test]
+fn mangled_sheet_xml_gives_a_loadable_template_or_a_sentence() {
+    let good = workbook(Style::Standard);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&good)).expect("a zip");
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..zip.len() {
+        let mut e = zip.by_index(i).expect("an entry");
+        let mut data = Vec::new();
+        std::io::Read::read_to_end(&mut e, &mut data).expect("read");
+        parts.push((e.name().expect("a name").to_string(), data));
+    }
+    let targets: Vec<usize> = parts
+        .iter()
+        .enumerate()
+        .filter(|(_, (n, _))| n.starts_with("xl/worksheets/sheet") || n == "xl/sharedStrings.xml")
+        .map(|(i, _)| i)
+        .collect();
+    // A fixed linear congruential sequence: the same cases on every run.
+    let mut seed: u64 = 0x5CA1_2026;
+    let mut next = |n: usize| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((seed >> 33) as usize) % n.max(1)
+    };
+    let (mut imported, mut refused) = (0, 0);
+    for _ in 0..300 {
+        let mut case = parts.clone();
+        let target = targets[next(targets.len())];
+        let xml = &mut case[target].1;
+        let a = next(xml.len());
+        let len = 1 + next(64);
+        let b = (a + len).min(xml.len());
+        match next(3) {
+            0 => {
+                xml.drain(a..b);
+            }
+            1 => {
+                let span: Vec<u8> = xml[a..b].to_vec();
+                let at = next(xml.len());
+                xml.splice(at..at, span);
+            }
+            _ => {
+                let at = next(xml.len());
+                xml.truncate(at.max(1));
+            }
+        }
+        let refs: Vec<(&str, &[u8])> = case
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        match import_bytes(&zip_of(&refs), "mangled.xlsx") {
+            Ok(i) => {
+                scal_core::load_template(&i.json).expect("an imported template loads");
+                imported += 1;
+                // And it fills: every response cell given its first option or some text.
+                let mut answers = scal_core::Answers::new();
+                for (_, item) in i.template.items() {
+                    let value = match item.options().first() {
+                        Some(o) if !matches!(item.kind, ItemKind::MultiChoice { .. }) => o.clone(),
+                        Some(o) => o.clone(),
+                        None if item.is_answerable() => "2026-05-01".to_string(),
+                        None => continue,
+                    };
+                    if let Ok(Some(v)) =
+                        scal_core::answer::parse_input(&i.template, &item.id, &value)
+                    {
+                        answers.insert(
+                            item.id.clone(),
+                            scal_core::Answer {
+                                value: Some(v),
+                                comment: "c".into(),
+                            },
+                        );
+                    }
+                }
+                let dir = tempfile::tempdir().expect("a folder");
+                let input = scal_workbook::FillInput {
+                    answers: &answers,
+                    evidence: &[],
+                    statuses: &BTreeMap::new(),
+                };
+                let bytes = zip_of(&refs);
+                // A fill may refuse XML it cannot patch, in a sentence; what it writes, it has
+                // read back, so a read-back failure would be a bug.
+                match scal_workbook::fill(&bytes, &i.template, &input, &dir.path().join("f.xlsx")) {
+                    Ok(_) => {}
+                    Err(e @ scal_workbook::FillError::ReadBack { .. }) => {
+                        // Only a workbook the independent reader cannot read to begin with may
+                        // fail its read-back.
+                        assert!(!calamine_reads(&bytes), "{e}");
+                    }
+                    Err(e) => {
+                        let text = e.to_string();
+                        assert!(
+                            !text.contains('\n') && text.contains("mangled.xlsx"),
+                            "{text}"
+                        );
+                    }
+                }
+            }
+            Err(e) => {
+                let text = e.to_string();
+                assert!(!text.contains("bug in scal"), "{text}");
+                assert!(
+                    !text.contains('\n') && text.contains("mangled.xlsx"),
+                    "{text}"
+                );
+                refused += 1;
+            }
+        }
+    }
+    assert!(
+        imported > 0 && refused > 0,
+        "{imported} imported, {refused} refused"
+    );
+}
+
 /// The real workbook NHS Digital published (v2.0, 2019), when this checkout sits beside it.
 /// Nothing in the importer is tuned to it: the fixtures above are the proof; this shows the
 /// same rules reading the real thing.
