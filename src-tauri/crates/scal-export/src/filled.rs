@@ -1,6 +1,7 @@
 //! The NHS workbook the draft's template was imported from, filled in place by
-//! `scal_workbook::fill` (which reads it back before it is kept). Evidence is referred to by
-//! its name inside the pack, so the assurance team can find each file the workbook names.
+//! `scal_workbook::fill` (which reads it back before it is kept): on its own (`fill_draft`,
+//! behind `scal fill` and the app), and as part of an export, where evidence is referred to by
+//! its name inside the pack so the assurance team can find each file the workbook names.
 
 use std::collections::BTreeMap;
 use std::io::Read as _;
@@ -13,21 +14,38 @@ use crate::pack::EVIDENCE_DIR;
 use crate::snapshot::Snapshot;
 use crate::ExportError;
 
-pub fn write(draft: &Draft, snap: &Snapshot, to: &Path) -> Result<FillReport, ExportError> {
-    let fail = |reason: String| ExportError::FilledWorkbook(reason);
-    let Some(source) = draft.source_workbook() else {
-        return Err(fail("the draft holds no workbook to fill".to_string()));
+/// Fills the workbook kept in `draft` with its answers, comments, evidence references (files
+/// named as attached) and section statuses, and writes it to `to` (an earlier file there is
+/// replaced whole), after reading it back. Only the items asked for these answers are written.
+pub fn fill_draft(draft: &Draft, to: &Path) -> Result<FillReport, ExportError> {
+    let bytes = source_bytes(draft)?;
+    let answers = draft.answers()?;
+    let statuses: BTreeMap<String, String> = draft
+        .section_statuses()?
+        .into_iter()
+        .map(|(id, s)| (id, s.status))
+        .collect();
+    let evidence: Vec<EvidenceRef> = draft
+        .evidence()?
+        .into_iter()
+        .map(|l| EvidenceRef {
+            item: l.item,
+            file_name: l.file_name,
+            sha256: l.sha256,
+        })
+        .collect();
+    let input = FillInput {
+        answers: &answers,
+        evidence: &evidence,
+        statuses: &statuses,
     };
-    let mut bytes = Vec::with_capacity(usize::try_from(source.size).unwrap_or(0));
-    draft
-        .blob_reader(&source.sha256)?
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            fail(format!(
-                "{} cannot be read from the draft: {e}",
-                source.file_name
-            ))
-        })?;
+    scal_workbook::fill(&bytes, draft.template(), &input, to)
+        .map_err(|e| ExportError::FilledWorkbook(e.to_string()))
+}
+
+/// The filled workbook of an export: the exported answers, evidence named as in the pack.
+pub fn write(draft: &Draft, snap: &Snapshot, to: &Path) -> Result<FillReport, ExportError> {
+    let bytes = source_bytes(draft)?;
     let evidence: Vec<EvidenceRef> = snap
         .links
         .iter()
@@ -57,5 +75,28 @@ pub fn write(draft: &Draft, snap: &Snapshot, to: &Path) -> Result<FillReport, Ex
         evidence: &evidence,
         statuses: &statuses,
     };
-    scal_workbook::fill(&bytes, &snap.template, &input, to).map_err(|e| fail(e.to_string()))
+    scal_workbook::fill(&bytes, &snap.template, &input, to)
+        .map_err(|e| ExportError::FilledWorkbook(e.to_string()))
+}
+
+/// The bytes of the workbook kept in the draft.
+fn source_bytes(draft: &Draft) -> Result<Vec<u8>, ExportError> {
+    let fail = |reason: String| ExportError::FilledWorkbook(reason);
+    let Some(source) = draft.source_workbook() else {
+        return Err(fail(format!(
+            "{} holds no workbook: its template was not imported from one",
+            draft.path().display()
+        )));
+    };
+    let mut bytes = Vec::with_capacity(usize::try_from(source.size).unwrap_or(0));
+    draft
+        .blob_reader(&source.sha256)?
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            fail(format!(
+                "{} cannot be read from the draft: {e}",
+                source.file_name
+            ))
+        })?;
+    Ok(bytes)
 }

@@ -26,6 +26,7 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use scal_store::{Draft, ExportRecord};
 
 pub use error::ExportError;
+pub use filled::fill_draft;
 pub use pack::{verify_pack, Manifest, ManifestFile, PackMismatch, PackReport};
 pub use snapshot::TOOL_VERSION;
 

@@ -1,15 +1,13 @@
 //! `scal fill DRAFT --out FILLED.xlsx`: the draft's answers written into a copy of the very
 //! workbook NHS England sent (kept inside the draft), read back and checked.
 
-use std::collections::BTreeMap;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use scal_store::Draft;
-use scal_workbook::{EvidenceRef, FillInput, FillReport};
+use scal_workbook::FillReport;
 
-use super::{open_read_only, store};
+use super::open_read_only;
 use crate::error::{CliError, CliResult};
 use crate::output::{size, Out};
 use crate::Outcome;
@@ -31,49 +29,15 @@ pub fn run(args: FillArgs, out: &mut Out) -> CliResult<Outcome> {
 }
 
 /// The draft's workbook filled with its answers, comments, evidence references and statuses.
-pub fn fill_draft(draft: &Draft, to: &Path) -> CliResult<FillReport> {
-    let source = draft.source_workbook().ok_or_else(|| {
-        CliError::new(format!(
+fn fill_draft(draft: &Draft, to: &Path) -> CliResult<FillReport> {
+    // Said here in the CLI's words; the library's own sentence is for other callers.
+    if draft.source_workbook().is_none() {
+        return Err(CliError::new(format!(
             "{} has no workbook to fill: its template was not imported from one (create the draft with `scal new DRAFT --template WORKBOOK.xlsx`, or use `scal export` for a new workbook)",
             draft.path().display()
-        ))
-    })?;
-    let mut bytes = Vec::with_capacity(usize::try_from(source.size).unwrap_or(0));
-    draft
-        .blob_reader(&source.sha256)
-        .map_err(store)?
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            CliError::new(format!(
-                "{}: the workbook {} kept in the draft cannot be read: {e}",
-                draft.path().display(),
-                source.file_name
-            ))
-        })?;
-    let answers = draft.answers().map_err(store)?;
-    let statuses: BTreeMap<String, String> = draft
-        .section_statuses()
-        .map_err(store)?
-        .into_iter()
-        .map(|(id, s)| (id, s.status))
-        .collect();
-    let evidence: Vec<EvidenceRef> = draft
-        .evidence()
-        .map_err(store)?
-        .into_iter()
-        .map(|l| EvidenceRef {
-            item: l.item,
-            file_name: l.file_name,
-            sha256: l.sha256,
-        })
-        .collect();
-    let input = FillInput {
-        answers: &answers,
-        evidence: &evidence,
-        statuses: &statuses,
-    };
-    scal_workbook::fill(&bytes, draft.template(), &input, to)
-        .map_err(|e| CliError::new(e.to_string()))
+        )));
+    }
+    scal_export::fill_draft(draft, to).map_err(|e| CliError::new(e.to_string()))
 }
 
 fn print_report(report: &FillReport, draft: &Path, to: &Path, out: &mut Out) {
