@@ -175,8 +175,10 @@ def sh(cmd):
 cpu = sh("lscpu | sed -n 's/^Model name: *//p'") or "unknown"
 cores = sh("nproc")
 ram = sh("free -g | awk '/^Mem:/ {print $2}'")
-disk = sh(f"df -h --output=source,fstype,size {work} | tail -n1")
-rota = sh("lsblk -d -n -o NAME,ROTA,MODEL | head -n3 | tr '\\n' ';'")
+src, fstype, size = (sh(f"df -h --output=source,fstype,size {work} | tail -n1").split() + ["?"] * 3)[:3]
+model = sh(f"lsblk -d -n -o MODEL {src}")
+rota = {"0": "solid state", "1": "reported as rotational (a virtual disk may say so whatever is behind it)"}
+disk = ", ".join(x for x in [src, fstype, size, model, rota.get(sh(f"lsblk -d -n -o ROTA {src}"), "")] if x)
 load = open("/proc/loadavg").read().split()[:3]
 kernel = sh("uname -sr")
 rustc = sh("rustc --version")
@@ -193,7 +195,7 @@ edit by hand: run the script again.
 |---|---|
 | CPU | {cpu}, {cores} cores |
 | memory | {ram} GiB |
-| disk (benchmark folder) | {disk} ({rota.strip(';')}; ROTA 0 = SSD) |
+| disk (benchmark folder) | {disk} |
 | system | {kernel}, {rustc} |
 | date | {date} |
 | commit | {os.environ['SCAL_COMMIT']} |
