@@ -940,6 +940,20 @@ fn guidance_col(t: &Table) -> Option<u32> {
     t.col(ColumnField::Guidance)
 }
 
+/// A form row's guidance: the guidance column's text, unless that cell is a dropdown or a
+/// prompt (some rows put their response in the guidance column).
+fn guidance_text<'w>(view: &View<'w>, t: &Table, r: u32) -> &'w str {
+    let Some(c) = guidance_col(t) else {
+        return "";
+    };
+    let text = cell_text(view, r, Some(c));
+    if is_blankish(text) || view.has_validation(r, c) {
+        ""
+    } else {
+        text
+    }
+}
+
 fn form_row<'w>(view: &View<'w>, t: &Table, r: u32) -> FormRow<'w> {
     let texts = view.row_texts(r);
     if texts.is_empty() {
@@ -984,6 +998,15 @@ fn form_row<'w>(view: &View<'w>, t: &Table, r: u32) -> FormRow<'w> {
     }
     if !view.is_continuation(r, rc) {
         let here = view.text(r, rc);
+        // "Example API or capability (select 'Yes' in column D against each element)": a
+        // column header inside the form, telling the supplier how to answer the rows below.
+        if here.chars().count() > 40 && normalise(here).contains("select") {
+            let label = view.text(r, t.label_col);
+            return FormRow::Heading {
+                label: if label.is_empty() { here } else { label },
+                comment_col: None,
+            };
+        }
         if !here.is_empty()
             && !view.is_formula(r, rc)
             && !is_blankish(here)
@@ -1063,10 +1086,7 @@ fn form_group(view: &View<'_>, t: &mut Table, rows: &[u32], i: usize, found: &mu
     let kinds: Vec<(u32, FormRow<'_>)> = group.iter().map(|&g| (g, form_row(view, t, g))).collect();
     let mut extra = Vec::new();
     let group_label = split_label(view.text(r, t.label_col), &mut extra);
-    let group_guidance = join(&[
-        cell_text(view, r, guidance_col(t)).to_string(),
-        join(&extra),
-    ]);
+    let group_guidance = join(&[guidance_text(view, t, r).to_string(), join(&extra)]);
     let answerable: Vec<&(u32, FormRow<'_>)> = kinds
         .iter()
         .filter(|(_, k)| !matches!(k, FormRow::Blank))
@@ -1087,13 +1107,11 @@ fn form_group(view: &View<'_>, t: &mut Table, rows: &[u32], i: usize, found: &mu
         .filter(|(_, k)| matches!(k, FormRow::Question { .. }))
         .map(|(g, _)| *g)
         .collect();
-    let sub_labels = questions.len() > 1
-        && questions
-            .iter()
-            .all(|&g| short(cell_text(view, g, guidance_col(t))));
+    let sub_labels =
+        questions.len() > 1 && questions.iter().all(|&g| short(guidance_text(view, t, g)));
     for (g, kind) in &kinds {
         let g = *g;
-        let row_guidance = cell_text(view, g, guidance_col(t));
+        let row_guidance = guidance_text(view, t, g);
         match kind {
             FormRow::Question { response } => {
                 let (label, text) = if sub_labels {
