@@ -14,7 +14,7 @@ use super::*;
 #[path = "../../../src-tauri/crates/scal-workbook/tests/common/mod.rs"]
 mod fixtures;
 
-use fixtures::{workbook, Style};
+use fixtures::{workbook, workbook_edited_in, Style};
 
 const WORKBOOK: &str = "SCAL_fixture_v2.1.xlsx";
 
@@ -489,4 +489,145 @@ fn the_reference_workbook_goes_from_import_to_fill() {
     scal(["fill", &p(&draft), "--out", &p(&filled)]).ok();
     let after = cells(&std::fs::read(&filled).expect("filled"));
     assert_eq!(after.get(&at("NHS Login", "G16")), Some(&text("Yes")));
+}
+
+/// Where each item's response cell is (sheet, A1) in a template imported from a workbook.
+fn response_cells(template: &Json) -> BTreeMap<String, (String, String)> {
+    let source = &template["source"];
+    let mut out = BTreeMap::new();
+    for section in template["sections"].as_array().expect("sections") {
+        let sheet = source["sections"][section["id"].as_str().unwrap()]["sheet"]
+            .as_str()
+            .unwrap_or("")
+            .to_string();
+        for item in section["items"].as_array().expect("items") {
+            let id = item["id"].as_str().unwrap();
+            if let Some(cell) = source["items"][id]["response"].as_str() {
+                out.insert(id.to_string(), (sheet.clone(), cell.to_string()));
+            }
+        }
+    }
+    out
+}
+
+/// A newer issue of the workbook that is also laid out differently (headers reworded and
+/// reordered, blocks moved, other dropdown sources): the answers to the first carry over to the
+/// second by item, the new row is listed as new, the reworded row waits for re-confirmation,
+/// nothing is archived, and filling the draft writes each answer into the NEW layout's cells.
+#[test]
+fn an_upgrade_between_workbooks_in_different_layouts_carries_every_answer() {
+    let dir = Dir::new();
+    let old_book = dir.file("SCAL_fixture_v2.1.xlsx", workbook(Style::Standard));
+    let old_template = dir.path("v2.1.json");
+    scal([
+        "import-template",
+        &p(&old_book),
+        "--out",
+        &p(&old_template),
+        "--id",
+        "scal-fixture",
+        "--template-version",
+        "2.1.0",
+    ])
+    .ok();
+    let new_book = dir.file("SCAL_fixture_v2.2.xlsx", workbook_edited_in(Style::Moved));
+    let new_template = dir.path("v2.2.json");
+    scal([
+        "import-template",
+        &p(&new_book),
+        "--out",
+        &p(&new_template),
+        "--id",
+        "scal-fixture",
+        "--template-version",
+        "2.2.0",
+    ])
+    .ok();
+
+    let draft = dir.path("acme.scal");
+    let d = p(&draft);
+    scal(["new", &d, "--template", &p(&old_template)]).ok();
+    let answers = [
+        ("nhs-login.data-set", "Yes", ""),
+        (
+            "nhs-login.external-interface-specification",
+            "No",
+            "Planned for Q3",
+        ),
+        ("nhs-login.r1-2", "Out of Scope", "No patient-facing errors"),
+        ("e-rs-provider-requirements.a001-01", "Yes", ""),
+        ("supplier-product-information.ods-code", "X26", ""),
+    ];
+    for (item, value, comment) in answers {
+        scal(["answer", &d, item, value, "--comment", comment]).ok();
+    }
+
+    let report = scal([
+        "upgrade",
+        &d,
+        "--to",
+        &p(&new_template),
+        "--workbook",
+        &p(&new_book),
+        "--json",
+    ])
+    .json();
+    assert_matches_schema("cli-upgrade.schema.json", &report);
+    let g = &report["groups"];
+    let reworded = ids(&g["carried_reworded"], "to");
+    assert_eq!(reworded, ["nhs-login.external-interface-specification"]);
+    let new = ids(&g["new"], "item");
+    assert!(
+        new.iter().any(|id| id.starts_with("nhs-login.consent")),
+        "the added row is not listed as new: {new:?}"
+    );
+    let archived: Vec<&Json> = g["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["archived"] == true)
+        .collect();
+    assert!(archived.is_empty(), "answers were archived: {archived:?}");
+
+    // Every answer is still there, under the same item.
+    let show = scal(["show", &d, "--json"]).json();
+    for (id, value, comment) in answers {
+        let it = super::item(&show, id);
+        assert_eq!(it["value"], Json::from(value), "{id}");
+        assert_eq!(it["comment"], Json::from(comment), "{id}");
+    }
+
+    // Fill writes into the new workbook, at the new layout's cells.
+    let new_map =
+        response_cells(&serde_json::from_slice(&std::fs::read(&new_template).unwrap()).unwrap());
+    let old_map =
+        response_cells(&serde_json::from_slice(&std::fs::read(&old_template).unwrap()).unwrap());
+    let moved = answers
+        .iter()
+        .filter(|(id, _, _)| old_map.get(*id) != new_map.get(*id))
+        .count();
+    assert!(
+        moved >= 3,
+        "the two layouts should put most answers in other cells"
+    );
+    let filled = dir.path("filled.xlsx");
+    scal(["fill", &d, "--out", &p(&filled)]).ok();
+    let after = cells(&std::fs::read(&filled).unwrap());
+    for (id, value, _) in answers {
+        let (sheet, cell) = &new_map[id];
+        assert_eq!(
+            after.get(&at(sheet, cell)),
+            Some(&text(value)),
+            "{id} at {sheet}!{cell}"
+        );
+    }
+}
+
+fn ids(group: &Json, side: &str) -> Vec<String> {
+    group
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e[side]["id"].as_str().unwrap().to_string())
+        .collect()
 }

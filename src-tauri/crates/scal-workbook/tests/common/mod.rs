@@ -226,6 +226,12 @@ pub fn workbook(style: Style) -> Vec<u8> {
 /// the top of the NHS Login table (so every row below moves down) and the detail of another
 /// changed.
 pub fn workbook_edited() -> Vec<u8> {
+    workbook_edited_in(Style::Standard)
+}
+
+/// The edited fixture (see `workbook_edited`) in either layout: a newer issue of the workbook
+/// that has also been laid out differently.
+pub fn workbook_edited_in(style: Style) -> Vec<u8> {
     let mut rows: Vec<Req> = vec![Req {
         id: None,
         category: "NHS Login Req",
@@ -244,7 +250,7 @@ pub fn workbook_edited() -> Vec<u8> {
             ..*r
         });
     }
-    build(Style::Standard, &rows)
+    build(style, &rows)
 }
 
 fn build(style: Style, layout_a_rows: &[Req]) -> Vec<u8> {
