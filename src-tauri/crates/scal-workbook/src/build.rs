@@ -75,7 +75,7 @@ pub(crate) fn build(
         }
         if sheet.state != SheetState::Visible && !options.include_hidden {
             skipped.push(skip(
-                "it is hidden in the workbook, so the supplier is not asked it (import it with --include-hidden)",
+                "it is hidden in the workbook, so the supplier is not asked it (hidden sheets can be imported on request)",
             ));
             continue;
         }
@@ -146,7 +146,7 @@ pub(crate) fn build(
     check_options(&id, &version)?;
     let title = options.title.clone().unwrap_or_else(|| match &wb.title {
         Some(t) => t.clone(),
-        None => format!("SCAL workbook {file_name}"),
+        None => stem.clone(),
     });
     let placeholder = most_common(&placeholders).unwrap_or_else(|| DEFAULT_PLACEHOLDER.to_string());
 
