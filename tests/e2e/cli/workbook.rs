@@ -562,6 +562,16 @@ fn an_upgrade_between_workbooks_in_different_layouts_carries_every_answer() {
         scal(["answer", &d, item, value, "--comment", comment]).ok();
     }
 
+    // The workbook of the older issue is not the one the new template was imported from.
+    scal([
+        "upgrade",
+        &d,
+        "--to",
+        &p(&new_template),
+        "--workbook",
+        &p(&old_book),
+    ])
+    .fails_with(&["is not the workbook the template", "SHA-256"]);
     let report = scal([
         "upgrade",
         &d,
@@ -573,6 +583,7 @@ fn an_upgrade_between_workbooks_in_different_layouts_carries_every_answer() {
     ])
     .json();
     assert_matches_schema("cli-upgrade.schema.json", &report);
+    assert_eq!(report["workbook"]["file_name"], "SCAL_fixture_v2.2.xlsx");
     let g = &report["groups"];
     let reworded = ids(&g["carried_reworded"], "to");
     assert_eq!(reworded, ["nhs-login.external-interface-specification"]);
@@ -630,4 +641,28 @@ fn ids(group: &Json, side: &str) -> Vec<String> {
         .iter()
         .map(|e| e[side]["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// A mistyped `--out` never replaces a draft: not by `fill`, not by `import-template`.
+#[test]
+fn fill_and_import_never_write_over_a_draft() {
+    let dir = Dir::new();
+    let (book, template) = imported(&dir);
+    let draft = dir.path("acme.scal");
+    let d = p(&draft);
+    scal(["new", &d, "--template", &p(&template)]).ok();
+    scal(["answer", &d, "nhs-login.data-set", "Yes"]).ok();
+    let before = std::fs::read(&draft).unwrap();
+    scal(["fill", &d, "--out", &d]).fails_with(&[
+        "acme.scal",
+        "is a SCAL draft",
+        "will not be replaced",
+    ]);
+    scal(["import-template", &p(&book), "--out", &d]).fails_with(&["acme.scal", "is a SCAL draft"]);
+    let other = dir.path("other.scal");
+    std::fs::copy(&draft, &other).unwrap();
+    scal(["fill", &d, "--out", &p(&other)]).fails_with(&["other.scal", "is a SCAL draft"]);
+    assert_eq!(std::fs::read(&draft).unwrap(), before, "the draft changed");
+    let show = scal(["show", &d, "--json"]).json();
+    assert_eq!(super::item(&show, "nhs-login.data-set")["value"], "Yes");
 }

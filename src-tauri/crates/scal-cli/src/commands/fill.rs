@@ -22,6 +22,7 @@ pub struct FillArgs {
 }
 
 pub fn run(args: FillArgs, out: &mut Out) -> CliResult<Outcome> {
+    super::refuse_replacing_a_draft(&args.out, "--out")?;
     let draft = open_read_only(&args.draft)?;
     let report = fill_draft(&draft, &args.out)?;
     print_report(&report, &args.draft, &args.out, out);

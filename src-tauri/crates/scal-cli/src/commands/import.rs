@@ -59,6 +59,7 @@ pub fn run(args: ImportArgs, out: &mut Out) -> CliResult<Outcome> {
             args.out.display()
         )));
     }
+    super::refuse_replacing_a_draft(&args.out, "--out")?;
     if args.out.is_dir() {
         return Err(CliError::new(format!(
             "{} is a folder: give the template file's name, e.g. {}",

@@ -97,7 +97,7 @@ fn import_workbook(path: &Path) -> CliResult<(String, (String, Vec<u8>))> {
 
 /// The workbook an imported template came from, checked by its SHA-256: the one given with
 /// `--workbook`, else the file of its recorded name beside the template.
-fn workbook_for(
+pub(super) fn workbook_for(
     json: &str,
     template: &str,
     given: Option<&Path>,

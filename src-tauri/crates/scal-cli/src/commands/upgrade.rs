@@ -11,15 +11,10 @@ use scal_store::NewWorkbook;
 use serde::Serialize;
 
 use super::{open, open_read_only, store, Ctx};
-use crate::answers_file::io_reason;
 use crate::dto::{SnapshotDto, ValueDto};
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 use crate::output::{clip, Align, Out, Table};
 use crate::Outcome;
-
-/// The largest workbook accepted with `--workbook`: NHS SCAL workbooks are a few MiB; one of
-/// hundreds is not a SCAL (embedded evidence belongs in the draft's evidence, not here).
-const MAX_WORKBOOK_BYTES: u64 = 100 * 1024 * 1024;
 
 pub struct UpgradeArgs<'a> {
     pub draft: &'a Path,
@@ -31,11 +26,8 @@ pub struct UpgradeArgs<'a> {
 
 pub fn run(ctx: &Ctx, args: UpgradeArgs<'_>, out: &mut Out) -> CliResult<Outcome> {
     let (json_text, source) = super::new::template_json(args.to)?;
-    let workbook = match args.workbook {
-        Some(path) => Some((workbook_name(path)?, read_workbook(path)?)),
-        None => None,
-    };
-    let imported_from = imported_workbook_name(&json_text);
+    let (workbook, carried) = upgrade_workbook(&json_text, args.to, args.workbook, args.draft)?;
+    let imported_from = imported_workbook_name(&json_text).filter(|_| !carried);
 
     if args.dry_run {
         let draft = open_read_only(args.draft)?;
@@ -198,42 +190,34 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn workbook_name(path: &Path) -> CliResult<String> {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .filter(|n| !n.trim().is_empty())
-        .ok_or_else(|| CliError::new(format!("{} is not a workbook file", path.display())))
-}
+/// A workbook read from disk: its file name and bytes.
+type NamedWorkbook = (String, Vec<u8>);
 
-/// Reads an NHS workbook given with `--workbook`: a file of reasonable size that is a zip
-/// (every xlsx is), so a wrong file is refused before the draft is touched.
-fn read_workbook(path: &Path) -> CliResult<Vec<u8>> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| CliError::at(path, format!("cannot read the workbook: {}", io_reason(&e))))?;
-    if !meta.is_file() {
-        return Err(CliError::new(format!(
-            "{} is not a workbook file",
-            path.display()
-        )));
+/// The workbook to keep with the new template revision, and whether the draft already holds
+/// it. A workbook given with `--workbook` must be the one the template was imported from (its
+/// SHA-256), as for `scal new`; without one, the file of the recorded name beside the template
+/// is taken, unless the draft already holds that very workbook (the store carries it over).
+/// A template that was not imported from a workbook takes none.
+fn upgrade_workbook(
+    json: &str,
+    to: &str,
+    given: Option<&Path>,
+    draft: &Path,
+) -> CliResult<(Option<NamedWorkbook>, bool)> {
+    if given.is_none() {
+        let recorded = scal_core::load_template(json)
+            .ok()
+            .and_then(|t| t.source.map(|s| s.sha256));
+        if let Some(sha) = recorded {
+            let held = open_read_only(draft)?
+                .source_workbook()
+                .map(|w| w.sha256.clone());
+            if held.as_deref() == Some(sha.as_str()) {
+                return Ok((None, true));
+            }
+        }
     }
-    if meta.len() > MAX_WORKBOOK_BYTES {
-        return Err(CliError::at(
-            path,
-            format!(
-                "the workbook is {} bytes; the most accepted is {MAX_WORKBOOK_BYTES}",
-                meta.len()
-            ),
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| CliError::at(path, format!("cannot read the workbook: {}", io_reason(&e))))?;
-    if !bytes.starts_with(b"PK\x03\x04") {
-        return Err(CliError::new(format!(
-            "{} is not an xlsx workbook (it is not a zip file)",
-            path.display()
-        )));
-    }
-    Ok(bytes)
+    Ok((super::new::workbook_for(json, to, given)?, false))
 }
 
 /// The workbook a template says it was imported from (its `source`), to remind the user to
