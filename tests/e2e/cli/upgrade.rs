@@ -309,8 +309,11 @@ fn upgrade_refusals_are_one_line_and_leave_the_draft_alone() {
     let bad = dir.file("bad.json", r#"{"id": "ers"}"#);
     scal(["upgrade", &d, "--to", &p(&bad)]).fails_with(&["is not a valid template"]);
     let not_xlsx = dir.file("not.xlsx", "just text");
-    scal(["upgrade", &d, "--to", &p(&v12), "--workbook", &p(&not_xlsx)])
-        .fails_with(&["--workbook", "not.xlsx", "was not imported from a workbook"]);
+    scal(["upgrade", &d, "--to", &p(&v12), "--workbook", &p(&not_xlsx)]).fails_with(&[
+        "--workbook",
+        "not.xlsx",
+        "was not imported from a workbook",
+    ]);
     scal(["confirm", &d, "A010-01"]).fails_with(&[
         "item \"A010-01\"",
         "no carried answer waiting to be re-confirmed",
