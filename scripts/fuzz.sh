@@ -16,6 +16,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 
 secs=${SCAL_FUZZ_SECS:-15}
+# cargo fuzz builds into fuzz/target unless told otherwise, and the binaries are run from there
+# below: a CARGO_TARGET_DIR set for the workspace must not send them elsewhere.
+unset CARGO_TARGET_DIR
 export RUSTC_BOOTSTRAP=1
 # Reproducible: the committed lock file, and the same flags every time.
 build_flags=(--sanitizer none --debug-assertions)
