@@ -131,6 +131,17 @@ pub enum StoreError {
         version: String,
     },
 
+    #[error(
+        "{file_name} is not the workbook template {template} {version} was imported from \
+         ({source_name}): their SHA-256 differ"
+    )]
+    NotTheTemplateWorkbook {
+        file_name: String,
+        template: String,
+        version: String,
+        source_name: String,
+    },
+
     #[error("{} has no archived answer {id}: `scal archived` lists them", path.display())]
     NoSuchArchivedAnswer { path: PathBuf, id: i64 },
 

@@ -389,8 +389,7 @@ impl Draft {
                 }
             })?;
             // Answers an upgrade archived since then are back on their items.
-            crate::upgrade::withdraw_archives(&tx, target.template_rev, id, &at, &author)
-                .map_err(err)?;
+            crate::upgrade::withdraw_archives(&tx, &target, id, &at, &author).map_err(err)?;
         }
 
         let detail = serde_json::json!({ "snapshot": id }).to_string();

@@ -131,10 +131,31 @@ impl Draft {
     ) -> Result<UpgradeReport, StoreError> {
         self.writable()?;
         let new = self.load_new_template(new_template_json)?;
-        let same_workbook = match (&workbook, self.source_workbook()) {
+        let given = workbook
+            .as_ref()
+            .map(|w| (w.file_name, hex::encode(Sha256::digest(w.bytes))));
+        if let (Some((file_name, sha256)), Some(source)) = (&given, &new.source) {
+            if *sha256 != source.sha256 {
+                return Err(StoreError::NotTheTemplateWorkbook {
+                    file_name: (*file_name).to_string(),
+                    template: new.id.clone(),
+                    version: new.version.clone(),
+                    source_name: source.file_name.clone(),
+                });
+            }
+        }
+        // Without a workbook, the one the draft holds stays when the new template came from it.
+        let kept = match (&workbook, self.source_workbook(), &new.source) {
+            (None, Some(held), Some(source)) if held.sha256 == source.sha256 => {
+                Some((held.file_name.clone(), held.sha256.clone()))
+            }
+            _ => None,
+        };
+        let same_workbook = match (&given, self.source_workbook()) {
             (None, None) => true,
-            (Some(w), Some(s)) => hex::encode(Sha256::digest(w.bytes)) == s.sha256,
-            _ => false,
+            (Some((_, sha256)), Some(s)) => *sha256 == s.sha256,
+            (None, Some(_)) => kept.is_some(),
+            (Some(_), None) => false,
         };
         if new_template_json == self.template_json() && same_workbook {
             return Err(StoreError::AlreadyAtTemplate {
@@ -168,7 +189,7 @@ impl Draft {
                 w.file_name.to_string(),
                 crate::evidence::store_bytes(&tx, w.bytes).map_err(err)?,
             )),
-            None => None,
+            None => kept,
         };
         let (workbook_name, workbook_sha256) = workbook.unzip();
         tx.execute(
@@ -810,23 +831,43 @@ impl Apply<'_> {
 }
 
 /// Called by `restore_snapshot` when it puts back the template of revision `target_rev`: the
-/// answers archived by upgrades from that revision on are back on their items, so their
-/// archive entries are marked restored (to the same item), with a `restore` history entry.
+/// answers archived by upgrades from that revision on that the restored state holds again
+/// (same item, value, comment and evidence) are back on their items, so their archive entries
+/// are marked restored (to the same item), with a `restore` history entry. The others were
+/// not in the snapshot and stay restorable.
 pub(crate) fn withdraw_archives(
     tx: &Connection,
-    target_rev: i64,
+    target: &crate::SnapshotState,
     snapshot: i64,
     at: &str,
     author: &str,
 ) -> rusqlite::Result<usize> {
-    let rows: Vec<(i64, String)> = tx
+    let rows: Vec<(i64, String, Option<String>, String, String)> = tx
         .prepare(
-            "SELECT id, item FROM archived_answers
+            "SELECT id, item, value, comment, evidence FROM archived_answers
              WHERE template_rev >= ?1 AND restored_at IS NULL ORDER BY id",
         )?
-        .query_map([target_rev], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([target.template_rev], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
         .collect::<rusqlite::Result<_>>()?;
-    for (id, item) in &rows {
+    let mut withdrawn = 0;
+    for (id, item, value, comment, evidence) in &rows {
+        let answer = target.answers.get(item);
+        let held_value = answer.and_then(|a| a.value.as_ref()).map(json_value);
+        let held_comment = answer.map_or("", |a| a.comment.as_str());
+        let evidence: Vec<ArchivedEvidence> = serde_json::from_str(evidence).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+        })?;
+        let evidence_held = evidence.iter().all(|e| {
+            target
+                .evidence
+                .iter()
+                .any(|l| l.item == *item && l.sha256 == e.sha256)
+        });
+        if held_value != *value || held_comment != comment || !evidence_held {
+            continue;
+        }
         tx.execute(
             "UPDATE archived_answers SET restored_at = ?1, restored_by = ?2, restored_to = item
              WHERE id = ?3",
@@ -847,8 +888,9 @@ pub(crate) fn withdraw_archives(
                 detail: Some(&detail),
             },
         )?;
+        withdrawn += 1;
     }
-    Ok(rows.len())
+    Ok(withdrawn)
 }
 
 fn json_value(v: &Value) -> String {

@@ -391,6 +391,35 @@ fn restoring_the_before_upgrade_snapshot_undoes_the_upgrade() {
 }
 
 #[test]
+fn restoring_a_snapshot_without_an_archived_answer_leaves_it_restorable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut draft = Draft::create(&dir.path().join("ers.scal"), V11, "alice").unwrap();
+    let first = draft
+        .snapshot("empty", SnapshotReason::Manual, "alice")
+        .unwrap();
+    let changes = vec![(
+        "A006-01".to_string(),
+        AnswerChange {
+            value: Some(Some(text("No"))),
+            comment: Some("Not cached yet".to_string()),
+        },
+    )];
+    draft.apply(&changes, "alice").unwrap();
+    draft.upgrade(&v12(), None, "bob").unwrap();
+    draft.restore_snapshot(first.id, "bob").unwrap();
+
+    // The snapshot did not hold the archived answer: it is not back, so it stays restorable.
+    assert_eq!(draft.template().version, "11.0.0");
+    assert_eq!(value(&draft, "A006-01"), None);
+    let archived = draft.archived_answers().unwrap();
+    let a006 = archived.iter().find(|a| a.item == "A006-01").unwrap();
+    assert!(a006.restored.is_none(), "{:?}", a006.restored);
+    draft.restore_archived(a006.id, "A006-01", "bob").unwrap();
+    assert_eq!(value(&draft, "A006-01"), Some(text("No")));
+    assert_eq!(comment(&draft, "A006-01"), "Not cached yet");
+}
+
+#[test]
 fn an_upgrade_survives_closing_and_reopening_the_draft() {
     let dir = tempfile::tempdir().unwrap();
     let (path, mut draft) = v11_draft(dir.path());
@@ -470,6 +499,71 @@ fn the_workbook_of_an_imported_template_is_kept_with_the_new_revision() {
     let revisions = draft.template_revisions().unwrap();
     assert!(revisions[0].workbook.is_none());
     assert_eq!(revisions[1].workbook.as_ref(), Some(&wb));
+}
+
+/// `template` at `version`, imported from the workbook `file_name` with SHA-256 `sha256`.
+fn with_source(template: &str, version: &str, file_name: &str, sha256: &str) -> String {
+    template.replacen("\"12.0.0\"", &format!("\"{version}\""), 1).replacen(
+        "\"publisher\": \"tests\",",
+        &format!(
+            r#""publisher": "tests", "source": {{"file_name": "{file_name}", "sha256": "{sha256}", "size": 10000}},"#
+        ),
+        1,
+    )
+}
+
+#[test]
+fn an_upgrade_without_a_workbook_keeps_the_one_the_new_template_was_imported_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = v11_draft(dir.path());
+    let bytes = common::bytes(10_000, 42);
+    let workbook = NewWorkbook {
+        file_name: "eRS_SCAL_v12.xlsx",
+        bytes: &bytes,
+    };
+    draft.upgrade(&v12(), Some(workbook), "bob").unwrap();
+    let wb = draft.source_workbook().unwrap().clone();
+
+    let v13 = with_source(&v12(), "13.0.0", "eRS_SCAL_v12.xlsx", &wb.sha256);
+    draft.upgrade(&v13, None, "bob").unwrap();
+    assert_eq!(draft.source_workbook(), Some(&wb));
+    assert_eq!(
+        draft.template_revisions().unwrap()[2].workbook.as_ref(),
+        Some(&wb)
+    );
+    let e = draft.upgrade(&v13, None, "bob").unwrap_err();
+    assert!(matches!(e, StoreError::AlreadyAtTemplate { .. }), "{e}");
+
+    // A template imported from another workbook: without it, the draft holds none.
+    let v14 = with_source(&v12(), "14.0.0", "other.xlsx", &"ab".repeat(32));
+    draft.upgrade(&v14, None, "bob").unwrap();
+    assert_eq!(draft.source_workbook(), None);
+}
+
+#[test]
+fn an_upgrade_refuses_a_workbook_the_new_template_was_not_imported_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = v11_draft(dir.path());
+    let bytes = common::bytes(10_000, 42);
+    let v12 = with_source(&v12(), "12.0.0", "eRS_SCAL_v12.xlsx", &"ab".repeat(32));
+    let workbook = NewWorkbook {
+        file_name: "eRS_SCAL_v13.xlsx",
+        bytes: &bytes,
+    };
+    let e = draft.upgrade(&v12, Some(workbook), "bob").unwrap_err();
+    assert!(
+        matches!(e, StoreError::NotTheTemplateWorkbook { .. }),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains(
+            "eRS_SCAL_v13.xlsx is not the workbook template ers 12.0.0 was imported from \
+             (eRS_SCAL_v12.xlsx): their SHA-256 differ"
+        ),
+        "{e}"
+    );
+    assert_eq!(draft.template_rev(), 1);
+    assert_eq!(draft.snapshots().unwrap(), []);
 }
 
 #[test]
