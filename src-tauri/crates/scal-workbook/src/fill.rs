@@ -19,8 +19,23 @@ use crate::ooxml::{read_rels, read_workbook_xml, workbook_part};
 use crate::package::{zip_reason, Package};
 use crate::patch::{patch_shared_strings, patch_sheet, Stored};
 
-/// The most characters an Excel cell holds; longer text is cut, with a warning.
+/// The most characters an Excel cell holds, counted as Excel counts them (UTF-16 code units:
+/// an emoji counts two); longer text is cut, with a warning.
 pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Cuts `value` on a character boundary to the [`MAX_CELL_CHARS`] UTF-16 code units an Excel
+/// cell holds; true when it was cut.
+fn cut_to_cell_limit(value: &mut String) -> bool {
+    let mut units = 0;
+    for (at, c) in value.char_indices() {
+        units += c.len_utf16();
+        if units > MAX_CELL_CHARS {
+            value.truncate(at);
+            return true;
+        }
+    }
+    false
+}
 
 /// One evidence file linked to an item: its name (as the reviewer will find it, e.g. in the
 /// pack) and its SHA-256.
@@ -283,8 +298,7 @@ fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<St
             return;
         };
         let mut value = value;
-        if value.chars().count() > MAX_CELL_CHARS {
-            value = value.chars().take(MAX_CELL_CHARS).collect();
+        if cut_to_cell_limit(&mut value) {
             warnings.push(format!(
                 "the {role} of {} was cut to the {MAX_CELL_CHARS} characters an Excel cell holds (sheet \"{sheet}\" cell {cell}); the draft and the PDF keep all of it",
                 item.map_or_else(|| format!("section \"{section}\""), |i| format!("item \"{i}\""))
@@ -646,4 +660,21 @@ fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), FillError> {
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cut_to_cell_limit, MAX_CELL_CHARS};
+
+    #[test]
+    fn the_cell_limit_counts_utf16_code_units() {
+        // 32,767 characters but 32,768 UTF-16 code units: the emoji does not fit.
+        let mut value = format!("{}\u{1F600}", "é".repeat(32_766));
+        assert!(cut_to_cell_limit(&mut value));
+        assert_eq!(value, "é".repeat(32_766));
+        // Exactly at the limit: kept whole.
+        let mut value = format!("{}\u{1F600}", "é".repeat(32_765));
+        assert!(!cut_to_cell_limit(&mut value));
+        assert_eq!(value.encode_utf16().count(), MAX_CELL_CHARS);
+    }
 }
