@@ -154,9 +154,16 @@ pub fn output_names(draft_name: &str) -> (String, String, String) {
 }
 
 /// The name of the NHS workbook filled in place, exported beside the others when the draft was
-/// created from a workbook.
-pub fn filled_workbook_name(draft_name: &str) -> String {
-    format!("{}-filled.xlsx", names::safe_file_name(draft_name))
+/// created from a workbook. It keeps the extension of `source_file_name`, the workbook's own
+/// name (Excel refuses a macro-enabled `.xlsm` workbook named `.xlsx`); `.xlsx` when there is
+/// none or it is not a workbook's.
+pub fn filled_workbook_name(draft_name: &str, source_file_name: Option<&str>) -> String {
+    let ext = source_file_name
+        .and_then(|n| n.rsplit_once('.'))
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .filter(|ext| ["xlsx", "xlsm", "xltx", "xltm"].contains(&ext.as_str()))
+        .unwrap_or_else(|| "xlsx".to_string());
+    format!("{}-filled.{ext}", names::safe_file_name(draft_name))
 }
 
 /// Exports a draft into `out_dir` (created if missing). See the crate documentation for what
@@ -210,7 +217,10 @@ fn export_into(
     }
     // The workbook NHS England sent, filled in place, when the template was imported from one:
     // exported with the workbook, and carried in the pack.
-    let filled_name = filled_workbook_name(&snap.draft_name);
+    let filled_name = filled_workbook_name(
+        &snap.draft_name,
+        draft.source_workbook().map(|w| w.file_name.as_str()),
+    );
     let filled_tmp = staging.path(&filled_name);
     let mut filled_cells_verified = 0;
     let has_filled = (options.xlsx || options.pack) && draft.source_workbook().is_some();

@@ -10,7 +10,7 @@ mod common;
 use calamine::Data;
 use common::*;
 use scal_core::{ItemKind, Value};
-use scal_export::{export, ExportOptions};
+use scal_export::{export, filled_workbook_name, ExportOptions};
 use scal_store::AnswerChange;
 
 fn options() -> ExportOptions {
@@ -431,4 +431,25 @@ fn a_list_excel_cannot_hold_inline_comes_from_a_hidden_lists_sheet() {
         .2
         .iter()
         .any(|c| cell_text_lossy(c) == "Trust (acute, mental health, community)"));
+}
+
+#[test]
+fn the_filled_workbook_keeps_the_extension_of_the_workbook_it_fills() {
+    assert_eq!(
+        filled_workbook_name("acme", Some("SCAL_v2.XLSM")),
+        "acme-filled.xlsm"
+    );
+    assert_eq!(
+        filled_workbook_name("acme", Some("SCAL_v2.xlsx")),
+        "acme-filled.xlsx"
+    );
+    assert_eq!(
+        filled_workbook_name("acme", Some("SCAL")),
+        "acme-filled.xlsx"
+    );
+    assert_eq!(
+        filled_workbook_name("acme", Some("SCAL.exe")),
+        "acme-filled.xlsx"
+    );
+    assert_eq!(filled_workbook_name("acme", None), "acme-filled.xlsx");
 }
