@@ -73,19 +73,9 @@ pub async fn new_draft(
             views::template_file_json(&file)?
         }
     };
-    let suggested = format!("{title}.scal");
-    let Some(path) = seam::ask(
-        &app,
-        Dialog::SaveFile {
-            title: "Save the new draft as",
-            file_name: &suggested,
-            filter: DRAFT_FILTER,
-        },
-    )?
-    else {
+    let Some(path) = ask_new_draft_path(&app, &title)? else {
         return Ok(None);
     };
-    let path = with_extension(path);
     state.grant(&path);
     state.replace(|| {
         let draft = Draft::create(&path, &json, &scal_store::default_author())?;
@@ -98,6 +88,21 @@ pub async fn new_draft(
 }
 
 /// Appends `.scal` when the name chosen has no extension.
+/// Where to save a new draft, asked with the template's title as the suggested name; `None`
+/// when the person cancels.
+fn ask_new_draft_path(app: &AppHandle, title: &str) -> CmdResult<Option<PathBuf>> {
+    let suggested = format!("{title}.scal");
+    let chosen = seam::ask(
+        app,
+        Dialog::SaveFile {
+            title: "Save the new draft as",
+            file_name: &suggested,
+            filter: DRAFT_FILTER,
+        },
+    )?;
+    Ok(chosen.map(with_extension))
+}
+
 fn with_extension(path: PathBuf) -> PathBuf {
     if path.extension().is_some() {
         path
@@ -638,19 +643,9 @@ pub async fn create_from_import(
         })
         .ok_or_else(|| CmdError::new("Import a workbook first."))?
         .map_err(|e| CmdError::new(format!("The imported template is not valid: {e}")))?;
-    let suggested = format!("{title}.scal");
-    let Some(path) = seam::ask(
-        &app,
-        Dialog::SaveFile {
-            title: "Save the new draft as",
-            file_name: &suggested,
-            filter: DRAFT_FILTER,
-        },
-    )?
-    else {
+    let Some(path) = ask_new_draft_path(&app, &title)? else {
         return Ok(None);
     };
-    let path = with_extension(path);
     let pending = state
         .pending(|p| p.import.take())
         .ok_or_else(|| CmdError::new("Import a workbook first."))?;
