@@ -398,6 +398,60 @@ pub(crate) fn store_bytes(conn: &Connection, bytes: &[u8]) -> rusqlite::Result<S
     Ok(sha256)
 }
 
+/// A link to put back exactly as it was recorded (its original name, media type, time and
+/// author), by a restore of a snapshot or of an archived answer.
+pub(crate) struct Relink<'a> {
+    pub item: &'a str,
+    pub sha256: &'a str,
+    pub file_name: &'a str,
+    pub media_type: &'a str,
+    pub added_at: &'a str,
+    pub added_by: &'a str,
+}
+
+/// Inserts `link` inside the caller's transaction and returns its id. Its content must still be
+/// stored; `whose` says where the link came from ("snapshot 3"), for the error when it is not.
+pub(crate) fn relink(
+    tx: &Connection,
+    draft: &Path,
+    link: &Relink<'_>,
+    whose: &str,
+) -> Result<i64, StoreError> {
+    let err = |e| StoreError::sqlite(draft, e);
+    let stored = tx
+        .query_row(
+            "SELECT 1 FROM blobs WHERE sha256 = ?1",
+            [link.sha256],
+            |_| Ok(()),
+        )
+        .optional()
+        .map_err(err)?
+        .is_some();
+    if !stored {
+        return Err(StoreError::Damaged {
+            path: draft.to_path_buf(),
+            detail: format!(
+                "the evidence \"{}\" of {whose} is no longer stored",
+                link.file_name
+            ),
+        });
+    }
+    tx.execute(
+        "INSERT INTO evidence_links (item, sha256, file_name, media_type, added_at, added_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            link.item,
+            link.sha256,
+            link.file_name,
+            link.media_type,
+            link.added_at,
+            link.added_by
+        ],
+    )
+    .map_err(err)?;
+    Ok(tx.last_insert_rowid())
+}
+
 /// Content written as chunks of `body`, not yet named by any blob row.
 struct Staged {
     body: i64,

@@ -515,41 +515,22 @@ impl Draft {
         }
         let mut links_added = 0;
         for link in wanted {
-            let stored: bool = tx
-                .query_row(
-                    "SELECT 1 FROM blobs WHERE sha256 = ?1",
-                    [&link.sha256],
-                    |_| Ok(()),
-                )
-                .optional()
-                .map_err(err)?
-                .is_some();
-            if !stored {
-                return Err(StoreError::Damaged {
-                    path: path.clone(),
-                    detail: format!(
-                        "the evidence \"{}\" of snapshot {id} is no longer stored",
-                        link.file_name
-                    ),
-                });
-            }
-            tx.execute(
-                "INSERT INTO evidence_links (item, sha256, file_name, media_type, added_at,
-                                             added_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    link.item,
-                    link.sha256,
-                    link.file_name,
-                    link.media_type,
-                    link.added_at,
-                    link.added_by
-                ],
-            )
-            .map_err(err)?;
+            let link_id = crate::evidence::relink(
+                &tx,
+                &path,
+                &crate::evidence::Relink {
+                    item: &link.item,
+                    sha256: &link.sha256,
+                    file_name: &link.file_name,
+                    media_type: &link.media_type,
+                    added_at: &link.added_at,
+                    added_by: &link.added_by,
+                },
+                &format!("snapshot {id}"),
+            )?;
             let new = json_string(&link.file_name);
             let link_detail = serde_json::json!({
-                "link": tx.last_insert_rowid(), "sha256": link.sha256, "size": link.size,
+                "link": link_id, "sha256": link.sha256, "size": link.size,
                 "media_type": link.media_type, "snapshot": id,
             })
             .to_string();

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{params, Connection, TransactionBehavior};
 use scal_core::answer::normalize;
 use scal_core::upgrade::{self as plan, EvidenceRef, Holdings, UpgradePlan};
 use scal_core::{Template, Value};
@@ -307,37 +307,19 @@ impl Draft {
         }
         let mut linked = Vec::new();
         for e in &archived.evidence {
-            let stored = tx
-                .query_row("SELECT 1 FROM blobs WHERE sha256 = ?1", [&e.sha256], |_| {
-                    Ok(())
-                })
-                .optional()
-                .map_err(err)?
-                .is_some();
-            if !stored {
-                return Err(StoreError::Damaged {
-                    path: path.clone(),
-                    detail: format!(
-                        "the evidence \"{}\" of archived answer {id} is no longer stored",
-                        e.file_name
-                    ),
-                });
-            }
-            tx.execute(
-                "INSERT INTO evidence_links (item, sha256, file_name, media_type, added_at,
-                                             added_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    to_item,
-                    e.sha256,
-                    e.file_name,
-                    e.media_type,
-                    e.added_at,
-                    e.added_by
-                ],
-            )
-            .map_err(err)?;
-            linked.push(tx.last_insert_rowid());
+            linked.push(crate::evidence::relink(
+                &tx,
+                &path,
+                &crate::evidence::Relink {
+                    item: to_item,
+                    sha256: &e.sha256,
+                    file_name: &e.file_name,
+                    media_type: &e.media_type,
+                    added_at: &e.added_at,
+                    added_by: &e.added_by,
+                },
+                &format!("archived answer {id}"),
+            )?);
         }
         // Review comments on the archived item follow its answer, unless that item is in force
         // again (then they are about it, not about the answer).
