@@ -77,18 +77,30 @@ impl Draft {
             .collect();
         let answers_changed = self.apply(&changes, author)?;
         let mut evidence_copied = 0;
+        let total: usize = plan.changes.iter().map(|c| c.evidence.len()).sum();
         for change in &plan.changes {
             for file in &change.evidence {
-                let mut reader = from.blob_reader(&file.sha256)?;
-                let size = reader.size();
-                self.attach_reader(
-                    &change.to.id,
-                    &file.file_name,
-                    &mut reader,
-                    Some(size),
-                    author,
-                    progress,
-                )?;
+                // Each file is its own commit (it may be gigabytes): a failure part-way says
+                // what is done, and how to finish (a re-run skips what is linked) or undo it.
+                let attached = from.blob_reader(&file.sha256).and_then(|mut reader| {
+                    let size = reader.size();
+                    self.attach_reader(
+                        &change.to.id,
+                        &file.file_name,
+                        &mut reader,
+                        Some(size),
+                        author,
+                        progress,
+                    )
+                });
+                if let Err(e) = attached {
+                    return Err(StoreError::CopyIncomplete {
+                        source: Box::new(e),
+                        copied: evidence_copied,
+                        total,
+                        snapshot: snapshot.id,
+                    });
+                }
                 evidence_copied += 1;
             }
         }

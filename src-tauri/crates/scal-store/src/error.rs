@@ -132,6 +132,17 @@ pub enum StoreError {
     },
 
     #[error(
+        "{source}; the answers were copied, and {copied} of {total} evidence files: run the copy \
+         again to finish it, or restore snapshot {snapshot} to undo it"
+    )]
+    CopyIncomplete {
+        source: Box<StoreError>,
+        copied: usize,
+        total: usize,
+        snapshot: i64,
+    },
+
+    #[error(
         "{file_name} is not the workbook template {template} {version} was imported from \
          ({source_name}): their SHA-256 differ"
     )]

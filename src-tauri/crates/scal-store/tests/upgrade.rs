@@ -678,3 +678,35 @@ fn a_renamed_section_keeps_its_status_and_review_comments() {
     assert!(!statuses.contains_key("ers"));
     assert_eq!(draft.review_threads(Some("ers-provider")).unwrap().len(), 1);
 }
+
+#[test]
+fn a_copy_that_fails_part_way_says_what_is_done_and_how_to_finish_or_undo() {
+    let dir = tempfile::tempdir().unwrap();
+    let (from_path, draft) = v11_draft(dir.path());
+    drop(draft);
+    // The content of one evidence file is lost from the source draft: its copy will fail.
+    let conn = rusqlite::Connection::open(&from_path).unwrap();
+    conn.execute(
+        "DELETE FROM blob_chunks WHERE body = (SELECT b.body FROM blobs b
+             JOIN evidence_links l ON l.sha256 = b.sha256 WHERE l.file_name = 'ag-letter.pdf')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let to_path = dir.path().join("other.scal");
+    let mut to = Draft::create(&to_path, &v12(), "dave").unwrap();
+    let from = Draft::open_read_only(&from_path).unwrap();
+    let e = to
+        .copy_answers_from(&from, &["ers".to_string()], "dave", &mut no_progress())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("of 2 evidence files"), "{e}");
+    assert!(e.contains("run the copy again to finish it"), "{e}");
+    let snapshot = to.snapshots().unwrap().last().unwrap().id;
+    assert!(
+        e.ends_with(&format!("restore snapshot {snapshot} to undo it")),
+        "{e}"
+    );
+    // What the message says is done, is done.
+    assert_eq!(value(&to, "A001-01"), Some(text("Yes")));
+}
