@@ -250,7 +250,10 @@ impl App {
         found.unwrap()
     }
 
+    /// Clicks as a person would: once the control is enabled (a button greyed out while its
+    /// data loads does nothing when clicked, and a test that clicked it then would wait in vain).
     pub fn click(&self, css: &str) {
+        self.wait_until(&format!("{css} to be enabled"), |a| a.is_enabled(css));
         let el = self.find(css);
         // Bring it into view first: a click on an element under a sticky bar is refused.
         self.script(
