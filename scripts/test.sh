@@ -25,13 +25,13 @@ step "Rust: clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "Rust: tests (libraries, CLI, desktop window)"
-# The disk-full tests mount a small tmpfs. Where this machine allows it, they must run (CI=true
-# makes a refused mount fail them rather than skip); where it does not, say so here, loudly,
-# since a skipped test's own line is hidden by cargo's output capture.
+# The disk-full tests mount a small tmpfs. Where this machine allows it, they must run
+# (SCAL_REQUIRE_TMPFS=1 makes a refused mount fail them rather than skip); where it does not,
+# say so here, loudly, since a skipped test's own line is hidden by cargo's output capture.
 probe=$(mktemp -d)
 if mount -t tmpfs -o size=1m tmpfs "$probe" 2>/dev/null; then
   umount "$probe"
-  export CI=true
+  export SCAL_REQUIRE_TMPFS=1
 else
   printf '\033[1;33mWARNING: cannot mount a tmpfs here (not root?): the disk-full tests will be SKIPPED\033[0m\n' >&2
 fi
