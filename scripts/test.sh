@@ -6,7 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
-step() { printf '\n\033[1;34m==> %s\033[0m (%ss)\n' "$*" "$(( $(date +%s) - started ))" >&2; }
+# Each step says how long the run has taken and how much disk is left: a CI machine's disk can
+# be small, and a full one fails a build with a misleading error deep inside the linker.
+step() {
+  printf '\n\033[1;34m==> %s\033[0m (%ss, %s free)\n' "$*" "$(( $(date +%s) - started ))" \
+    "$(df -h --output=avail . | tail -n 1 | tr -d ' ')" >&2
+}
+# One build of the whole workspace from a clean checkout: incremental compilation's caches
+# would only double the disk it needs (9 GB here). Set CARGO_INCREMENTAL=1 to keep them.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
 step "Setting up"
 scripts/setup.sh
@@ -41,4 +49,4 @@ cargo test --workspace
 step "Fuzzing: each cargo-fuzz target briefly (scripts/fuzz.sh)"
 scripts/fuzz.sh
 
-step "All tests passed"
+step "All tests passed (target/ holds $(du -sh "${CARGO_TARGET_DIR:-target}" 2>/dev/null | cut -f1))"
