@@ -173,33 +173,7 @@ impl Session {
             let micros = typical.as_micros().max(1000) as u64;
             Duration::from_micros(self.rng.below(micros * 11 / 10))
         });
-        let mut child = Command::new(scal_bin())
-            .args(args)
-            .env("SCAL_AUTHOR", AUTHOR)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let started = Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break Some(status);
-            }
-            if deadline.is_some_and(|d| started.elapsed() >= d) {
-                child.kill().unwrap();
-                child.wait().unwrap();
-                break None;
-            }
-            std::thread::sleep(Duration::from_micros(500));
-        };
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
+        let (status, stderr, took) = run_killed_after(args, deadline);
         match status {
             None => {
                 *self.ledger.killed.entry(kind).or_default() += 1;
@@ -210,7 +184,6 @@ impl Session {
                     status.success(),
                     "scal {args:?} failed after an earlier kill: {stderr}"
                 );
-                let took = started.elapsed();
                 self.typical
                     .entry(kind)
                     .and_modify(|t| *t = (*t + took) / 2)
@@ -430,6 +403,43 @@ pub fn check_export_folder(out: &Path, context: &str) {
     }
 }
 
+/// Runs `scal ARGS`, sending SIGKILL once `deadline` has passed. Returns its exit status (none
+/// when killed), what it wrote to stderr, and how long it ran.
+fn run_killed_after(
+    args: &[String],
+    deadline: Option<Duration>,
+) -> (Option<std::process::ExitStatus>, String, Duration) {
+    let mut child = Command::new(scal_bin())
+        .args(args)
+        .env("SCAL_AUTHOR", AUTHOR)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if deadline.is_some_and(|d| started.elapsed() >= d) {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    };
+    let took = started.elapsed();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status, stderr, took)
+}
+
 /// Runs the scripted session for `steps` steps or until `until`, whichever comes first.
 fn killed_session(test: &str, steps: usize, until: Option<Instant>, evidence_mib: u64) {
     let seed = seed(test);
@@ -466,6 +476,117 @@ fn killed_session(test: &str, steps: usize, until: Option<Instant>, evidence_mib
 #[test]
 fn kill_9_at_random_moments_loses_nothing_acknowledged() {
     killed_session("kill -9 during a scripted session", 24, None, 24);
+}
+
+/// `scal copy-answers --yes` killed at random moments, each time into a fresh target: the
+/// target holds the whole copy (answers, both evidence files whole, the "before copy"
+/// snapshot) or none of it, and no streamed content outlives the next open.
+#[test]
+fn a_copy_killed_part_way_lands_whole_or_not_at_all() {
+    let test = "copy-answers killed part way";
+    let seed = seed(test);
+    let mut rng = Rng(seed);
+    let dir = Dir::new();
+    let from = dir.path("from.scal");
+    scal(["new", &p(&from), "--template", FLAGSHIP]).ok();
+    scal(["answer", &p(&from), "supplier-name", "Acme Health Ltd"]).ok();
+    scal(["answer", &p(&from), "product-name", "Booker"]).ok();
+    let mut shas = Vec::new();
+    for (n, (item, mib)) in [("supplier-name", 16), ("dspt-standards-met", 8)]
+        .into_iter()
+        .enumerate()
+    {
+        let file = dir.path(&format!("evidence-{n}.pdf"));
+        write_big_file(&file, mib * MIB, seed ^ n as u64);
+        shas.push(sha256_file(&file).0);
+        scal(["attach", &p(&from), item, &p(&file)]).ok();
+    }
+    shas.sort();
+
+    let (mut whole, mut none, mut typical) = (0, 0, Duration::ZERO);
+    for round in 0..8 {
+        let context = format!("{test} round {round} (seed {seed})");
+        let to = dir.path(&format!("to-{round}.scal"));
+        scal(["new", &p(&to), "--template", FLAGSHIP]).ok();
+        let args = [
+            "copy-answers".to_string(),
+            p(&from),
+            p(&to),
+            "--sections".into(),
+            "supplier-product,ig-security-clinical-safety".into(),
+            "--yes".into(),
+        ];
+        // The first round runs to the end, to learn how long a copy takes.
+        let deadline = (round > 0).then(|| {
+            let micros = typical.as_micros().max(1000) as u64;
+            Duration::from_micros(rng.below(micros * 11 / 10))
+        });
+        let (status, stderr, took) = run_killed_after(&args, deadline);
+        if let Some(status) = status {
+            assert!(status.success(), "{context}: copy-answers failed: {stderr}");
+            typical = took;
+        }
+
+        let draft = scal_store::Draft::open(&to)
+            .unwrap_or_else(|e| panic!("{context}: the target no longer opens: {e}"));
+        let problems = draft.integrity_problems().unwrap();
+        assert!(problems.is_empty(), "{context}: {problems:?}");
+        let answers = draft.answers().unwrap();
+        let answer = |item: &str| {
+            answers
+                .get(item)
+                .and_then(|a| a.value.as_ref()?.as_one().map(str::to_string))
+        };
+        let mut links: Vec<String> = draft
+            .evidence()
+            .unwrap()
+            .into_iter()
+            .map(|l| {
+                let mut hasher = sha2::Sha256::new();
+                let n = draft.extract(&l.sha256, &mut hasher).unwrap();
+                assert_eq!(n, l.size, "{context}: {} is short", l.file_name);
+                assert_eq!(hex::encode(hasher.finalize()), l.sha256, "{context}");
+                l.sha256
+            })
+            .collect();
+        links.sort();
+        let snapshots = draft.snapshots().unwrap().len();
+        let state = (
+            answer("supplier-name"),
+            answer("product-name"),
+            links,
+            snapshots,
+        );
+        if state.3 == 0 {
+            assert_eq!(state, (None, None, vec![], 0), "{context}: a partial copy");
+            none += 1;
+        } else {
+            let expected = (
+                Some("Acme Health Ltd".to_string()),
+                Some("Booker".to_string()),
+                shas.clone(),
+                1,
+            );
+            assert_eq!(state, expected, "{context}: a partial copy");
+            whole += 1;
+        }
+        drop(draft);
+        // Opening for writing removed any content streamed by a killed copy.
+        let conn = rusqlite::Connection::open(&to).unwrap();
+        let unnamed: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM blob_chunks WHERE body NOT IN (SELECT body FROM blobs)",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(unnamed, 0, "{context}: streamed content left behind");
+    }
+    eprintln!("{test}: {whole} whole, {none} absent (seed {seed})");
+    assert!(
+        none > 0,
+        "no copy was stopped before it finished: the test tested nothing"
+    );
 }
 
 #[test]

@@ -2,8 +2,14 @@
 //! (organisation, IG, security, clinical safety) answered once and reused. Planned by
 //! `scal_core::upgrade::plan_copy`; applied here.
 
+use std::path::Path;
+
+use rusqlite::TransactionBehavior;
 use scal_core::upgrade::{plan_copy, CopyPlan};
 
+use crate::draft::{clean_author, now, write_judged};
+use crate::evidence::{clean_file_name, insert_link, name_staged, Staged};
+use crate::snapshot::{clean_label, insert_snapshot};
 use crate::{AnswerChange, Draft, SnapshotInfo, SnapshotReason, StoreError};
 
 /// What `Draft::copy_answers_from` did.
@@ -37,10 +43,13 @@ impl Draft {
     }
 
     /// Copies answers, comments and evidence from `from` (which may be open read-only) into
-    /// this draft, as `plan_copy_from` plans it. A "before copy" snapshot is taken first. The
-    /// answers and comments are written in one transaction; then each evidence file is streamed
-    /// from one draft into the other (`progress(done, total)` in bytes, per file), so a large
-    /// file never sits in memory. A copy never clears an answer.
+    /// this draft, as `plan_copy_from` plans it, all or nothing. Each evidence file is first
+    /// streamed from one draft into the other (`progress(done, total)` in bytes, per file), so a
+    /// large file never sits in memory; nothing names that content yet. Then one transaction
+    /// takes a "before copy" snapshot (so the copy can be undone), names the content, and writes
+    /// the answers, comments and links with their history. A failure or a crash at any moment
+    /// leaves the draft as it was: content streamed but never named is removed (at once, or at
+    /// the next open). A copy never clears an answer.
     pub fn copy_answers_from(
         &mut self,
         from: &Draft,
@@ -58,9 +67,6 @@ impl Draft {
                 evidence_copied: 0,
             });
         }
-        let label = format!("before copying answers from {}", from.path().display());
-        let label: String = label.chars().take(200).collect();
-        let snapshot = self.snapshot(&label, SnapshotReason::BeforeCopy, author)?;
         let changes: Vec<(String, AnswerChange)> = plan
             .changes
             .iter()
@@ -75,40 +81,108 @@ impl Draft {
                 )
             })
             .collect();
-        let answers_changed = self.apply(&changes, author)?;
-        let mut evidence_copied = 0;
-        let total: usize = plan.changes.iter().map(|c| c.evidence.len()).sum();
+        // Refused answers are found before any evidence is streamed.
+        let judged = self.judge_all(&changes)?;
+        let mut links = Vec::new();
         for change in &plan.changes {
             for file in &change.evidence {
-                // Each file is its own commit (it may be gigabytes): a failure part-way says
-                // what is done, and how to finish (a re-run skips what is linked) or undo it.
-                let attached = from.blob_reader(&file.sha256).and_then(|mut reader| {
-                    let size = reader.size();
-                    self.attach_reader(
-                        &change.to.id,
-                        &file.file_name,
-                        &mut reader,
-                        Some(size),
-                        author,
-                        progress,
-                    )
-                });
-                if let Err(e) = attached {
-                    return Err(StoreError::CopyIncomplete {
-                        source: Box::new(e),
-                        copied: evidence_copied,
-                        total,
-                        snapshot: snapshot.id,
-                    });
-                }
-                evidence_copied += 1;
+                self.check_item(&change.to.id)?;
+                links.push((
+                    change.to.id.as_str(),
+                    clean_file_name(&file.file_name)?,
+                    file.sha256.as_str(),
+                ));
             }
         }
+
+        let mut staged: Vec<Staged> = Vec::new();
+        for (_, file_name, sha256) in &links {
+            if staged.iter().any(|s| s.sha256 == *sha256) || self.blob_exists(sha256)? {
+                continue;
+            }
+            match self.stage_from(from, file_name, sha256, progress) {
+                Ok(s) => staged.push(s),
+                Err(e) => {
+                    self.discard_staged(&staged);
+                    return Err(e);
+                }
+            }
+        }
+
+        let label = format!("before copying answers from {}", from.path().display());
+        let label = clean_label(&label.chars().take(200).collect::<String>())?;
+        let state = self.current_state()?;
+        let author = clean_author(author);
+        let at = now();
+        let path = self.path().to_path_buf();
+        let err = |e| StoreError::sqlite(&path, e);
+        let written = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let snapshot = insert_snapshot(
+                &tx,
+                &state,
+                &at,
+                &author,
+                SnapshotReason::BeforeCopy,
+                &label,
+                None,
+            )?;
+            for s in &staged {
+                name_staged(&tx, s)?;
+            }
+            let answers_changed = write_judged(&tx, judged, &at, &author)?;
+            for (item, file_name, sha256) in &links {
+                insert_link(&tx, item, sha256, file_name, &author)?;
+            }
+            tx.commit()?;
+            Ok((snapshot, answers_changed))
+        })();
+        let (snapshot, answers_changed) = match written {
+            Ok(done) => done,
+            Err(e) => {
+                self.discard_staged(&staged);
+                return Err(err(e));
+            }
+        };
+        let evidence_copied = links.len();
+        drop(links);
         Ok(CopyReport {
             plan,
-            snapshot: Some(snapshot),
+            snapshot: Some(self.snapshot_info(snapshot)?),
             answers_changed,
             evidence_copied,
         })
+    }
+
+    /// Streams one piece of `from`'s evidence into this draft, unnamed; checks it arrived whole.
+    fn stage_from(
+        &mut self,
+        from: &Draft,
+        file_name: &str,
+        sha256: &str,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Staged, StoreError> {
+        let mut reader = from.blob_reader(sha256)?;
+        let size = reader.size();
+        let staged = self.stage(&mut reader, Path::new(file_name), Some(size), progress)?;
+        if staged.sha256 != sha256 {
+            self.discard_staged(std::slice::from_ref(&staged));
+            return Err(StoreError::Damaged {
+                path: from.path().to_path_buf(),
+                detail: format!("the content of the evidence \"{file_name}\" is not what it was"),
+            });
+        }
+        Ok(staged)
+    }
+
+    /// Best effort: what is left is removed at the next writable open.
+    fn discard_staged(&self, staged: &[Staged]) {
+        for s in staged {
+            let _ = self
+                .conn
+                .execute("DELETE FROM blob_chunks WHERE body = ?1", [s.body]);
+        }
     }
 }

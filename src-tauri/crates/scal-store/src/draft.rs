@@ -265,78 +265,27 @@ impl Draft {
         author: &str,
     ) -> Result<usize, StoreError> {
         self.writable()?;
-        let judged = changes
-            .iter()
-            .map(|(item, change)| self.judge(item, change).map(|j| (item.as_str(), j)))
-            .collect::<Result<Vec<_>, _>>()?;
-        let at = now();
-        let author = clean_author(author);
+        let judged = self.judge_all(changes)?;
         let path = self.path.clone();
         let err = |e| StoreError::sqlite(&path, e);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
-        let mut changed = 0;
-        for (item, judged) in judged {
-            let old: Option<(Option<String>, String)> = tx
-                .prepare_cached("SELECT value, comment FROM answers WHERE item = ?1")
-                .and_then(|mut s| {
-                    s.query_row([item], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()
-                })
-                .map_err(err)?;
-            let (old_value, old_comment) = old.unwrap_or((None, String::new()));
-            let new_value = judged.value.unwrap_or_else(|| old_value.clone());
-            let new_comment = judged.comment.unwrap_or_else(|| old_comment.clone());
-            let value_changed = new_value != old_value;
-            let comment_changed = new_comment != old_comment;
-            if !value_changed && !comment_changed {
-                continue;
-            }
-            if new_value.is_none() && new_comment.is_empty() {
-                tx.execute("DELETE FROM answers WHERE item = ?1", [item])
-                    .map_err(err)?;
-            } else {
-                tx.prepare_cached(
-                    "INSERT INTO answers (item, value, comment, updated_at, updated_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (item) DO UPDATE SET value = excluded.value,
-                         comment = excluded.comment, updated_at = excluded.updated_at,
-                         updated_by = excluded.updated_by",
-                )
-                .and_then(|mut s| s.execute(params![item, new_value, new_comment, at, author]))
-                .map_err(err)?;
-            }
-            let (action, old_v, new_v) = if value_changed {
-                ("answer", old_value, new_value)
-            } else {
-                ("comment", None, None)
-            };
-            let (old_c, new_c) = if comment_changed {
-                (Some(old_comment), Some(new_comment))
-            } else {
-                (None, None)
-            };
-            insert_history(
-                &tx,
-                &HistoryRow {
-                    at: &at,
-                    author: &author,
-                    item,
-                    action,
-                    old_value: old_v.as_deref(),
-                    new_value: new_v.as_deref(),
-                    old_comment: old_c.as_deref(),
-                    new_comment: new_c.as_deref(),
-                    detail: None,
-                },
-            )
-            .map_err(err)?;
-            changed += 1;
-        }
+        let changed = write_judged(&tx, judged, &now(), &clean_author(author)).map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(changed)
+    }
+
+    /// Judges every change (see `apply`), writing nothing: what `write_judged` takes.
+    pub(crate) fn judge_all<'a>(
+        &self,
+        changes: &'a [(String, AnswerChange)],
+    ) -> Result<Vec<(&'a str, Judged)>, StoreError> {
+        changes
+            .iter()
+            .map(|(item, change)| self.judge(item, change).map(|j| (item.as_str(), j)))
+            .collect()
     }
 
     /// The history, oldest first; of one item (or section) when `item` is given.
@@ -755,8 +704,73 @@ impl Draft {
     }
 }
 
+/// Writes judged changes, with their history, inside the caller's transaction. Returns how many
+/// answers changed.
+pub(crate) fn write_judged(
+    tx: &Connection,
+    judged: Vec<(&str, Judged)>,
+    at: &str,
+    author: &str,
+) -> rusqlite::Result<usize> {
+    let mut changed = 0;
+    for (item, judged) in judged {
+        let old: Option<(Option<String>, String)> = tx
+            .prepare_cached("SELECT value, comment FROM answers WHERE item = ?1")
+            .and_then(|mut s| {
+                s.query_row([item], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()
+            })?;
+        let (old_value, old_comment) = old.unwrap_or((None, String::new()));
+        let new_value = judged.value.unwrap_or_else(|| old_value.clone());
+        let new_comment = judged.comment.unwrap_or_else(|| old_comment.clone());
+        let value_changed = new_value != old_value;
+        let comment_changed = new_comment != old_comment;
+        if !value_changed && !comment_changed {
+            continue;
+        }
+        if new_value.is_none() && new_comment.is_empty() {
+            tx.execute("DELETE FROM answers WHERE item = ?1", [item])?;
+        } else {
+            tx.prepare_cached(
+                "INSERT INTO answers (item, value, comment, updated_at, updated_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (item) DO UPDATE SET value = excluded.value,
+                         comment = excluded.comment, updated_at = excluded.updated_at,
+                         updated_by = excluded.updated_by",
+            )
+            .and_then(|mut s| s.execute(params![item, new_value, new_comment, at, author]))?;
+        }
+        let (action, old_v, new_v) = if value_changed {
+            ("answer", old_value, new_value)
+        } else {
+            ("comment", None, None)
+        };
+        let (old_c, new_c) = if comment_changed {
+            (Some(old_comment), Some(new_comment))
+        } else {
+            (None, None)
+        };
+        insert_history(
+            tx,
+            &HistoryRow {
+                at,
+                author,
+                item,
+                action,
+                old_value: old_v.as_deref(),
+                new_value: new_v.as_deref(),
+                old_comment: old_c.as_deref(),
+                new_comment: new_c.as_deref(),
+                detail: None,
+            },
+        )?;
+        changed += 1;
+    }
+    Ok(changed)
+}
+
 /// A change as it will be stored: value JSON (`Some(None)` = clear), trimmed comment.
-struct Judged {
+pub(crate) struct Judged {
     value: Option<Option<String>>,
     comment: Option<String>,
 }

@@ -132,17 +132,6 @@ pub enum StoreError {
     },
 
     #[error(
-        "{source}; the answers were copied, and {copied} of {total} evidence files: run the copy \
-         again to finish it, or restore snapshot {snapshot} to undo it"
-    )]
-    CopyIncomplete {
-        source: Box<StoreError>,
-        copied: usize,
-        total: usize,
-        snapshot: i64,
-    },
-
-    #[error(
         "{file_name} is not the workbook template {template} {version} was imported from \
          ({source_name}): their SHA-256 differ"
     )]
@@ -205,6 +194,9 @@ pub enum StoreError {
         item: String,
         thread_item: String,
     },
+
+    #[error("a sign-off cannot be dated in the future: {date} is after today, {today}")]
+    SignoffInFuture { date: String, today: String },
 
     #[error("a sign-off needs a {what}")]
     SignoffFieldMissing { what: &'static str },

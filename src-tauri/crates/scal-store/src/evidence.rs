@@ -134,7 +134,8 @@ impl Draft {
     }
 
     /// Every link, in the order added. By `added_at` first: a link put back by a snapshot
-    /// restore keeps its original time, and so its place in the list.
+    /// restore keeps its original time, and so its place in the list. Links added in the same
+    /// millisecond are ordered by what they are, not by row id, which a restore changes.
     pub fn evidence(&self) -> Result<Vec<EvidenceLink>, StoreError> {
         let mut stmt = self
             .conn
@@ -142,7 +143,7 @@ impl Draft {
                 "SELECT l.id, l.item, l.sha256, b.size, l.file_name, l.media_type, l.added_at,
                         l.added_by
                  FROM evidence_links l JOIN blobs b ON b.sha256 = l.sha256
-                 ORDER BY l.added_at, l.id",
+                 ORDER BY l.added_at, l.item, l.file_name, l.sha256, l.id",
             )
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
@@ -232,7 +233,7 @@ impl Draft {
             .map_err(|e| self.sql_err(e))
     }
 
-    fn blob_exists(&self, sha256: &str) -> Result<bool, StoreError> {
+    pub(crate) fn blob_exists(&self, sha256: &str) -> Result<bool, StoreError> {
         self.conn
             .query_row(
                 "SELECT 1 FROM blobs WHERE sha256 = ?1",
@@ -264,7 +265,7 @@ impl Draft {
     }
 
     /// Writes the content as chunks of a new, not yet named body, hashing as it goes.
-    fn stage(
+    pub(crate) fn stage(
         &mut self,
         reader: &mut dyn Read,
         source: &Path,
@@ -326,37 +327,41 @@ impl Draft {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
-        let exists: bool = tx
-            .query_row(
-                "SELECT 1 FROM blobs WHERE sha256 = ?1",
-                [&staged.sha256],
-                |_| Ok(()),
-            )
-            .optional()
-            .map_err(err)?
-            .is_some();
-        if exists {
-            tx.execute("DELETE FROM blob_chunks WHERE body = ?1", [staged.body])
-                .map_err(err)?;
-        } else {
-            tx.execute(
-                "INSERT INTO blobs (sha256, size, chunk_count, body, stored_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    staged.sha256,
-                    i64::try_from(staged.size).unwrap_or(i64::MAX),
-                    staged.chunk_count,
-                    staged.body,
-                    now()
-                ],
-            )
-            .map_err(err)?;
-        }
+        name_staged(&tx, &staged).map_err(err)?;
         let link = insert_link(&tx, item, &staged.sha256, file_name, &clean_author(author))
             .map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(link)
     }
+}
+
+/// Names staged content inside the caller's transaction: its blob row, or, for content already
+/// stored, removal of the new copy.
+pub(crate) fn name_staged(tx: &Connection, staged: &Staged) -> rusqlite::Result<()> {
+    let exists: bool = tx
+        .query_row(
+            "SELECT 1 FROM blobs WHERE sha256 = ?1",
+            [&staged.sha256],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if exists {
+        tx.execute("DELETE FROM blob_chunks WHERE body = ?1", [staged.body])?;
+    } else {
+        tx.execute(
+            "INSERT INTO blobs (sha256, size, chunk_count, body, stored_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                staged.sha256,
+                i64::try_from(staged.size).unwrap_or(i64::MAX),
+                staged.chunk_count,
+                staged.body,
+                now()
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 /// Stores content already in memory (a workbook of a few MiB, never evidence of unbounded size)
@@ -453,9 +458,9 @@ pub(crate) fn relink(
 }
 
 /// Content written as chunks of `body`, not yet named by any blob row.
-struct Staged {
-    body: i64,
-    sha256: String,
+pub(crate) struct Staged {
+    pub body: i64,
+    pub sha256: String,
     size: u64,
     chunk_count: i64,
 }
@@ -542,7 +547,7 @@ fn read_full(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(got)
 }
 
-fn insert_link(
+pub(crate) fn insert_link(
     conn: &Connection,
     item: &str,
     sha256: &str,
@@ -608,7 +613,7 @@ pub(crate) fn remove_staged_chunks(conn: &Connection) -> rusqlite::Result<usize>
 }
 
 /// The name evidence is kept under: the last part of what was given (no folders), trimmed.
-fn clean_file_name(given: &str) -> Result<String, StoreError> {
+pub(crate) fn clean_file_name(given: &str) -> Result<String, StoreError> {
     let bad = |why| StoreError::BadFileName {
         name: given.to_string(),
         why,

@@ -35,7 +35,9 @@ pub struct SignoffStatus {
 
 impl Draft {
     /// Records a sign-off of the answers as they are now. Allowed when the draft is open for
-    /// editing or for review (signing off is what a reviewer does last).
+    /// editing or for review (signing off is what a reviewer does last). The date may be today
+    /// or earlier (a sign-off given on paper and recorded later), never later: a sign-off that
+    /// covers answers not yet given would be untrue.
     pub fn sign_off(
         &mut self,
         name: &str,
@@ -46,6 +48,14 @@ impl Draft {
         self.reviewable()?;
         let name = signoff_field("name", name)?;
         let role = signoff_field("role", role)?;
+        // Today where the user is: the date they would write by hand.
+        let today = chrono::Local::now().date_naive();
+        if signed_on > today {
+            return Err(StoreError::SignoffInFuture {
+                date: signed_on.format("%Y-%m-%d").to_string(),
+                today: today.format("%Y-%m-%d").to_string(),
+            });
+        }
         let digest = answers_digest(&self.answers()?);
         self.conn
             .execute(

@@ -259,8 +259,18 @@ impl Draft {
             detail: format!("the {what} of snapshot {id} cannot be read"),
         };
         let answers: Answers = serde_json::from_str(&answers).map_err(|_| damaged("answers"))?;
-        let evidence: Vec<SnapshotLink> =
+        let mut evidence: Vec<SnapshotLink> =
             serde_json::from_str(&evidence).map_err(|_| damaged("evidence"))?;
+        // In the order `evidence()` lists links (snapshots taken before that order was fixed
+        // for links added in the same millisecond hold them by row id).
+        evidence.sort_by(|a, b| {
+            (&a.added_at, &a.item, &a.file_name, &a.sha256).cmp(&(
+                &b.added_at,
+                &b.item,
+                &b.file_name,
+                &b.sha256,
+            ))
+        });
         let statuses: BTreeMap<String, StoredStatus> =
             serde_json::from_str(&statuses).map_err(|_| damaged("section statuses"))?;
         Ok(SnapshotState {
@@ -688,7 +698,7 @@ fn json_value(v: &Value) -> String {
 /// The longest snapshot label kept (in characters).
 const MAX_LABEL_CHARS: usize = 200;
 
-fn clean_label(label: &str) -> Result<String, StoreError> {
+pub(crate) fn clean_label(label: &str) -> Result<String, StoreError> {
     let label = label.trim();
     let len = label.chars().count();
     if len > MAX_LABEL_CHARS {
@@ -700,7 +710,7 @@ fn clean_label(label: &str) -> Result<String, StoreError> {
     Ok(label.to_string())
 }
 
-fn insert_snapshot(
+pub(crate) fn insert_snapshot(
     conn: &Connection,
     state: &SnapshotState,
     at: &str,

@@ -308,4 +308,17 @@ fn a_sign_off_goes_stale_when_answers_change() {
         .sign_off(&"x".repeat(201), "CSO", day("2026-06-02"), "jo")
         .unwrap_err();
     assert!(err.to_string().contains("at most 200 characters"), "{err}");
+
+    // Today is fine; a date after it is refused, and nothing is recorded.
+    let today = chrono::Local::now().date_naive();
+    draft.sign_off("Jo Bloggs", "CSO", today, "jo").unwrap();
+    let tomorrow = today.succ_opt().unwrap();
+    let err = draft
+        .sign_off("Jo Bloggs", "CSO", tomorrow, "jo")
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("a sign-off cannot be dated in the future: {tomorrow} is after today, {today}")
+    );
+    assert_eq!(draft.signoffs().unwrap().len(), 3);
 }
