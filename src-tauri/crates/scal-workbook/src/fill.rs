@@ -366,15 +366,11 @@ fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<St
                 if !cells.options.is_empty() {
                     write_options(&cells, value, item, sheet, &section.id, &mut put, warnings);
                 } else if let Some(cell) = &cells.response {
-                    put(
-                        sheet,
-                        cell,
-                        value.display(),
-                        id,
-                        &section.id,
-                        "response",
-                        warnings,
-                    );
+                    let text = match (&item.kind, value) {
+                        (ItemKind::Date { .. }, Value::One(iso)) => date_as_asked(&item.label, iso),
+                        _ => value.display(),
+                    };
+                    put(sheet, cell, text, id, &section.id, "response", warnings);
                 } else if matches!(item.kind, ItemKind::Guidance { .. }) {
                     acknowledged_without_cell += 1;
                 } else {
@@ -451,6 +447,38 @@ fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<St
         ));
     }
     plan
+}
+
+/// A date written the way the row asks for it: NHS forms say "(dd/mm/yy)" or "(dd/mm/yyyy)"
+/// beside the cell; without such a hint, the UK's dd/mm/yyyy. Written as text, as the NHS
+/// workbooks' own placeholders ("00/00/00") are, in cells formatted General: a date serial
+/// there would read as a bare number. A value that is not an ISO date is written as it is.
+fn date_as_asked(label: &str, iso: &str) -> String {
+    let Some(date) = iso_date(iso) else {
+        return iso.to_string();
+    };
+    let hint = label.to_ascii_lowercase().replace(' ', "");
+    let (day, month, year) = date;
+    if hint.contains("yyyy-mm-dd") {
+        format!("{year:04}-{month:02}-{day:02}")
+    } else if hint.contains("mm/dd/") {
+        format!("{month:02}/{day:02}/{year:04}")
+    } else if hint.contains("dd/mm/yy") && !hint.contains("dd/mm/yyyy") {
+        format!("{day:02}/{month:02}/{:02}", year % 100)
+    } else {
+        format!("{day:02}/{month:02}/{year:04}")
+    }
+}
+
+/// (day, month, year) of a "YYYY-MM-DD" date as the draft stores it.
+fn iso_date(iso: &str) -> Option<(u32, u32, u32)> {
+    let mut parts = iso.trim().splitn(3, '-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (year, month, day) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((day, month, year))
 }
 
 /// Up to three item ids, quoted, and how many more.
@@ -664,7 +692,26 @@ fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), FillError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{cut_to_cell_limit, MAX_CELL_CHARS};
+    use super::{cut_to_cell_limit, date_as_asked, MAX_CELL_CHARS};
+
+    #[test]
+    fn a_date_is_written_as_its_row_asks() {
+        let cases = [
+            (
+                "Insert date of HSCN Connection Agreement signature (dd/mm/yy):",
+                "03/05/26",
+            ),
+            ("Date of signature (DD/MM/YYYY)", "03/05/2026"),
+            ("Date signed (dd / mm / yyyy)", "03/05/2026"),
+            ("Date (yyyy-mm-dd)", "2026-05-03"),
+            ("Date (mm/dd/yyyy)", "05/03/2026"),
+            ("DSPT publication date", "03/05/2026"),
+        ];
+        for (label, want) in cases {
+            assert_eq!(date_as_asked(label, "2026-05-03"), want, "{label}");
+        }
+        assert_eq!(date_as_asked("Date (dd/mm/yy)", "soon"), "soon");
+    }
 
     #[test]
     fn the_cell_limit_counts_utf16_code_units() {

@@ -310,7 +310,11 @@ fn the_answers_are_where_the_workbook_asks_for_them() {
         Data::String("Please select\u{2026}.".into()),
         "a tick-only cell not chosen stays as it was"
     );
-    assert_eq!(at(form, "D13"), Data::String("2026-05-01".into()));
+    assert_eq!(
+        at(form, "D13"),
+        Data::String("01/05/26".into()),
+        "the date as the row asks: (dd/mm/yy)"
+    );
     assert_eq!(at("NHS Login", "B3"), Data::String("Complete".into()));
     // Text needing escapes reads back exactly.
     assert_eq!(
