@@ -728,18 +728,7 @@ pub(crate) fn write_judged(
         if !value_changed && !comment_changed {
             continue;
         }
-        if new_value.is_none() && new_comment.is_empty() {
-            tx.execute("DELETE FROM answers WHERE item = ?1", [item])?;
-        } else {
-            tx.prepare_cached(
-                "INSERT INTO answers (item, value, comment, updated_at, updated_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (item) DO UPDATE SET value = excluded.value,
-                         comment = excluded.comment, updated_at = excluded.updated_at,
-                         updated_by = excluded.updated_by",
-            )
-            .and_then(|mut s| s.execute(params![item, new_value, new_comment, at, author]))?;
-        }
+        put_answer(tx, item, new_value.as_deref(), &new_comment, at, author)?;
         let (action, old_v, new_v) = if value_changed {
             ("answer", old_value, new_value)
         } else {
@@ -767,6 +756,31 @@ pub(crate) fn write_judged(
         changed += 1;
     }
     Ok(changed)
+}
+
+/// Puts an answer in place inside the caller's transaction: its row, or no row when it holds
+/// neither a value (JSON) nor a comment.
+pub(crate) fn put_answer(
+    tx: &Connection,
+    item: &str,
+    value_json: Option<&str>,
+    comment: &str,
+    at: &str,
+    author: &str,
+) -> rusqlite::Result<()> {
+    if value_json.is_none() && comment.is_empty() {
+        tx.execute("DELETE FROM answers WHERE item = ?1", [item])?;
+    } else {
+        tx.prepare_cached(
+            "INSERT INTO answers (item, value, comment, updated_at, updated_by)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (item) DO UPDATE SET value = excluded.value,
+                 comment = excluded.comment, updated_at = excluded.updated_at,
+                 updated_by = excluded.updated_by",
+        )?
+        .execute(params![item, value_json, comment, at, author])?;
+    }
+    Ok(())
 }
 
 /// A change as it will be stored: value JSON (`Some(None)` = clear), trimmed comment.

@@ -441,20 +441,8 @@ impl Draft {
                 continue;
             }
             let new_json = new_value.map(json_value);
-            if new_value.is_none() && new_comment.is_empty() {
-                tx.execute("DELETE FROM answers WHERE item = ?1", [item])
-                    .map_err(err)?;
-            } else {
-                tx.execute(
-                    "INSERT INTO answers (item, value, comment, updated_at, updated_by)
-                     VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (item) DO UPDATE SET value = excluded.value,
-                         comment = excluded.comment, updated_at = excluded.updated_at,
-                         updated_by = excluded.updated_by",
-                    params![item, new_json, new_comment, at, author],
-                )
+            crate::draft::put_answer(&tx, item, new_json.as_deref(), new_comment, &at, &author)
                 .map_err(err)?;
-            }
             let old_json = old_value.map(json_value);
             let (action, old_v, new_v) = if value_changed {
                 ("answer", old_json.as_deref(), new_json.as_deref())

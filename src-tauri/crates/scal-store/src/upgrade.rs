@@ -294,17 +294,8 @@ impl Draft {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
         let new_json = new_value.as_ref().map(json_value);
-        if new_json.is_some() || !new_comment.is_empty() {
-            tx.execute(
-                "INSERT INTO answers (item, value, comment, updated_at, updated_by)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (item) DO UPDATE SET value = excluded.value,
-                     comment = excluded.comment, updated_at = excluded.updated_at,
-                     updated_by = excluded.updated_by",
-                params![to_item, new_json, new_comment, at, author],
-            )
+        crate::draft::put_answer(&tx, to_item, new_json.as_deref(), new_comment, &at, &author)
             .map_err(err)?;
-        }
         let mut linked = Vec::new();
         for e in &archived.evidence {
             linked.push(crate::evidence::relink(
