@@ -606,7 +606,7 @@ pub async fn import_workbook_dialog(
     else {
         return Ok(None);
     };
-    let (pending, preview) = import::read_workbook(&path, false)?;
+    let (pending, preview) = import::read_workbook(&path, &ImportChoices::default())?;
     state.pending(|p| {
         p.import = Some(pending);
         p.import_from = Some(path);
@@ -614,16 +614,17 @@ pub async fn import_workbook_dialog(
     Ok(Some(preview))
 }
 
-/// Imports the same workbook again, with or without its hidden sheets.
+/// Imports the same workbook again: with or without its hidden sheets, or with the template
+/// named as the user chose.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn import_again(
     state: State<'_, AppState>,
-    include_hidden: bool,
+    choices: ImportChoices,
 ) -> CmdResult<ImportPreview> {
     let path = state
         .pending(|p| p.import_from.clone())
         .ok_or_else(|| CmdError::new("Import a workbook first."))?;
-    let (pending, preview) = import::read_workbook(&path, include_hidden)?;
+    let (pending, preview) = import::read_workbook(&path, &choices)?;
     state.pending(|p| p.import = Some(pending));
     Ok(preview)
 }

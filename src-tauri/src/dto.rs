@@ -351,10 +351,22 @@ pub struct SkippedDto {
     pub reason: String,
 }
 
+/// How to import a workbook: hidden sheets or not, and the template's id, version and title when
+/// the user gives them (none: from the workbook and its file name).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct ImportChoices {
+    pub include_hidden: bool,
+    pub id: Option<String>,
+    pub version: Option<String>,
+    pub title: Option<String>,
+}
+
 /// What importing a workbook found, shown before a draft is made from it.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ImportPreview {
     pub file_name: String,
+    /// The template's id, version and title: from the workbook unless the user named them.
+    pub id: String,
     pub title: String,
     pub version: String,
     pub sections: Vec<ImportedSectionDto>,
@@ -853,6 +865,7 @@ pub fn typescript() -> String {
         KindCount::decl(),
         ImportedSectionDto::decl(),
         SkippedDto::decl(),
+        ImportChoices::decl(),
         ImportPreview::decl(),
         SnapshotDto::decl(),
         DiffItemDto::decl(),

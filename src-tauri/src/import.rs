@@ -23,23 +23,32 @@ fn count(n: usize) -> u32 {
 }
 
 /// Reads a workbook and builds its template, with the summary the user reads first. Hidden
-/// sheets are left out unless `include_hidden`: the supplier is usually not asked them.
+/// sheets are left out unless chosen: the supplier is usually not asked them.
 pub fn read_workbook(
     path: &Path,
-    include_hidden: bool,
+    choices: &ImportChoices,
 ) -> CmdResult<(PendingTemplate, ImportPreview)> {
     let bytes = scal_workbook::read_workbook_file(path)?;
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
+    // A field left blank is not a choice: the workbook's own value stands.
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     let options = scal_workbook::ImportOptions {
-        include_hidden,
-        ..scal_workbook::ImportOptions::default()
+        include_hidden: choices.include_hidden,
+        id: given(&choices.id),
+        version: given(&choices.version),
+        title: given(&choices.title),
     };
     let imported = scal_workbook::import_bytes_with(&bytes, &file_name, &options)?;
     let mut preview = preview(&imported);
-    preview.include_hidden = include_hidden;
+    preview.include_hidden = choices.include_hidden;
     Ok((
         PendingTemplate {
             json: imported.json,
@@ -59,6 +68,7 @@ fn preview(imported: &scal_workbook::Imported) -> ImportPreview {
     }
     ImportPreview {
         file_name: s.file_name.clone(),
+        id: imported.template.id.clone(),
         title: imported.template.title.clone(),
         version: imported.template.version.clone(),
         sections: s

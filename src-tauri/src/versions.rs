@@ -281,7 +281,7 @@ pub fn load_source<R: tauri::Runtime>(
             else {
                 return Ok(None);
             };
-            crate::import::read_workbook(&file, false)?.0
+            crate::import::read_workbook(&file, &ImportChoices::default())?.0
         }
     }))
 }

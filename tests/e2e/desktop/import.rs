@@ -227,11 +227,17 @@ fn desktop_import_a_workbook_fill_it_and_upgrade_to_its_next_issue() {
         "the hidden tab is left out, with why: {skipped}"
     );
     app.screenshot(&image("app-import.png"));
-    // Hidden sheets can be imported too: this one is then judged on what it holds.
+    // The template named as NHS England numbers it, before the draft is made.
+    app.type_into(&tid("import-version"), "3.1.0");
+    app.click(&tid("import-rename"));
+    app.wait_for_text(&tid("import-summary"), "version 3.1.0");
+    // Hidden sheets can be imported too: this one is then judged on what it holds. The name
+    // just given stays.
     app.click(&tid("import-hidden"));
     app.wait_for_text(&tid("import-skipped"), "history of the template");
     app.click(&tid("import-hidden"));
     app.wait_for_text(&tid("import-skipped"), "hidden");
+    app.wait_for_text(&tid("import-summary"), "version 3.1.0");
 
     // --- A draft from it keeps the workbook.
     answer_dialogs(&dialogs, &[&draft]);
@@ -261,6 +267,11 @@ fn desktop_import_a_workbook_fill_it_and_upgrade_to_its_next_issue() {
     app.wait_saved();
     app.click(&tid("tab-versions"));
     app.wait_for_text(&tid("versions"), "SCAL NHS Login.xlsx");
+    assert_eq!(
+        app.text(&tid("template-version")),
+        "3.1.0",
+        "the draft's template has the version given at import"
+    );
 
     // --- Export: the pack, and the NHS workbook filled in with the answers.
     app.click(&tid("tab-export"));

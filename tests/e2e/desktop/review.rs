@@ -248,6 +248,28 @@ fn desktop_review_snapshot_diff_signoff_and_upgrade_in_the_real_window() {
         !a.exists(&tid(&format!("open-comments-{}", r.section)))
     });
 
+    // A comment on the whole section, from its heading: counted on the section too.
+    app.click(&tid(&format!("section-comments-{}", r.section)));
+    app.wait_for_text(&tid("comments-dialog"), "on the whole section");
+    app.type_into(
+        &tid("new-comment"),
+        "Whole tab to re-check after the pen test.",
+    );
+    app.click(&tid("add-comment"));
+    app.wait_for_text(
+        &tid("comments-dialog"),
+        "Whole tab to re-check after the pen test.",
+    );
+    app.click(&tid("close-comments"));
+    app.wait_for_text(
+        &tid(&format!("section-comments-{}", r.section)),
+        "Section comments (1 open)",
+    );
+    app.wait_for_text(
+        &tid(&format!("open-comments-{}", r.section)),
+        "1 open comment",
+    );
+
     // --- Complete is refused while the section has blocking issues, with the reasons.
     app.choose(&tid(&format!("status-{}", r.section)), "Complete");
     app.wait_for_text(&tid("status-refused"), "cannot be marked Complete");

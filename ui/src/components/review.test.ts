@@ -131,6 +131,7 @@ describe("import", () => {
     s.start = { first_launch: false, version: "0.1.0", templates: [], recent: [] };
     s.importPreview = {
       file_name: "SCAL_eRS.xlsx",
+      id: "scal-ers",
       title: "e-RS SCAL",
       version: "12.0",
       sections: [{ title: "e-RS Provider", sheet: "e-RS Provider Requirements", kind: "service", items: 40, requirements: 36 }],
@@ -147,6 +148,33 @@ describe("import", () => {
     expect(screen.getByTestId("import-skipped")).toHaveTextContent("a hidden version log");
     await fireEvent.click(screen.getByTestId("create-from-import"));
     expect(createFromImport).toHaveBeenCalled();
+  });
+
+  it("lets the user name the template before making the draft, keeping the hidden-sheet choice", async () => {
+    const preview = {
+      file_name: "SCAL_eRS.xlsx",
+      id: "scal-ers",
+      title: "SCAL eRS",
+      version: "1.0.0",
+      sections: [],
+      kinds: [],
+      items: 0,
+      skipped: [],
+      warnings: [],
+      include_hidden: true,
+    };
+    const importAgain = vi.fn(async (c: { id?: string | null; title?: string | null; version?: string | null; include_hidden: boolean }) => ({ ...preview, id: c.id ?? "", title: c.title ?? "", version: c.version ?? "", include_hidden: c.include_hidden }));
+    const s = new Session({ importAgain } as unknown as Api);
+    s.start = { first_launch: false, version: "0.1.0", templates: [], recent: [] };
+    s.importPreview = preview;
+    render(StartScreen, { session: s });
+    expect(screen.getByTestId("import-rename")).toBeDisabled();
+    await fireEvent.input(screen.getByTestId("import-title-field"), { target: { value: "e-RS Provider SCAL" } });
+    await fireEvent.input(screen.getByTestId("import-version"), { target: { value: "12.0.0" } });
+    await fireEvent.click(screen.getByTestId("import-rename"));
+    expect(importAgain).toHaveBeenCalledWith({ include_hidden: true, id: "scal-ers", title: "e-RS Provider SCAL", version: "12.0.0" });
+    expect(await screen.findByText(/version 12\.0\.0/)).toBeInTheDocument();
+    expect(screen.getByTestId("import-rename")).toBeDisabled();
   });
 });
 
@@ -223,6 +251,37 @@ describe("review comments dialog", () => {
     expect(screen.getByTestId("thread-7")).toHaveTextContent("Evidence for the 422?");
     expect(screen.queryByTestId("new-comment")).toBeNull();
     expect(screen.queryByTestId("reply-7")).toBeNull();
+  });
+});
+
+describe("review comments on a whole section", () => {
+  const t = template([section("svc", [requirement("r1")]), section("org", [item("a")])]);
+  const root = { id: 9, item: "svc", parent: null, at: "2026-11-24T10:00:00Z", author: "Rev", body: "Whole tab to re-check after the v12 upgrade", resolved_at: null, resolved_by: null };
+
+  it("the section heading offers them, counts open threads, and the dialog adds to the section", async () => {
+    const addReviewComment = vi.fn(async () => review({ threads: [{ root, replies: [], open: true }] }));
+    const s = sessionWith(t, { addReviewComment });
+    s.sectionId = "svc";
+    render(Editor, { session: s, onhistory: () => {} });
+    await fireEvent.click(screen.getByTestId("section-comments-svc"));
+    expect(s.commentsItem).toBe("svc");
+    render(CommentsDialog, { session: s });
+    expect(screen.getByRole("heading", { name: /whole section "Section svc"/ })).toBeInTheDocument();
+    await fireEvent.input(screen.getByTestId("new-comment"), { target: { value: root.body } });
+    await fireEvent.click(screen.getByTestId("add-comment"));
+    expect(addReviewComment).toHaveBeenCalledWith("svc", root.body, null);
+    expect(await screen.findByTestId("section-comments-svc")).toHaveTextContent("Section comments (1 open)");
+  });
+
+  it("counts on the section in the navigation and lists under it on the Review tab", () => {
+    const s = sessionWith(t, {}, { review: review({ threads: [{ root, replies: [], open: true }] }) });
+    render(SectionNav, { session: s, onpick: () => {} });
+    expect(screen.getByTestId("open-comments-svc")).toHaveTextContent("1 open comment");
+    expect(screen.queryByTestId("open-comments-org")).toBeNull();
+    render(SignoffPanel, { session: s });
+    const list = within(screen.getByTestId("open-comments"));
+    expect(list.getByText("The whole section")).toBeInTheDocument();
+    expect(list.getByText(root.body)).toBeInTheDocument();
   });
 });
 

@@ -198,7 +198,13 @@ kind: string, items: number, requirements: number, };
 
 export type SkippedDto = { sheet: string, reason: string, };
 
-export type ImportPreview = { file_name: string, title: string, version: string, sections: Array<ImportedSectionDto>, kinds: Array<KindCount>, items: number, skipped: Array<SkippedDto>, 
+export type ImportChoices = { include_hidden: boolean, id: string | null, version: string | null, title: string | null, };
+
+export type ImportPreview = { file_name: string, 
+/**
+ * The template's id, version and title: from the workbook unless the user named them.
+ */
+id: string, title: string, version: string, sections: Array<ImportedSectionDto>, kinds: Array<KindCount>, items: number, skipped: Array<SkippedDto>, 
 /**
  * Things the user should know although the import worked.
  */

@@ -13,6 +13,7 @@ import type {
   ExportRequest,
   ExportResult,
   HistoryEntryDto,
+  ImportChoices,
   ImportPreview,
   ProgressEvent,
   ReviewState,
@@ -87,7 +88,7 @@ export const api = {
 
   // Import an NHS workbook as a template: choose it, see what was found, make a draft of it.
   importWorkbook: () => call<ImportPreview | null>("import_workbook_dialog"),
-  importAgain: (includeHidden: boolean) => call<ImportPreview>("import_again", { include_hidden: includeHidden }),
+  importAgain: (choices: ImportChoices) => call<ImportPreview>("import_again", { choices }),
   createFromImport: () => call<DraftView | null>("create_from_import"),
   cancelImport: () => call<void>("cancel_import"),
 

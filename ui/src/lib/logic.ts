@@ -284,9 +284,17 @@ export function openThreadCounts(threads: ReviewThreadDto[]): Map<string, number
 /** Sums a per-item count over each section's items. */
 export function countBySection(flat: FlatItem[], perItem: ReadonlyMap<string, number> | ReadonlySet<string>): Map<string, number> {
   const m = new Map<string, number>();
+  const count = (key: string) => (perItem instanceof Map ? (perItem.get(key) ?? 0) : (perItem as ReadonlySet<string>).has(key) ? 1 : 0);
+  const sections = new Set<string>();
   for (const f of flat) {
-    const n = perItem instanceof Map ? (perItem.get(f.item.id) ?? 0) : (perItem as ReadonlySet<string>).has(f.item.id) ? 1 : 0;
+    sections.add(f.section.id);
+    const n = count(f.item.id);
     if (n) m.set(f.section.id, (m.get(f.section.id) ?? 0) + n);
+  }
+  // What is counted against a whole section (a review comment on it) counts there too.
+  for (const id of sections) {
+    const n = count(id);
+    if (n) m.set(id, (m.get(id) ?? 0) + n);
   }
   return m;
 }

@@ -9,6 +9,7 @@ import type {
   ExportResult,
   IssueDto,
   ProgressEvent,
+  ImportChoices,
   ImportPreview,
   ReconfirmDto,
   ReportDto,
@@ -283,7 +284,12 @@ export class Session {
   /** Shows an item in the editor: its section, scrolled to and focused. */
   goTo(id: string): void {
     const f = this.flat.find((x) => x.item.id === id);
-    if (!f) return;
+    if (!f) {
+      // A section id: its first item.
+      const first = this.flat.find((x) => x.section.id === id);
+      if (first) this.goTo(first.item.id);
+      return;
+    }
     this.tab = "answer";
     this.sectionId = f.section.id;
     this.currentItem = id;
@@ -306,9 +312,14 @@ export class Session {
     });
   }
 
-  async importAgain(includeHidden: boolean): Promise<void> {
+  /** Imports the same workbook again: with or without hidden sheets, or with the template
+   *  named otherwise. What is not given stays as the preview has it. */
+  async importAgain(change: Partial<ImportChoices>): Promise<void> {
+    const p = this.importPreview;
+    if (!p) return;
+    const choices: ImportChoices = { include_hidden: p.include_hidden, id: p.id, version: p.version, title: p.title, ...change };
     await this.run("Reading the workbook", async () => {
-      this.importPreview = await this.api.importAgain(includeHidden);
+      this.importPreview = await this.api.importAgain(choices);
     });
   }
 
