@@ -171,10 +171,17 @@ describe("import", () => {
     expect(screen.getByTestId("import-rename")).toBeDisabled();
     await fireEvent.input(screen.getByTestId("import-title-field"), { target: { value: "e-RS Provider SCAL" } });
     await fireEvent.input(screen.getByTestId("import-version"), { target: { value: "12.0.0" } });
+    expect(screen.getByTestId("create-from-import")).toBeDisabled();
+    expect(screen.getByTestId("import-rename-first")).toBeInTheDocument();
     await fireEvent.click(screen.getByTestId("import-rename"));
     expect(importAgain).toHaveBeenCalledWith({ include_hidden: true, id: "scal-ers", title: "e-RS Provider SCAL", version: "12.0.0" });
     expect(await screen.findByText(/version 12\.0\.0/)).toBeInTheDocument();
     expect(screen.getByTestId("import-rename")).toBeDisabled();
+    expect(screen.getByTestId("create-from-import")).toBeEnabled();
+    // Switching hidden sheets keeps the name being typed.
+    await fireEvent.input(screen.getByTestId("import-title-field"), { target: { value: "e-RS SCAL v12" } });
+    await fireEvent.click(screen.getByTestId("import-hidden"));
+    expect(importAgain).toHaveBeenLastCalledWith({ include_hidden: false, id: "scal-ers", title: "e-RS SCAL v12", version: "12.0.0" });
   });
 });
 

@@ -164,15 +164,25 @@ impl Draft {
         sha256: &str,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Staged, StoreError> {
-        let mut reader = from.blob_reader(sha256)?;
+        let unreadable = || StoreError::Damaged {
+            path: from.path().to_path_buf(),
+            detail: format!("the evidence \"{file_name}\" in it cannot be read"),
+        };
+        let mut reader = from.blob_reader(sha256).map_err(|e| match e {
+            StoreError::NoSuchEvidence { .. } | StoreError::Damaged { .. } => unreadable(),
+            e => e,
+        })?;
         let size = reader.size();
-        let staged = self.stage(&mut reader, Path::new(file_name), Some(size), progress)?;
+        let staged = self
+            .stage(&mut reader, Path::new(file_name), Some(size), progress)
+            .map_err(|e| match e {
+                // Reading failed (the source label is the file name): the source draft's fault.
+                StoreError::Io { path, .. } if path == Path::new(file_name) => unreadable(),
+                e => e,
+            })?;
         if staged.sha256 != sha256 {
             self.discard_staged(std::slice::from_ref(&staged));
-            return Err(StoreError::Damaged {
-                path: from.path().to_path_buf(),
-                detail: format!("the content of the evidence \"{file_name}\" is not what it was"),
-            });
+            return Err(unreadable());
         }
         Ok(staged)
     }

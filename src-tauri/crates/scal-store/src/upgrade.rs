@@ -166,8 +166,9 @@ impl Draft {
         }
         let held = self.holdings()?;
         let planned = plan::plan(self.template(), &new, &held);
-        let label = format!("before upgrade to {} {}", new.id, new.version);
-        let snapshot = self.snapshot(&label, SnapshotReason::BeforeUpgrade, author)?;
+        let label =
+            crate::snapshot::clean_label(&format!("before upgrade to {} {}", new.id, new.version))?;
+        let state = self.current_state()?;
 
         let links = self.evidence()?;
         let old_rev = self.template_rev();
@@ -179,6 +180,18 @@ impl Draft {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
+        // The snapshot that undoes the upgrade, in the upgrade's own transaction: a failed
+        // upgrade leaves nothing behind.
+        let snapshot = crate::snapshot::insert_snapshot(
+            &tx,
+            &state,
+            &at,
+            &author,
+            SnapshotReason::BeforeUpgrade,
+            &label,
+            None,
+        )
+        .map_err(err)?;
         let new_rev: i64 = tx
             .query_row("SELECT max(rev) + 1 FROM template_revisions", [], |r| {
                 r.get(0)
@@ -222,7 +235,7 @@ impl Draft {
         self.reload_template()?;
         Ok(UpgradeReport {
             plan: planned,
-            snapshot,
+            snapshot: self.snapshot_info(snapshot)?,
             template_rev: new_rev,
             archived,
         })

@@ -450,24 +450,78 @@ fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<St
 }
 
 /// A date written the way the row asks for it: NHS forms say "(dd/mm/yy)" or "(dd/mm/yyyy)"
-/// beside the cell; without such a hint, the UK's dd/mm/yyyy. Written as text, as the NHS
-/// workbooks' own placeholders ("00/00/00") are, in cells formatted General: a date serial
-/// there would read as a bare number. A value that is not an ISO date is written as it is.
+/// beside the cell (any order of day, month and year, with "/", "-" or "." between); without
+/// such a hint, the UK's dd/mm/yyyy. Written as text, as the NHS workbooks' own placeholders
+/// ("00/00/00") are, in cells formatted General: a date serial there would read as a bare
+/// number. A value that is not an ISO date is written as it is.
 fn date_as_asked(label: &str, iso: &str) -> String {
-    let Some(date) = iso_date(iso) else {
+    let Some((day, month, year)) = iso_date(iso) else {
         return iso.to_string();
     };
-    let hint = label.to_ascii_lowercase().replace(' ', "");
-    let (day, month, year) = date;
-    if hint.contains("yyyy-mm-dd") {
-        format!("{year:04}-{month:02}-{day:02}")
-    } else if hint.contains("mm/dd/") {
-        format!("{month:02}/{day:02}/{year:04}")
-    } else if hint.contains("dd/mm/yy") && !hint.contains("dd/mm/yyyy") {
-        format!("{day:02}/{month:02}/{:02}", year % 100)
-    } else {
-        format!("{day:02}/{month:02}/{year:04}")
+    let hint: String = label
+        .to_ascii_lowercase()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let (parts, sep) = date_pattern(&hint).unwrap_or((["dd", "mm", "yyyy"], '/'));
+    let text: Vec<String> = parts
+        .iter()
+        .map(|p| match *p {
+            "dd" => format!("{day:02}"),
+            "mm" => format!("{month:02}"),
+            "yy" => format!("{:02}", year % 100),
+            _ => format!("{year:04}"),
+        })
+        .collect();
+    text.join(&sep.to_string())
+}
+
+/// The first "dd/mm/yy"-like pattern in a hint: day, month and year, each once, in any order,
+/// one separator between them.
+fn date_pattern(hint: &str) -> Option<([&'static str; 3], char)> {
+    const TOKENS: [&str; 4] = ["yyyy", "dd", "mm", "yy"];
+    let token_at = |at: &str| TOKENS.into_iter().find(|t| at.starts_with(t));
+    for (start, _) in hint.char_indices() {
+        let rest = &hint[start..];
+        let Some(first) = token_at(rest) else {
+            continue;
+        };
+        let after = &rest[first.len()..];
+        let Some(sep) = after
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '/' | '-' | '.'))
+        else {
+            continue;
+        };
+        let mut parts = [first, "", ""];
+        let mut at = &after[1..];
+        let mut ok = true;
+        for (n, part) in parts.iter_mut().enumerate().skip(1) {
+            match token_at(at) {
+                Some(t) => {
+                    *part = t;
+                    at = &at[t.len()..];
+                    if n == 1 {
+                        if !at.starts_with(sep) {
+                            ok = false;
+                            break;
+                        }
+                        at = &at[1..];
+                    }
+                }
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        let has = |c: char| parts.iter().filter(|p| p.starts_with(c)).count() == 1;
+        if ok && has('d') && has('m') && has('y') {
+            return Some((parts, sep));
+        }
     }
+    None
 }
 
 /// (day, month, year) of a "YYYY-MM-DD" date as the draft stores it.

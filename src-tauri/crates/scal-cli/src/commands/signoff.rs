@@ -19,7 +19,9 @@ pub fn run(
 ) -> CliResult<Outcome> {
     // A reviewer signs off, so the draft is opened as a reviewer opens it.
     let mut draft = open_for_review(path)?;
-    let signed_on = date.unwrap_or(ctx.today);
+    // The day it is signed: today where the user is. `--today` moves only the checking of dates,
+    // never the date a person signs on.
+    let signed_on = date.unwrap_or_else(|| chrono::Local::now().date_naive());
     let s = draft
         .sign_off(name, role, signed_on, &ctx.author)
         .map_err(store)?;
