@@ -19,9 +19,9 @@ pub fn run(
 ) -> CliResult<Outcome> {
     // A reviewer signs off, so the draft is opened as a reviewer opens it.
     let mut draft = open_for_review(path)?;
-    // The day it is signed: today where the user is. `--today` moves only the checking of dates,
-    // never the date a person signs on.
-    let signed_on = date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    // By default the day `--today` names (itself today by default), so a scripted sign-off can
+    // be reproduced; the store refuses any day after the real today.
+    let signed_on = date.unwrap_or(ctx.today);
     let s = draft
         .sign_off(name, role, signed_on, &ctx.author)
         .map_err(store)?;
