@@ -13,8 +13,8 @@ use scal_core::template::{
 
 use crate::view::{ListAt, View};
 use crate::words::{
-    assessment_of, clip, first_line, header_word, is_blankish, level_from_text, level_of,
-    looks_like_id, normalise, rest_lines, says_multiple, HeaderWord,
+    asks_whether, assessment_of, clip, first_line, header_word, is_blankish, level_from_text,
+    level_of, looks_like_id, normalise, rest_lines, says_multiple, HeaderWord,
 };
 
 /// The longest label an item gets; the rest of a long label moves to its text.
@@ -1293,6 +1293,45 @@ fn choice_item(
         return;
     }
     let list = list.unwrap_or_default();
+    // "Indicate whether ..." over Yes/No option rows: each row is its own question (an
+    // approval held or not, both may be), not a choice of one option.
+    if is_yes_no(&list) && asks_whether(&format!("{label} {guidance}")) {
+        let label = first_line(label);
+        for c in cells {
+            let option = c.option.trim().to_string();
+            found.items.push(FoundItem {
+                label: if label.is_empty() {
+                    option
+                } else {
+                    format!("{label}: {option}")
+                },
+                text: guidance.to_string(),
+                guidance: String::new(),
+                required: true,
+                kind: ItemKind::YesNo {
+                    comment_when_no: false,
+                },
+                cells: ItemCells {
+                    response: Some(c.cell),
+                    ..ItemCells::default()
+                },
+            });
+        }
+        if let Some(cell) = other {
+            found.items.push(FoundItem {
+                label: format!("{label}: other"),
+                text: String::new(),
+                guidance: String::new(),
+                required: false,
+                kind: ItemKind::Text,
+                cells: ItemCells {
+                    response: Some(cell),
+                    ..ItemCells::default()
+                },
+            });
+        }
+        return;
+    }
     let mark = list
         .iter()
         .find(|o| o.eq_ignore_ascii_case("yes"))

@@ -287,6 +287,14 @@ pub(crate) fn says_multiple(words: &str) -> bool {
     .any(|k| w.contains(k))
 }
 
+/// Whether a question asks, of each option, whether it holds ("indicate whether ..."): then a
+/// Yes/No per option row is a question per row, not one choice.
+pub(crate) fn asks_whether(words: &str) -> bool {
+    let w = normalise(words);
+    w.split(|c: char| !c.is_alphanumeric())
+        .any(|word| word == "whether")
+}
+
 /// A short, lower-case, hyphenated form for ids: `GPC-SFS-02` → `gpc-sfs-02`.
 pub(crate) fn slug(s: &str, max: usize) -> String {
     let mut out = String::new();

@@ -192,6 +192,28 @@ fn the_supplier_form_has_typed_fields_choices_over_option_rows_and_comments() {
         "a tick-only list has no 'No' to write"
     );
 
+    // "Indicate whether" over Yes/No option rows: a question per row, not a choice of one.
+    for (id, cell) in [
+        ("data-access-approval-for-pds-and-scr-only-pds", "D28"),
+        ("data-access-approval-for-pds-and-scr-only-scr", "D29"),
+    ] {
+        let q = item(&t, &format!("{form}.{id}"));
+        assert_eq!(q.type_name(), "yes_no", "{id}");
+        assert!(
+            q.label
+                .starts_with("Data Access Approval for PDS and SCR only: "),
+            "{}",
+            q.label
+        );
+        assert_eq!(cells(&t, &q.id).response.as_deref(), Some(cell), "{id}");
+    }
+    assert!(t
+        .section(form)
+        .expect("the form")
+        .items
+        .iter()
+        .all(|i| i.id != format!("{form}.data-access-approval-for-pds-and-scr-only")));
+
     // Headings are guidance, not questions.
     for id in ["ig-security", "nhs-digital-services-apis-required"] {
         assert!(

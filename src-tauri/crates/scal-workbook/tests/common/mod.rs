@@ -506,9 +506,36 @@ fn form(ws: &mut Worksheet, style: Style) {
     s.put(&at('B', 27), "link TBC");
     s.put(&at('C', 27), "NHS Login");
     s.put(&at('D', 27), "Please select\u{2026}.");
+    // "Indicate whether" over Yes/No option rows: each row is its own question (both approvals
+    // may be held), not a choice of one.
+    s.merge(
+        &at('A', 28),
+        &at('A', 29),
+        "Data Access Approval for PDS and SCR only",
+    );
+    s.merge(
+        &at('B', 28),
+        &at('B', 29),
+        "Only if you use PDS or SCR, indicate whether your organisation has obtained approval to access the data.",
+    );
+    for (i, o) in ["PDS IAO approval", "SCR acceptable use "]
+        .iter()
+        .enumerate()
+    {
+        let r = 28 + i as u32;
+        s.put(&at('C', r), o);
+        s.put(&at('D', r), "Please select\u{2026}.");
+    }
+    s.list(&format!("{}:{}", at('D', 28), at('D', 29)), &yes_no);
     // A tick-only list ("Yes" alone) over many more cells than the grid has.
     s.list(
-        &format!("{}:{}", at('D', 24), at('D', 60)),
+        &format!(
+            "{}:{} {}:{}",
+            at('D', 24),
+            at('D', 27),
+            at('D', 30),
+            at('D', 60)
+        ),
         &["Please select\u{2026}.", "Yes"],
     );
     // Things a fill must leave alone: a formula, a note, an image, a conditional format.
