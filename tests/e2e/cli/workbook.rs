@@ -78,7 +78,7 @@ fn import_template_prints_what_it_found_and_left_out() {
     };
     assert_eq!(
         row("Supplier & Product"),
-        "Supplier & Product information form 15 0 - - - - - - - - -"
+        "Supplier & Product information form 17 0 - - - - - - - - -"
     );
     assert_eq!(
         row("NHS Login"),
