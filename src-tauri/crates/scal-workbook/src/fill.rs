@@ -480,44 +480,24 @@ fn date_as_asked(label: &str, iso: &str) -> String {
 /// one separator between them.
 fn date_pattern(hint: &str) -> Option<([&'static str; 3], char)> {
     const TOKENS: [&str; 4] = ["yyyy", "dd", "mm", "yy"];
-    let token_at = |at: &str| TOKENS.into_iter().find(|t| at.starts_with(t));
+    let token = |s: &str| TOKENS.into_iter().find(|t| s.starts_with(t));
     for (start, _) in hint.char_indices() {
-        let rest = &hint[start..];
-        let Some(first) = token_at(rest) else {
+        let Some(a) = token(&hint[start..]) else {
             continue;
         };
-        let after = &rest[first.len()..];
-        let Some(sep) = after
-            .chars()
-            .next()
-            .filter(|c| matches!(c, '/' | '-' | '.'))
-        else {
+        let rest = &hint[start + a.len()..];
+        let Some(sep) = rest.chars().next().filter(|c| matches!(c, '/' | '-' | '.')) else {
             continue;
         };
-        let mut parts = [first, "", ""];
-        let mut at = &after[1..];
-        let mut ok = true;
-        for (n, part) in parts.iter_mut().enumerate().skip(1) {
-            match token_at(at) {
-                Some(t) => {
-                    *part = t;
-                    at = &at[t.len()..];
-                    if n == 1 {
-                        if !at.starts_with(sep) {
-                            ok = false;
-                            break;
-                        }
-                        at = &at[1..];
-                    }
-                }
-                None => {
-                    ok = false;
-                    break;
-                }
-            }
-        }
-        let has = |c: char| parts.iter().filter(|p| p.starts_with(c)).count() == 1;
-        if ok && has('d') && has('m') && has('y') {
+        let rest = &rest[1..];
+        let Some(b) = token(rest) else { continue };
+        let Some(rest) = rest[b.len()..].strip_prefix(sep) else {
+            continue;
+        };
+        let Some(c) = token(rest) else { continue };
+        let parts = [a, b, c];
+        let once = |ch: char| parts.iter().filter(|p| p.starts_with(ch)).count() == 1;
+        if once('d') && once('m') && once('y') {
             return Some((parts, sep));
         }
     }
