@@ -549,17 +549,6 @@ fn deeply_nested_json_is_refused_with_one_line() {
 // ---------------------------------------------------------------------------------------------
 // Workbooks built to explode, given to `scal import-template`
 
-/// Whether this `scal` has `import-template` yet (it arrives with the workbook import); the
-/// tests below print a SKIPPED line until it does, and run as soon as it is there.
-fn has_import_template(test: &str) -> bool {
-    let run = scal(["import-template", "--help"]);
-    if run.code == 0 {
-        return true;
-    }
-    eprintln!("SKIPPED {test}: this scal has no import-template command yet");
-    false
-}
-
 /// The parts every workbook needs around its sheet: content types, relationships, the
 /// workbook naming one sheet "NHS Login" (a service tab's name).
 const PLUMBING: [(&str, &[u8]); 4] = [
@@ -634,9 +623,6 @@ const ONE_CELL_SHEET: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalon
 
 #[test]
 fn a_billion_laughs_workbook_is_refused_in_bounded_memory() {
-    if !has_import_template("billion laughs") {
-        return;
-    }
     let dir = Dir::new();
     let book = dir.path("laughs.xlsx");
     xlsx_with(&book, ONE_CELL_SHEET, &billion_laughs());
@@ -653,9 +639,6 @@ fn a_billion_laughs_workbook_is_refused_in_bounded_memory() {
 
 #[test]
 fn a_zip_bomb_workbook_is_refused_in_bounded_memory() {
-    if !has_import_template("zip bomb") {
-        return;
-    }
     let dir = Dir::new();
     let book = dir.path("bomb.xlsx");
     // A whole workbook whose sheet inflates to 512 MiB of XML whitespace from under a MiB.
@@ -731,9 +714,6 @@ fn a_zip_bomb_workbook_is_refused_in_bounded_memory() {
 /// Random bytes named .xlsx, and a real zip of random parts: refused with one line.
 #[test]
 fn random_bytes_as_a_workbook_are_refused() {
-    if !has_import_template("random workbook") {
-        return;
-    }
     let dir = Dir::new();
     let seed = super::faults::seed("random workbook");
     let mut rng = Rng(seed);

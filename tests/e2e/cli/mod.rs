@@ -28,6 +28,7 @@ mod faults;
 mod history;
 mod hostile;
 mod journey;
+mod outputs;
 mod show_and_answer;
 mod templates;
 mod upgrade;

@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read as _};
-use std::path::Path;
 
 use calamine::{Data, Reader as _, Xlsx};
 use serde_json::Value as Json;
@@ -124,7 +123,18 @@ fn import_template_prints_what_it_found_and_left_out() {
     assert_eq!(login["tables"][1]["kind"], "requirements");
     assert_eq!(login["tables"][1]["columns"][6]["field"], "response");
 
-    // The options change the template's identity, and are checked.
+    // The options change the template's identity, and are checked. (Into another file: the
+    // first template is not replaced by one that differs from it.)
+    scal([
+        "import-template",
+        &p(&book),
+        "--out",
+        &p(&template),
+        "--id",
+        "nhs-scal",
+    ])
+    .fails_with(&["scal.json", "already exists and holds something else"]);
+    let template = dir.path("scal-3.json");
     let run = scal([
         "import-template",
         &p(&book),
@@ -456,12 +466,12 @@ fn import_template_refuses_what_is_not_a_workbook_in_one_line() {
 /// The real NHS workbook, when this checkout sits beside it: import, draft, fill.
 #[test]
 fn the_reference_workbook_goes_from_import_to_fill() {
-    let reference =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/SCAL_vsn2.0.xlsx");
-    if !reference.exists() {
-        println!("skipped: {} is not present", reference.display());
+    let Some(reference) = fixtures::reference_file(
+        "SCAL_vsn2.0.xlsx",
+        "the_reference_workbook_goes_from_import_to_fill",
+    ) else {
         return;
-    }
+    };
     let dir = Dir::new();
     let template = dir.path("scal.json");
     let summary = scal([
@@ -652,17 +662,21 @@ fn fill_and_import_never_write_over_a_draft() {
     let d = p(&draft);
     scal(["new", &d, "--template", &p(&template)]).ok();
     scal(["answer", &d, "nhs-login.data-set", "Yes"]).ok();
-    let before = std::fs::read(&draft).unwrap();
     scal(["fill", &d, "--out", &d]).fails_with(&[
         "acme.scal",
-        "is a SCAL draft",
-        "will not be replaced",
+        "is the draft itself",
+        "never replaces",
     ]);
     scal(["import-template", &p(&book), "--out", &d]).fails_with(&["acme.scal", "is a SCAL draft"]);
     let other = dir.path("other.scal");
     std::fs::copy(&draft, &other).unwrap();
     scal(["fill", &d, "--out", &p(&other)]).fails_with(&["other.scal", "is a SCAL draft"]);
-    assert_eq!(std::fs::read(&draft).unwrap(), before, "the draft changed");
+    assert!(
+        std::fs::read(&draft)
+            .unwrap()
+            .starts_with(b"SQLite format 3\0"),
+        "the draft was replaced"
+    );
     let show = scal(["show", &d, "--json"]).json();
     assert_eq!(super::item(&show, "nhs-login.data-set")["value"], "Yes");
 }

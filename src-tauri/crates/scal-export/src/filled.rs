@@ -15,9 +15,49 @@ use crate::snapshot::Snapshot;
 use crate::ExportError;
 
 /// Fills the workbook kept in `draft` with its answers, comments, evidence references (files
-/// named as attached) and section statuses, and writes it to `to` (an earlier file there is
-/// replaced whole), after reading it back. Only the items asked for these answers are written.
-pub fn fill_draft(draft: &Draft, to: &Path) -> Result<FillReport, ExportError> {
+/// named as attached) and section statuses, and writes it to `to` after reading it back. Only
+/// the items asked for these answers are written.
+///
+/// A file already at `to` is replaced whole only when the draft's rule allows it
+/// (`scal_store::OutputRule`: never the draft or its workbook; a file this draft wrote and nobody
+/// changed since; or one that holds these very bytes); the draft records the file before it is
+/// put in place (nothing is recorded in a draft opened read-only).
+pub fn fill_draft(draft: &mut Draft, to: &Path, author: &str) -> Result<FillReport, ExportError> {
+    // Refused before the work, where the answer does not depend on what will be written.
+    let rule = draft.output_rule()?;
+    let mut recheck = false;
+    match rule.check(to, None) {
+        Ok(()) => {}
+        Err(
+            scal_store::OutputRefused::NotOurs { .. }
+            | scal_store::OutputRefused::ChangedSince { .. },
+        ) => recheck = true,
+        Err(refused) => return Err(scal_store::StoreError::from(refused).into()),
+    }
+    let (bytes, report) = fill_bytes_of(draft, to)?;
+    if recheck {
+        rule.check(to, Some((&report.sha256, report.size)))
+            .map_err(scal_store::StoreError::from)?;
+    }
+    let folder = match to.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let written = scal_store::WrittenFile {
+        file_name: to
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        sha256: report.sha256.clone(),
+        size: report.size,
+    };
+    draft.record_outputs("fill", folder, &[written], author)?;
+    scal_workbook::write_atomic(to, &bytes)
+        .map_err(|e| ExportError::FilledWorkbook(e.to_string()))?;
+    Ok(report)
+}
+
+fn fill_bytes_of(draft: &Draft, to: &Path) -> Result<(Vec<u8>, FillReport), ExportError> {
     let bytes = source_bytes(draft)?;
     let answers = draft.answers()?;
     let statuses: BTreeMap<String, String> = draft
@@ -39,7 +79,7 @@ pub fn fill_draft(draft: &Draft, to: &Path) -> Result<FillReport, ExportError> {
         evidence: &evidence,
         statuses: &statuses,
     };
-    scal_workbook::fill(&bytes, draft.template(), &input, to)
+    scal_workbook::fill_bytes(&bytes, draft.template(), &input, to)
         .map_err(|e| ExportError::FilledWorkbook(e.to_string()))
 }
 

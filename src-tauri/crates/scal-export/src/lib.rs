@@ -23,7 +23,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
-use scal_store::{Draft, ExportRecord};
+use scal_store::{Draft, ExportRecord, StoreError};
 
 pub use error::ExportError;
 pub use filled::fill_draft;
@@ -168,13 +168,25 @@ pub fn filled_workbook_name(draft_name: &str, source_file_name: Option<&str>) ->
 
 /// Exports a draft into `out_dir` (created if missing). See the crate documentation for what
 /// is guaranteed; `progress` is called as the work advances.
+///
+/// No file of the user's is replaced: the draft, the workbook it was made from and any file
+/// this draft did not write (or that was changed since) are refused before anything is built
+/// (`scal_store::OutputRule`), and a folder the export created is removed again when it fails.
 pub fn export(
     draft: &mut Draft,
     out_dir: &Path,
     options: &ExportOptions,
     progress: &mut dyn FnMut(ExportProgress),
 ) -> Result<ExportOutcome, ExportError> {
-    export_into(draft, out_dir, options, progress).map_err(|e| e.disk_full_in(out_dir))
+    let created = prepare_out_dir(out_dir)?;
+    let result =
+        export_into(draft, out_dir, options, progress).map_err(|e| e.disk_full_in(out_dir));
+    if result.is_err() {
+        if let Some(top) = created {
+            remove_empty_folders(out_dir, &top);
+        }
+    }
+    result
 }
 
 fn export_into(
@@ -196,9 +208,46 @@ fn export_into(
     let snap = snapshot::Snapshot::read(draft, at, today)?;
     step(progress, ExportStage::Reading, 1, 1);
 
-    prepare_out_dir(out_dir)?;
-    let staging = Staging::new(out_dir, draft)?;
     let (xlsx_name, pdf_name, pack_name) = output_names(&snap.draft_name);
+    // The filled NHS workbook, when the template was imported from one: exported with the
+    // workbook, and carried in the pack.
+    let filled_name = filled_workbook_name(
+        &snap.draft_name,
+        draft.source_workbook().map(|w| w.file_name.as_str()),
+    );
+    let has_filled = (options.xlsx || options.pack) && draft.source_workbook().is_some();
+
+    // Nothing is built until every output is known to replace nothing of the user's. A file
+    // that is not this draft's may still hold the very bytes this export makes: checked again
+    // once they are known.
+    let rule = draft.output_rule()?;
+    let mut targets: Vec<&str> = Vec::new();
+    if options.xlsx {
+        targets.push(&xlsx_name);
+        if has_filled {
+            targets.push(&filled_name);
+        }
+    }
+    if options.pdf {
+        targets.push(&pdf_name);
+    }
+    if options.pack {
+        targets.push(&pack_name);
+    }
+    let mut recheck: Vec<PathBuf> = Vec::new();
+    for name in &targets {
+        let target = out_dir.join(name);
+        match rule.check(&target, None) {
+            Ok(()) => {}
+            Err(
+                scal_store::OutputRefused::NotOurs { .. }
+                | scal_store::OutputRefused::ChangedSince { .. },
+            ) => recheck.push(target),
+            Err(refused) => return Err(StoreError::from(refused).into()),
+        }
+    }
+
+    let staging = Staging::new(out_dir, draft)?;
     let mut warnings = Vec::new();
 
     // The pack holds the workbook and the PDF, so it needs both built.
@@ -215,15 +264,8 @@ fn export_into(
         answers_verified = readback::check_workbook(&xlsx_tmp, &workbook.expected)?;
         step(progress, ExportStage::Verifying, 1, 1);
     }
-    // The workbook NHS England sent, filled in place, when the template was imported from one:
-    // exported with the workbook, and carried in the pack.
-    let filled_name = filled_workbook_name(
-        &snap.draft_name,
-        draft.source_workbook().map(|w| w.file_name.as_str()),
-    );
     let filled_tmp = staging.path(&filled_name);
     let mut filled_cells_verified = 0;
-    let has_filled = (options.xlsx || options.pack) && draft.source_workbook().is_some();
     if has_filled {
         step(progress, ExportStage::Workbook, 0, 1);
         let report = filled::write(draft, &snap, &filled_tmp)?;
@@ -284,6 +326,7 @@ fn export_into(
         chosen.push((ExportKind::Pack, pack_tmp, pack_name));
     }
     let mut files = Vec::new();
+    let mut staged = Vec::new();
     for (kind, tmp, name) in chosen {
         // The pack's hash was taken while it was verified; the others are small.
         let known = if kind == ExportKind::Pack {
@@ -296,13 +339,35 @@ fn export_into(
             None => pack::hash_file(&tmp)?,
         };
         let target = out_dir.join(&name);
-        fs::rename(&tmp, &target).map_err(|e| ExportError::write(&target, e))?;
+        if recheck.contains(&target) {
+            rule.check(&target, Some((&sha256, size)))
+                .map_err(StoreError::from)?;
+        }
+        staged.push(tmp);
         files.push(ExportedFile {
             kind,
             path: target,
             sha256,
             size,
         });
+    }
+    // Known as this draft's before they are in place: an export killed between its renames
+    // still leaves files the next export may replace.
+    let author = options
+        .author
+        .clone()
+        .unwrap_or_else(scal_store::default_author);
+    let written: Vec<scal_store::WrittenFile> = files
+        .iter()
+        .map(|f| scal_store::WrittenFile {
+            file_name: file_name_of(&f.path),
+            sha256: f.sha256.clone(),
+            size: f.size,
+        })
+        .collect();
+    draft.record_outputs("export", out_dir, &written, &author)?;
+    for (tmp, file) in staged.iter().zip(&files) {
+        fs::rename(tmp, &file.path).map_err(|e| ExportError::write(&file.path, e))?;
     }
     sync_folder(out_dir).map_err(|e| ExportError::write(out_dir, e))?;
     drop(staging);
@@ -318,24 +383,13 @@ fn export_into(
             id: 0,
             at: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             out_dir: out_dir.display().to_string(),
-            files: files
-                .iter()
-                .map(|f| {
-                    let name = f
-                        .path
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    (name, f.sha256.clone(), f.size)
-                })
+            files: written
+                .into_iter()
+                .map(|f| (f.file_name, f.sha256, f.size))
                 .collect(),
             answers_digest: snap.answers_digest.clone(),
             tool_version: TOOL_VERSION.to_string(),
         };
-        let author = options
-            .author
-            .clone()
-            .unwrap_or_else(scal_store::default_author);
         Some(draft.record_export_with_snapshot(&record, &author)?)
     };
     let (record_id, snapshot_id) = recorded.map(|(r, s)| (r, s.id)).unzip();
@@ -361,14 +415,39 @@ fn export_into(
     })
 }
 
-fn prepare_out_dir(out_dir: &Path) -> Result<(), ExportError> {
+/// Makes sure `out_dir` is a folder, creating it (and any missing parents) if need be. Returns
+/// the topmost folder it created, for `remove_empty_folders` when the export fails.
+fn prepare_out_dir(out_dir: &Path) -> Result<Option<PathBuf>, ExportError> {
     match fs::metadata(out_dir) {
-        Ok(m) if m.is_dir() => Ok(()),
+        Ok(m) if m.is_dir() => Ok(None),
         Ok(_) => Err(ExportError::NotAFolder {
             path: out_dir.to_path_buf(),
         }),
-        Err(_) => fs::create_dir_all(out_dir).map_err(|e| ExportError::write(out_dir, e)),
+        Err(_) => {
+            let top = out_dir
+                .ancestors()
+                .take_while(|dir| !dir.as_os_str().is_empty() && fs::metadata(dir).is_err())
+                .last()
+                .map(Path::to_path_buf);
+            fs::create_dir_all(out_dir).map_err(|e| ExportError::write(out_dir, e))?;
+            Ok(top)
+        }
     }
+}
+
+/// Removes the folders an export created, from `out_dir` up to `top`, each only while empty.
+fn remove_empty_folders(out_dir: &Path, top: &Path) {
+    for dir in out_dir.ancestors() {
+        if fs::remove_dir(dir).is_err() || dir == top {
+            break;
+        }
+    }
+}
+
+fn file_name_of(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// A hidden folder beside the outputs where everything is built; removed when dropped, so a

@@ -219,6 +219,10 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+
+    /// An output that would replace a file of the user's (see `OutputRule`).
+    #[error("{0}")]
+    Output(#[from] crate::outputs::OutputRefused),
 }
 
 /// How many reasons a refusal names before "and N more": enough to act on, short enough to read

@@ -254,8 +254,24 @@ CREATE TABLE reconfirm (
 ) STRICT;
 "#;
 
+/// Format 4: the files the draft wrote for the user (exports, filled workbooks), recorded
+/// before they are renamed into place, so that an output replaces only a file this draft wrote
+/// and nobody changed since (see `outputs.rs`).
+const V4: &str = r#"
+CREATE TABLE outputs (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,
+    by        TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    folder    TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    sha256    TEXT NOT NULL CHECK (length(sha256) = 64),
+    size      INTEGER NOT NULL CHECK (size >= 0)
+) STRICT;
+"#;
+
 /// The migrations, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// Brings a draft at format `from` up to `SCHEMA_VERSION` inside the caller's transaction.
 pub(crate) fn migrate(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {

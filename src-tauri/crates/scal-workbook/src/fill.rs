@@ -99,6 +99,19 @@ pub fn fill(
     input: &FillInput<'_>,
     out: &Path,
 ) -> Result<FillReport, FillError> {
+    let (bytes, report) = fill_bytes(original, template, input, out)?;
+    write_atomic(out, &bytes)?;
+    Ok(report)
+}
+
+/// What `fill` writes, built and read back but not written: the filled workbook's bytes and
+/// the report (its `sha256` and `size` are those of the bytes). `out` names the file in errors.
+pub fn fill_bytes(
+    original: &[u8],
+    template: &Template,
+    input: &FillInput<'_>,
+    out: &Path,
+) -> Result<(Vec<u8>, FillReport), FillError> {
     let source = verify_source(template, original)?;
     let file = source.file_name.clone();
     let mut warnings = Vec::new();
@@ -225,8 +238,7 @@ pub fn fill(
 
     let (bytes, copied) = rezip(original, &file, &patched, out)?;
     verify(&bytes, &cells, out)?;
-    write_atomic(out, &bytes)?;
-    Ok(FillReport {
+    let report = FillReport {
         entries_patched: patched.len(),
         entries_copied: copied,
         sheets: patched_sheets,
@@ -234,7 +246,8 @@ pub fn fill(
         sha256: hex::encode(Sha256::digest(&bytes)),
         cells,
         warnings,
-    })
+    };
+    Ok((bytes, report))
 }
 
 /// Checks that `bytes` are the workbook `template` was imported from (by SHA-256) and returns
@@ -684,7 +697,8 @@ fn verify_cells(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), Fi
 
 /// Writes the file whole or not at all: a temporary file beside `out`, synced, renamed over it,
 /// and the folder synced.
-fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), FillError> {
+/// Writes `bytes` to `out` atomically (temporary file, fsync, rename, fsync the folder).
+pub fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), FillError> {
     let fail = |e: std::io::Error| FillError::Write {
         path: out.to_path_buf(),
         reason: io_reason(&e),

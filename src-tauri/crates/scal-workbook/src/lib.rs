@@ -37,8 +37,8 @@ use scal_core::{SectionKind, Template};
 
 pub use error::{FillError, ImportError};
 pub use fill::{
-    evidence_reference, fill, verify_source, EvidenceRef, FillInput, FillReport, FilledCell,
-    MAX_CELL_CHARS,
+    evidence_reference, fill, fill_bytes, verify_source, write_atomic, EvidenceRef, FillInput,
+    FillReport, FilledCell, MAX_CELL_CHARS,
 };
 pub use package::{MAX_ENTRIES, MAX_PART_BYTES, MAX_TOTAL_BYTES, MAX_WORKBOOK_BYTES};
 

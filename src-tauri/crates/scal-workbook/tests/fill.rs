@@ -473,12 +473,12 @@ fn a_fill_replaces_an_earlier_one_whole_and_leaves_no_temporary_file() {
 /// The reference workbook round trip, when it is present beside this checkout.
 #[test]
 fn the_reference_workbook_fills_with_only_its_answer_cells_changed() {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../../shared/reference/SCAL_vsn2.0.xlsx");
-    if !path.exists() {
-        println!("skipped: {} is not present", path.display());
+    let Some(path) = common::reference_file(
+        "SCAL_vsn2.0.xlsx",
+        "the_reference_workbook_fills_with_only_its_answer_cells_changed",
+    ) else {
         return;
-    }
+    };
     let bytes = std::fs::read(&path).expect("read");
     let (_, f) = fill_fixture(bytes, &[]);
     check_only_answer_cells_differ(&f);

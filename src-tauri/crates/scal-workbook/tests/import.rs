@@ -852,12 +852,12 @@ fn mangled_sheet_xml_gives_a_loadable_template_or_a_sentence() {
 /// same rules reading the real thing.
 #[test]
 fn the_reference_workbook_imports_with_every_service_tab_whole() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../../shared/reference/SCAL_vsn2.0.xlsx");
-    if !path.exists() {
-        println!("skipped: {} is not present", path.display());
+    let Some(path) = common::reference_file(
+        "SCAL_vsn2.0.xlsx",
+        "the_reference_workbook_imports_with_every_service_tab_whole",
+    ) else {
         return;
-    }
+    };
     let imported = scal_workbook::import_path(&path).expect("the reference workbook imports");
     let t = &imported.template;
     let services: Vec<&scal_core::Section> = t

@@ -126,11 +126,21 @@ pub fn list(path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
 pub fn extract(path: &Path, which: &str, target: &Path, out: &mut Out) -> CliResult<Outcome> {
     let draft = open_read_only(path)?;
     let sha256 = resolve(&draft, which)?;
+    let blob_size = draft.blob_reader(&sha256).map_err(store)?.size();
+    // The rule every output follows; a file already holding this very content is left as it
+    // is, and anything else there is refused (extract itself never replaces a file).
+    draft
+        .output_rule()
+        .map_err(store)?
+        .check(target, Some((&sha256, blob_size)))
+        .map_err(|refused| CliError::new(refused.to_string()))?;
     if target.symlink_metadata().is_ok() {
-        return Err(CliError::new(format!(
-            "{} already exists: choose another name (extract never overwrites a file)",
-            target.display()
-        )));
+        out.line(format!(
+            "{} already holds this evidence ({}, SHA-256 {sha256} checked): nothing written.",
+            target.display(),
+            size(blob_size)
+        ));
+        return Ok(Outcome::Success);
     }
     let written = write_new(target, |file| draft.extract(&sha256, file).map_err(store))?;
     out.line(format!(

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use scal_store::Draft;
+use scal_store::{Draft, StoreError};
 use scal_workbook::FillReport;
 
-use super::open_read_only;
+use super::{open_read_only, Ctx};
 use crate::error::{CliError, CliResult};
 use crate::output::{size, Out};
 use crate::Outcome;
@@ -16,21 +16,28 @@ use crate::Outcome;
 pub struct FillArgs {
     /// The draft file (*.scal), created from a template imported from a workbook.
     pub draft: PathBuf,
-    /// Where to write the filled workbook (.xlsx); an earlier file there is replaced.
+    /// Where to write the filled workbook (.xlsx). A file already there is replaced only when
+    /// this draft wrote it and nobody changed it since; never the draft or its workbook.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 }
 
-pub fn run(args: FillArgs, out: &mut Out) -> CliResult<Outcome> {
-    super::refuse_replacing_a_draft(&args.out, "--out")?;
-    let draft = open_read_only(&args.draft)?;
-    let report = fill_draft(&draft, &args.out)?;
+pub fn run(ctx: &Ctx, args: FillArgs, out: &mut Out) -> CliResult<Outcome> {
+    // Opened to write, so the draft records the file it fills (a later fill may then replace
+    // it); a draft that cannot be written to is still filled, and records nothing.
+    let mut draft = match Draft::open(&args.draft) {
+        Err(StoreError::NotWritable { .. } | StoreError::NeedsRecovery { .. }) => {
+            open_read_only(&args.draft)?
+        }
+        opened => opened.map_err(super::store)?,
+    };
+    let report = fill_draft(&mut draft, &args.out, &ctx.author)?;
     print_report(&report, &args.draft, &args.out, out);
     Ok(Outcome::Success)
 }
 
 /// The draft's workbook filled with its answers, comments, evidence references and statuses.
-fn fill_draft(draft: &Draft, to: &Path) -> CliResult<FillReport> {
+fn fill_draft(draft: &mut Draft, to: &Path, author: &str) -> CliResult<FillReport> {
     // Said here in the CLI's words; the library's own sentence is for other callers.
     if draft.source_workbook().is_none() {
         return Err(CliError::new(format!(
@@ -38,7 +45,7 @@ fn fill_draft(draft: &Draft, to: &Path) -> CliResult<FillReport> {
             draft.path().display()
         )));
     }
-    scal_export::fill_draft(draft, to).map_err(|e| CliError::new(e.to_string()))
+    scal_export::fill_draft(draft, to, author).map_err(|e| CliError::new(e.to_string()))
 }
 
 fn print_report(report: &FillReport, draft: &Path, to: &Path, out: &mut Out) {

@@ -59,7 +59,6 @@ pub fn run(args: ImportArgs, out: &mut Out) -> CliResult<Outcome> {
             args.out.display()
         )));
     }
-    super::refuse_replacing_a_draft(&args.out, "--out")?;
     if args.out.is_dir() {
         return Err(CliError::new(format!(
             "{} is a folder: give the template file's name, e.g. {}",
@@ -67,6 +66,21 @@ pub fn run(args: ImportArgs, out: &mut Out) -> CliResult<Outcome> {
             args.out.join("template.json").display()
         )));
     }
+    // The rule every output follows (no draft here): never a database, never the workbook
+    // itself, and an existing file only when it already holds this very template.
+    let protected = imported
+        .template
+        .source
+        .iter()
+        .map(|s| (s.sha256.clone(), s.size))
+        .collect();
+    let new = (
+        hex_sha256(imported.json.as_bytes()),
+        imported.json.len() as u64,
+    );
+    scal_store::OutputRule::without_draft(protected)
+        .check(&args.out, Some((&new.0, new.1)))
+        .map_err(|refused| CliError::new(refused.to_string()))?;
     scal_store::fsutil::write_atomic(&args.out, imported.json.as_bytes()).map_err(|e| {
         CliError::at(
             &args.out,
@@ -379,4 +393,9 @@ impl ImportOutput {
                 .collect(),
         }
     }
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
 }

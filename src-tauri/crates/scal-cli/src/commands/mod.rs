@@ -57,7 +57,7 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult<Outcome> {
             workbook,
         } => new::run(&ctx, &draft, &template, workbook.as_deref(), out),
         Command::ImportTemplate(args) => import::run(args, out),
-        Command::Fill(args) => fill::run(args, out),
+        Command::Fill(args) => fill::run(&ctx, args, out),
         Command::Show { draft, json } => show::run(&ctx, &draft, json.json, out),
         Command::Answer {
             draft,
@@ -203,22 +203,4 @@ fn open_read_only(path: &Path) -> CliResult<Draft> {
 /// Store errors are already one sentence naming the file (and item); they pass through as is.
 fn store(e: StoreError) -> CliError {
     CliError::new(e.to_string())
-}
-
-/// Refuses an output file name that would replace a draft (this one or any other): a mistyped
-/// `--out` must never turn a draft, with its history and evidence, into a workbook or template.
-/// Any SQLite database is refused, so a draft from a newer version is recognised too.
-pub(crate) fn refuse_replacing_a_draft(out: &Path, flag: &str) -> CliResult<()> {
-    use std::io::Read as _;
-    let mut head = [0u8; 16];
-    let is_database = std::fs::File::open(out)
-        .and_then(|mut f| f.read_exact(&mut head))
-        .is_ok_and(|()| &head == b"SQLite format 3\0");
-    if is_database {
-        return Err(CliError::new(format!(
-            "{flag} {} is a SCAL draft (or another database): it will not be replaced; give another file name",
-            out.display()
-        )));
-    }
-    Ok(())
 }

@@ -910,3 +910,33 @@ fn layout_c(ws: &mut Worksheet, style: Style) {
     let source = format!("=${list_col}$1:${list_col}$3");
     s.list_from(&format!("{response}{first}:{response}{r}"), &source);
 }
+
+/// A file from `shared/reference/` (the real NHS workbooks, beside the checkout, never copied
+/// into it), for the test named `test`. Missing, it fails the test where `CI` is set (CI always
+/// has `shared/`: a silent skip there would hide a lost check); elsewhere it prints one loud
+/// SKIPPED line and gives `None`.
+#[allow(
+    dead_code,
+    reason = "not every test binary that includes this file reads shared/"
+)]
+pub fn reference_file(relative: &str, test: &str) -> Option<std::path::PathBuf> {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("../shared/reference"))
+        .find(|dir| dir.is_dir());
+    let path = shared.map(|dir| dir.join(relative));
+    match path {
+        Some(path) if path.is_file() => Some(path),
+        _ => {
+            let why = format!(
+                "{test}: shared/reference/{relative} is not beside this checkout (../shared/)"
+            );
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "{why}; CI always has it, so this is a failure there"
+            );
+            eprintln!("\n\u{1b}[1;33mSKIPPED {why}\u{1b}[0m");
+            None
+        }
+    }
+}
