@@ -319,12 +319,7 @@ pub fn history_entry(t: &scal_core::Template, h: &HistoryEntry) -> HistoryEntryD
             comment: comment.clone().unwrap_or_default(),
         })
     };
-    let detail = h
-        .detail
-        .as_deref()
-        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-        .map(|d| history_detail(&h.action, &d))
-        .unwrap_or_default();
+    let detail = history_detail(h);
     let (label, section) = name_of(t, &h.item);
     HistoryEntryDto {
         at: h.at.clone(),
@@ -340,11 +335,27 @@ pub fn history_entry(t: &scal_core::Template, h: &HistoryEntry) -> HistoryEntryD
 }
 
 /// The detail of a change in words: which file for evidence, why for an upgrade's changes.
-fn history_detail(action: &str, d: &serde_json::Value) -> String {
+///
+/// Read as the store writes it: an attach keeps the file's name as its new value and a detach
+/// as its old one, and the detail JSON holds the link, SHA-256, size and media type.
+fn history_detail(h: &HistoryEntry) -> String {
+    let d = h
+        .detail
+        .as_deref()
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+        .unwrap_or_default();
     let text = |key: &str| d.get(key).and_then(|v| v.as_str()).unwrap_or("");
+    let action = h.action.as_str();
     match action {
         "attach" | "detach" => {
-            let name = Some(text("file_name"))
+            let named = if action == "attach" {
+                &h.new_value
+            } else {
+                &h.old_value
+            };
+            let name = named
+                .as_ref()
+                .and_then(|v| v.as_one())
                 .filter(|n| !n.is_empty())
                 .unwrap_or("a file");
             let sha = text("sha256");
@@ -395,4 +406,38 @@ pub fn open_sample(state: &AppState, data: &DataDir) -> CmdResult<DraftView> {
         })
     })?;
     state.with(|o| remember_and_view(data, o))
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failing test")]
+
+    use super::*;
+
+    /// Against a real draft: the history names the file attached and unlinked.
+    #[test]
+    fn the_history_names_the_file_attached_and_unlinked() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, json) = crate::sample::sample_template().unwrap();
+        let mut draft = Draft::create(&dir.path().join("d.scal"), json, "Ada").unwrap();
+        let item = draft.template().sections[0].items[0].id.clone();
+        let file = dir.path().join("pen test 2026.pdf");
+        #[allow(clippy::disallowed_methods, reason = "test fixture")]
+        std::fs::write(&file, b"%PDF-1.4 report").unwrap();
+        let link = draft.attach(&item, &file, "Ada", &mut |_, _| {}).unwrap();
+        draft.detach(link.id, "Ada").unwrap();
+        let details: Vec<String> = history(&draft, Some(&item))
+            .unwrap()
+            .into_iter()
+            .map(|h| h.detail)
+            .collect();
+        let short = &link.sha256[..12];
+        assert_eq!(
+            details,
+            [
+                format!("Attached pen test 2026.pdf (SHA-256 {short}…)"),
+                format!("Unlinked pen test 2026.pdf (SHA-256 {short}…)"),
+            ]
+        );
+    }
 }

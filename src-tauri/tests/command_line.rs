@@ -37,3 +37,52 @@ fn an_unknown_option_is_named() {
     assert_eq!(code, Some(2));
     assert!(stderr.contains("unknown option --colour"), "{stderr}");
 }
+
+/// The design's contract: `cargo build --release --bin scal` and `--bin scal-workbench` work
+/// from the workspace root. Cargo looks for `--bin` among the default members only, so both
+/// binaries' packages must be default members.
+#[test]
+fn both_contract_binaries_build_from_the_workspace_root() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let out = Command::new(cargo)
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let defaults: Vec<&str> = meta["workspace_default_members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+    for bin in ["scal", "scal-workbench"] {
+        let package = meta["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| {
+                p["targets"].as_array().unwrap().iter().any(|t| {
+                    t["name"] == bin && t["kind"].as_array().unwrap().iter().any(|k| k == "bin")
+                })
+            })
+            .unwrap_or_else(|| panic!("no package builds the binary {bin}"));
+        let id = package["id"].as_str().unwrap();
+        assert!(
+            defaults.contains(&id),
+            "`cargo build --bin {bin}` fails from the workspace root: {} is not a default member",
+            package["name"]
+        );
+    }
+}
