@@ -382,6 +382,19 @@ fn desktop_authoring_journey_in_the_real_window() {
     answer_dialogs(&dialogs, &[&out]);
     app.click(&tid("choose-folder"));
     app.wait_for_text(&tid("export-folder"), &out.display().to_string());
+    // A file of the user's where the summary would go is never replaced: the window says so,
+    // and writes nothing.
+    let theirs = out.join("Northwind UEC-summary.pdf");
+    write_file(&theirs, b"my own notes");
+    app.click(&tid("export"));
+    app.wait_for_text(&tid("export-error"), "was not written by this draft");
+    assert_eq!(std::fs::read(&theirs).unwrap(), b"my own notes");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        1,
+        "nothing else was written"
+    );
+    std::fs::remove_file(&theirs).unwrap();
     app.click(&tid("export"));
     app.wait_for_text(&tid("verification"), "Verified");
     app.screenshot(&image("app-export.png"));
