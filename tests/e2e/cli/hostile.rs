@@ -169,6 +169,133 @@ fn evidence_names_cannot_climb_out_of_the_pack_or_hide_in_it() {
     );
 }
 
+/// A character that reorders text as it is shown (U+202E and its kin).
+fn has_bidi(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+    })
+}
+
+#[cfg(unix)]
+#[test]
+fn bidi_controls_never_reach_a_terminal_a_sheet_or_a_pack_raw() {
+    let dir = Dir::new();
+    // A section title with an override: the sheet named after it must read as it is.
+    let template = dir.file(
+        "bidi-template.json",
+        MINI_TEMPLATE.replace(
+            "\"Appointment booking\"",
+            "\"Appointment \u{202E}gnikoob\u{202C} \u{2067}tab\u{2069}\"",
+        ),
+    );
+    let draft = dir.path("bidi.scal");
+    scal(["new", &p(&draft), "--template", &p(&template)]).ok();
+    // A file shown as "invoicexe.txt" by anything that obeys the override: it is an .exe.
+    let files = dir.path("files");
+    std::fs::create_dir(&files).unwrap();
+    let exe = files.join("invoice\u{202E}txt.exe");
+    std::fs::File::create(&exe)
+        .unwrap()
+        .write_all(b"MZ not really")
+        .unwrap();
+    scal(["attach", &p(&draft), "tcr", &p(&exe)]).ok();
+    // Text keeps what was typed, overrides included: it is data, shown escaped.
+    let typed = "Acme \u{202E}dtL\u{202C}";
+    scal(["answer", &p(&draft), "supplier_name", typed]).ok();
+    // A draft written before names were cleaned may still hold an override in a file name.
+    {
+        let conn = rusqlite::Connection::open(&draft).unwrap();
+        let n = conn
+            .execute(
+                "UPDATE evidence_links SET file_name = 'old\u{202E}fdp.exe'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+    let bat = files.join("scan\u{2066}gpj.bat");
+    std::fs::File::create(&bat)
+        .unwrap()
+        .write_all(b"@echo off")
+        .unwrap();
+    scal(["attach", &p(&draft), "tcr", &p(&bat)]).ok();
+
+    // On a terminal: shown escaped, never raw.
+    let list = scal(["evidence", "list", &p(&draft)]);
+    assert!(!has_bidi(list.ok()), "{:?}", list.stdout);
+    assert!(list.stdout.contains("scangpj.bat"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("old\\u{202E}fdp.exe"),
+        "{}",
+        list.stdout
+    );
+    let show = scal(["show", &p(&draft)]);
+    assert!(!has_bidi(show.ok()), "{:?}", show.stdout);
+    assert!(
+        show.stdout.contains("Acme \\u{202E}dtL\\u{202C}"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout.contains("Appointment \\u{202E}gnikoob"),
+        "{}",
+        show.stdout
+    );
+    let history = scal(["history", &p(&draft)]);
+    assert!(!has_bidi(history.ok()), "{:?}", history.stdout);
+    assert!(
+        history.stdout.contains("\\u{202E}dtL"),
+        "{}",
+        history.stdout
+    );
+    assert!(
+        history.stdout.contains("invoicetxt.exe"),
+        "{}",
+        history.stdout
+    );
+    // As JSON the text is exact, its overrides JSON-escaped.
+    let json = scal(["show", &p(&draft), "--json"]);
+    assert!(!has_bidi(json.ok()), "{:?}", json.stdout);
+    assert_eq!(item(&json.json(), "supplier_name")["value"], typed);
+    let listed = scal(["evidence", "list", &p(&draft), "--json"]);
+    assert!(!has_bidi(listed.ok()), "{:?}", listed.stdout);
+    let refused = scal(["answer", &p(&draft), "no\u{202E}such", "x"]);
+    assert!(!has_bidi(refused.fails_with(&["no\\u{202E}such"])));
+
+    // In the pack: entry names (and the manifest naming them) read as what the files are.
+    let out = dir.path("out");
+    scal(["export", &p(&draft), "--out", &p(&out)]).ok();
+    let parts = zip_parts(&out.join("bidi-pack.zip"));
+    let names: Vec<&String> = parts.iter().map(|(n, _)| n).collect();
+    assert!(!names.iter().any(|n| has_bidi(n)), "{names:?}");
+    assert!(
+        names.contains(&&"evidence/scangpj.bat".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&&"evidence/oldfdp.exe".to_string()),
+        "{names:?}"
+    );
+    let (_, manifest) = parts.iter().find(|(n, _)| n == "manifest.json").unwrap();
+    let manifest: Json = serde_json::from_slice(manifest).unwrap();
+    for file in manifest["files"].as_array().unwrap() {
+        assert!(!has_bidi(file["path"].as_str().unwrap()), "{file}");
+    }
+
+    // In the workbook: no sheet name holds one.
+    use calamine::Reader as _;
+    let book: calamine::Xlsx<_> = calamine::open_workbook(out.join("bidi.xlsx")).unwrap();
+    let sheets = book.sheet_names();
+    assert!(!sheets.iter().any(|s| has_bidi(s)), "{sheets:?}");
+    assert!(
+        sheets.iter().any(|s| s == "Appointment gnikoob tab"),
+        "{sheets:?}"
+    );
+}
+
 /// A zip whose entries are given as (name, bytes), stored or deflated.
 fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());

@@ -612,13 +612,21 @@ pub(crate) fn remove_staged_chunks(conn: &Connection) -> rusqlite::Result<usize>
     )
 }
 
-/// The name evidence is kept under: the last part of what was given (no folders), trimmed.
+/// The name evidence is kept under: the last part of what was given (no folders), without
+/// bidi controls, trimmed. A bidi override would make the name read as something it is not
+/// (`x\u{202E}txt.exe` shows as "xexe.txt") everywhere it is shown, so it is dropped, and the
+/// name is kept as it really reads ("xtxt.exe"); control characters are refused.
 pub(crate) fn clean_file_name(given: &str) -> Result<String, StoreError> {
     let bad = |why| StoreError::BadFileName {
         name: given.to_string(),
         why,
     };
-    let name = given.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    let last = given.rsplit(['/', '\\']).next().unwrap_or_default();
+    let honest: String = last
+        .chars()
+        .filter(|c| !scal_core::text::is_bidi_control(*c))
+        .collect();
+    let name = honest.trim();
     if name.is_empty() || name == "." || name == ".." {
         return Err(bad("it is empty once folders are removed"));
     }
