@@ -296,6 +296,158 @@ fn bidi_controls_never_reach_a_terminal_a_sheet_or_a_pack_raw() {
     );
 }
 
+// ---------------------------------------------------------------------------------------------
+// Files that are not files
+
+/// Runs `scal ARGS`, killing it (and failing the test) if it has not ended within a minute: a
+/// command that opened a named pipe would wait for a writer forever. Never a speed measure.
+#[cfg(unix)]
+fn scal_or_hang(args: &[String]) -> Run {
+    use std::process::Stdio;
+    let mut child = Command::new(scal_bin())
+        .args(args)
+        .env("SCAL_AUTHOR", AUTHOR)
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("scal {args:?} hung: it is waiting on a named pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_given_for_any_file_is_refused_with_one_line_not_waited_on() {
+    let dir = Dir::new();
+    let draft = dir.mini_draft("acme.scal");
+    let other = dir.mini_draft("other.scal");
+    let template = dir.path("e2e-mini.json");
+    let (_book, imported) = super::workbook::imported(&dir);
+    let fifo = |name: &str| {
+        let path = dir.path(name);
+        mkfifo(&path);
+        p(&path)
+    };
+    let (d, o, t, i) = (p(&draft), p(&other), p(&template), p(&imported));
+    let new = p(&dir.path("new.scal"));
+    let out_json = p(&dir.path("t.json"));
+    let scal_pipe = fifo("pipe.scal");
+    let json_pipe = fifo("pipe.json");
+    let xlsx_pipe = fifo("pipe.xlsx");
+    let zip_pipe = fifo("pipe.zip");
+    let pdf_pipe = fifo("pipe.pdf");
+    let draft_wanted = "give the path of a .scal draft";
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (vec!["show", &scal_pipe], &scal_pipe, draft_wanted),
+        (vec!["check", &scal_pipe], &scal_pipe, draft_wanted),
+        (vec!["history", &scal_pipe], &scal_pipe, draft_wanted),
+        (
+            vec!["evidence", "list", &scal_pipe],
+            &scal_pipe,
+            draft_wanted,
+        ),
+        (
+            vec!["answer", &scal_pipe, "supplier_name", "x"],
+            &scal_pipe,
+            draft_wanted,
+        ),
+        (
+            vec!["export", &scal_pipe, "--out", &t],
+            &scal_pipe,
+            draft_wanted,
+        ),
+        (vec!["diff", &scal_pipe, &o], &scal_pipe, draft_wanted),
+        (vec!["diff", &d, &scal_pipe], &scal_pipe, draft_wanted),
+        (
+            vec!["copy-answers", &scal_pipe, &o, "--yes"],
+            &scal_pipe,
+            draft_wanted,
+        ),
+        (
+            vec!["copy-answers", &d, &scal_pipe, "--yes"],
+            &scal_pipe,
+            draft_wanted,
+        ),
+        (
+            vec!["apply", &d, &json_pipe],
+            &json_pipe,
+            "give the path of an answers file",
+        ),
+        (
+            vec!["attach", &d, "tcr", &pdf_pipe],
+            &pdf_pipe,
+            "give the path of a file to attach",
+        ),
+        (
+            vec!["new", &new, "--template", &json_pipe],
+            &json_pipe,
+            "give the path of a template file",
+        ),
+        (
+            vec!["new", &new, "--template", &xlsx_pipe],
+            &xlsx_pipe,
+            "give the path of an .xlsx workbook",
+        ),
+        (
+            vec!["new", &new, "--template", &i, "--workbook", &xlsx_pipe],
+            &xlsx_pipe,
+            "give the path of an .xlsx workbook",
+        ),
+        (
+            vec!["import-template", &xlsx_pipe, "--out", &out_json],
+            &xlsx_pipe,
+            "give the path of an .xlsx workbook",
+        ),
+        (
+            vec!["upgrade", &d, "--to", &json_pipe],
+            &json_pipe,
+            "give the path of a template file",
+        ),
+        (
+            vec!["upgrade", &d, "--to", &i, "--workbook", &xlsx_pipe],
+            &xlsx_pipe,
+            "give the path of an .xlsx workbook",
+        ),
+        (
+            vec!["verify-pack", &zip_pipe],
+            &zip_pipe,
+            "give the path of a pack",
+        ),
+    ];
+    for (args, pipe, wanted) in cases {
+        let run = scal_or_hang(&strings(&args));
+        run.fails_with(&[
+            &format!("{pipe} is not a regular file (it is a named pipe)"),
+            wanted,
+        ]);
+    }
+    assert!(!dir.path("new.scal").exists());
+}
+
 /// A zip whose entries are given as (name, bytes), stored or deflated.
 fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());

@@ -101,7 +101,17 @@ pub fn not_a_regular_file(file_type: &std::fs::FileType) -> Option<&'static str>
             return Some("a device");
         }
     }
-    Some("not a file")
+    Some("neither a file nor a folder")
+}
+
+/// The refusal of a path that is not a regular file, as one sentence: "f is not a regular file
+/// (it is a named pipe): give the path of a .scal draft". `kind` is from `not_a_regular_file`,
+/// `wanted` says what should have been given ("a .scal draft").
+pub fn not_a_regular_file_sentence(path: &Path, kind: &str, wanted: &str) -> String {
+    format!(
+        "{} is not a regular file (it is {kind}): give the path of {wanted}",
+        path.display()
+    )
 }
 
 /// The path a message should name for `path`: the one the user gave, not a hidden working name
@@ -133,7 +143,7 @@ fn hidden_working_name(name: &str) -> Option<&str> {
     let (rest, suffix) = inner.rsplit_once('.')?;
     let (given, nonce) = rest.rsplit_once('.')?;
     let hex = nonce.len() >= 8 && nonce.chars().all(|c| c.is_ascii_hexdigit());
-    let ours = matches!(suffix, "creating" | "partial");
+    let ours = matches!(suffix, "creating" | "partial" | "extracting");
     (hex && ours && !given.is_empty()).then_some(given)
 }
 

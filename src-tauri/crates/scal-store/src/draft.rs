@@ -13,6 +13,7 @@ use scal_core::answer::{is_placeholder, normalize, MAX_TEXT_CHARS};
 use scal_core::{Answer, AnswerError, Answers, DraftState, Template, Value};
 
 use crate::error::StoreError;
+use crate::fsutil::NotReadable;
 use crate::schema::{self, APPLICATION_ID, SCHEMA_VERSION};
 use crate::{
     fsutil, value_to_json, AnswerChange, ExportRecord, HistoryEntry, SectionStatus, SourceWorkbook,
@@ -982,21 +983,29 @@ fn move_into_place(tmp: &Path, path: &Path) -> Result<(), StoreError> {
 }
 
 fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
-    let meta = match std::fs::metadata(path) {
+    // Only a regular file is opened: reading a named pipe would wait for a writer forever.
+    let meta = match fsutil::regular_file(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(NotReadable::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(StoreError::NotFound {
                 path: path.to_path_buf(),
             })
         }
-        Err(e) => return Err(StoreError::io(path, e)),
+        Err(NotReadable::Io(e)) => return Err(StoreError::io(path, e)),
+        Err(NotReadable::Folder) => {
+            return Err(StoreError::NotADraft {
+                path: path.to_path_buf(),
+                reason: "it is a folder".to_string(),
+            })
+        }
+        Err(NotReadable::NotRegular(kind)) => {
+            return Err(StoreError::NotARegularFile {
+                path: path.to_path_buf(),
+                kind,
+                wanted: "a .scal draft",
+            })
+        }
     };
-    if meta.is_dir() {
-        return Err(StoreError::NotADraft {
-            path: path.to_path_buf(),
-            reason: "it is a folder".to_string(),
-        });
-    }
     // Claimed before anything reads the file: see OpenClaim for why this order matters.
     let claim = OpenClaim::take(path)?;
     check_header(path)?;

@@ -118,8 +118,14 @@ pub enum StoreError {
     #[error("{} has no evidence link {link_id}", path.display())]
     NoSuchLink { path: PathBuf, link_id: i64 },
 
-    #[error("{} is not a file, so it cannot be attached as evidence", path.display())]
-    NotAFile { path: PathBuf },
+    /// A path given to be read that is a named pipe, a folder, a device...: refused before it
+    /// is opened (a named pipe would make the open wait forever). `wanted` is what to give.
+    #[error("{}", scal_core::text::not_a_regular_file_sentence(path, kind, wanted))]
+    NotARegularFile {
+        path: PathBuf,
+        kind: &'static str,
+        wanted: &'static str,
+    },
 
     #[error("\"{name}\" cannot be used as an evidence file name: {why}")]
     BadFileName { name: String, why: &'static str },

@@ -17,6 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::draft::{clean_author, insert_history, json_string, now, HistoryRow};
+use crate::fsutil::NotReadable;
 use crate::{media_type_for, Draft, EvidenceLink, StoreError};
 
 /// Size of one stored piece of evidence (the last piece of a file may be shorter).
@@ -42,12 +43,19 @@ impl Draft {
     ) -> Result<EvidenceLink, StoreError> {
         self.writable()?;
         self.check_item(item)?;
-        let meta = std::fs::metadata(file).map_err(|e| StoreError::io(file, e))?;
-        if !meta.is_file() {
-            return Err(StoreError::NotAFile {
+        let meta = crate::fsutil::regular_file(file).map_err(|e| match e {
+            NotReadable::Io(e) => StoreError::io(file, e),
+            NotReadable::Folder => StoreError::NotARegularFile {
                 path: file.to_path_buf(),
-            });
-        }
+                kind: "a folder",
+                wanted: "a file to attach",
+            },
+            NotReadable::NotRegular(kind) => StoreError::NotARegularFile {
+                path: file.to_path_buf(),
+                kind,
+                wanted: "a file to attach",
+            },
+        })?;
         let file_name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

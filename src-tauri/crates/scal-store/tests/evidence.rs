@@ -276,7 +276,7 @@ fn bad_attachments_are_refused_with_a_reason() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{} is not a file, so it cannot be attached as evidence",
+            "{} is not a regular file (it is a folder): give the path of a file to attach",
             dir.path().display()
         )
     );

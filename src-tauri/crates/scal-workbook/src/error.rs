@@ -31,6 +31,11 @@ pub enum ImportError {
     NothingRecognised { file: String, detail: String },
     #[error("{} cannot be read: {reason}", path.display())]
     Io { path: PathBuf, reason: String },
+    #[error(
+        "{}",
+        scal_core::text::not_a_regular_file_sentence(path, kind, "an .xlsx workbook")
+    )]
+    NotARegularFile { path: PathBuf, kind: &'static str },
     #[error("the template {what} \"{value}\" cannot be used: {reason}")]
     BadOption {
         what: &'static str,
