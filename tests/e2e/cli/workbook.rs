@@ -430,7 +430,7 @@ fn import_template_refuses_what_is_not_a_workbook_in_one_line() {
         "--out",
         &p(&out),
     ])
-    .fails_with(&["missing.xlsx cannot be read: no such file"]);
+    .fails_with(&["missing.xlsx cannot be read: it does not exist"]);
     let mut blank = rust_xlsxwriter::Workbook::new();
     blank
         .add_worksheet()

@@ -56,6 +56,17 @@ pub fn io_reason(e: &std::io::Error) -> String {
     words.to_string()
 }
 
+/// `io_reason` for a file being created or written: a missing file there means a missing
+/// folder ("could not create x.scal: its folder does not exist").
+pub fn io_write_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound if e.raw_os_error().is_some() => {
+            "its folder does not exist".to_string()
+        }
+        _ => io_reason(e),
+    }
+}
+
 /// "File name too long (os error 36)" → "file name too long".
 fn strip_os_error(text: &str) -> String {
     let text = match text.find(" (os error") {
@@ -196,6 +207,19 @@ mod tests {
             let text = io_reason(&Error::from_raw_os_error(code));
             assert!(!text.contains("os error"), "{code}: {text}");
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_missing_file_to_write_is_a_missing_folder() {
+        assert_eq!(
+            io_write_reason(&Error::from_raw_os_error(2)),
+            "its folder does not exist"
+        );
+        assert_eq!(
+            io_write_reason(&Error::from_raw_os_error(28)),
+            "the disk is full"
+        );
     }
 
     #[test]

@@ -886,7 +886,8 @@ fn build_new_draft(
             path: target.to_path_buf(),
             source,
         })?;
-    let err = |e| StoreError::sqlite(tmp, e);
+    // Every failure names the draft asked for, never the hidden file it is built in.
+    let err = |e| StoreError::sqlite(target, e);
     let mut conn = Connection::open_with_flags(
         tmp,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -901,7 +902,7 @@ fn build_new_draft(
         .map_err(err)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Damaged {
-            path: tmp.to_path_buf(),
+            path: target.to_path_buf(),
             detail: format!("SQLite refused write-ahead logging and chose {mode}"),
         });
     }
@@ -950,7 +951,7 @@ fn build_new_draft(
     conn.close().map_err(|(_, e)| err(e))?;
     File::open(tmp)
         .and_then(|f| f.sync_all())
-        .map_err(|e| StoreError::io(tmp, e))
+        .map_err(|e| StoreError::io(target, e))
 }
 
 /// Gives the finished draft its name without ever replacing a file that appeared meanwhile: a
@@ -958,7 +959,7 @@ fn build_new_draft(
 fn move_into_place(tmp: &Path, path: &Path) -> Result<(), StoreError> {
     match std::fs::hard_link(tmp, path) {
         Ok(()) => {
-            std::fs::remove_file(tmp).map_err(|e| StoreError::io(tmp, e))?;
+            std::fs::remove_file(tmp).map_err(|e| StoreError::io(path, e))?;
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(StoreError::AlreadyExists {

@@ -76,22 +76,6 @@ pub enum FillError {
     ReadBack { path: PathBuf, problem: String },
 }
 
-/// An IO error as the end of a sentence: its kind in words, without the OS error number.
-pub(crate) fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "no such file or folder".to_string(),
-        ErrorKind::PermissionDenied => "permission denied".to_string(),
-        ErrorKind::AlreadyExists => "it already exists".to_string(),
-        ErrorKind::StorageFull => "the disk is full".to_string(),
-        ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_string(),
-        _ => {
-            let text = e.to_string();
-            // "No space left on device (os error 28)" -> "No space left on device".
-            match text.find(" (os error") {
-                Some(i) => text[..i].to_string(),
-                None => text,
-            }
-        }
-    }
-}
+/// An IO error as the end of a sentence: its kind in words, without the OS error number (the
+/// one wording every crate uses).
+pub(crate) use scal_core::text::io_reason;

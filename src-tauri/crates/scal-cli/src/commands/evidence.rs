@@ -13,7 +13,7 @@ use crate::dto::EvidenceListEntry;
 use crate::error::{CliError, CliResult};
 use crate::output::{byte_progress_bar, clip, size, Align, Out, Table};
 use crate::Outcome;
-use scal_core::text::io_reason;
+use scal_core::text::io_write_reason;
 
 /// Files at least this big get a progress bar while they are copied in (when stderr is a
 /// terminal): smaller ones are done before a bar would be seen.
@@ -181,7 +181,7 @@ fn write_new(
         CliError::new(format!(
             "cannot write {}: {}",
             target.display(),
-            io_reason(e)
+            io_write_reason(e)
         ))
     };
     let file: File = OpenOptions::new()
