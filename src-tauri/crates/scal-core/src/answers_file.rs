@@ -30,6 +30,8 @@ pub struct Row {
 
 /// Parses the file's text. Errors are one sentence naming the row and item, without the path.
 pub fn parse(text: &str, template: &Template) -> Result<Vec<Row>, String> {
+    // Editors on Windows start a UTF-8 file with a byte-order mark; it is not part of the JSON.
+    let text = crate::text::without_bom(text);
     let doc: Json = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
     let Json::Object(top) = doc else {
         return Err(r#"the answers file must be a JSON object {"answers": [...]}"#.to_string());
@@ -190,6 +192,15 @@ mod tests {
         );
         assert_eq!(rows[3].value, None);
         assert_eq!(rows[3].comment.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn a_file_saved_with_a_byte_order_mark_is_read() {
+        let rows =
+            check("\u{FEFF}{\"answers\": [{\"item\": \"name\", \"value\": \"Acme\"}]}").unwrap();
+        assert_eq!(rows[0].value, Some(Some(Value::One("Acme".into()))));
+        let err = check("{\"answers\": [\u{FEFF}]}").unwrap_err();
+        assert!(err.contains("not valid JSON"), "{err}");
     }
 
     #[test]

@@ -83,6 +83,8 @@ impl Draft {
         workbook: Option<NewWorkbook<'_>>,
         author: &str,
     ) -> Result<Draft, StoreError> {
+        // Stored as its JSON alone: a byte-order mark would make the stored text unreadable.
+        let template_json = scal_core::text::without_bom(template_json);
         let template =
             scal_core::load_template(template_json).map_err(|source| StoreError::Template {
                 path: path.to_path_buf(),

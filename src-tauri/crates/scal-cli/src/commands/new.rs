@@ -175,8 +175,13 @@ pub(super) fn template_json(template: &str) -> CliResult<(Cow<'static, str>, Str
             ),
         ));
     }
-    let json = std::fs::read_to_string(path)
+    let mut json = std::fs::read_to_string(path)
         .map_err(|e| CliError::at(path, format!("cannot read the template: {}", io_reason(&e))))?;
+    // A byte-order mark (Windows editors write one) is not part of the template: dropped here
+    // so the text compared with and stored in the draft is the JSON alone.
+    if json.starts_with('\u{FEFF}') {
+        json.drain(..'\u{FEFF}'.len_utf8());
+    }
     // Judged here so the message names the template file rather than the draft.
     scal_core::load_template(&json)
         .map_err(|e| CliError::new(format!("{} is not a valid template: {e}", path.display())))?;
