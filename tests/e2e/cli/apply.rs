@@ -145,6 +145,11 @@ fn malformed_answers_files_are_refused() {
         r#"{"answers": [{"item": "hscn", "value": "Yes"}, {"item": "hscn", "value": "No"}]}"#,
         &["hscn", "twice"],
     );
+    // serde_json alone would keep the last "value" without a word.
+    refused_apply(
+        r#"{"answers": [{"item": "hscn", "value": "Yes"}, {"item": "supplier_name", "value": "A", "value": "B"}]}"#,
+        &["answer 2 (item \"supplier_name\") gives \"value\" twice"],
+    );
 }
 
 #[test]

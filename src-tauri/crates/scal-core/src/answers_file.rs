@@ -15,6 +15,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
 
+mod strict;
+
 use crate::answer::{normalize, parse_input, MAX_TEXT_CHARS};
 use crate::{Template, Value};
 
@@ -32,7 +34,7 @@ pub struct Row {
 pub fn parse(text: &str, template: &Template) -> Result<Vec<Row>, String> {
     // Editors on Windows start a UTF-8 file with a byte-order mark; it is not part of the JSON.
     let text = crate::text::without_bom(text);
-    let doc: Json = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    let doc = strict::from_str(text)?;
     let Json::Object(top) = doc else {
         return Err(r#"the answers file must be a JSON object {"answers": [...]}"#.to_string());
     };
@@ -272,6 +274,26 @@ mod tests {
                 "unexpected key \"comments\"",
             ),
             (r#"{"answers": [{"item": "isms"}]}"#, "sets neither"),
+            (
+                r#"{"answers": [{"item": "isms", "value": "Yes"}, {"item": "name", "value": "x", "value": "y"}]}"#,
+                "answer 2 (item \"name\") gives \"value\" twice",
+            ),
+            (
+                r#"{"answers": [{"value": "x", "item": "name", "item": "isms"}]}"#,
+                "answer 1 gives \"item\" twice",
+            ),
+            (
+                r#"{"answers": [{"item": "name", "comment": "a", "comment": "b"}]}"#,
+                "answer 1 (item \"name\") gives \"comment\" twice",
+            ),
+            (
+                r#"{"answers": [], "answers": [{"item": "name", "value": "x"}]}"#,
+                "gives \"answers\" twice",
+            ),
+            (
+                r#"{"answers": [{"item": "name", "value": [{"a": 1, "a": 2}]}]}"#,
+                "\"a\" is given twice",
+            ),
             (
                 r#"{"answers": [{"item": "isms", "value": "Yes"}, {"item": "isms", "comment": "x"}]}"#,
                 "appears twice (answers 1 and 2)",
