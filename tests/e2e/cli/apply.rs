@@ -145,6 +145,11 @@ fn malformed_answers_files_are_refused() {
         r#"{"answers": [{"item": "hscn", "value": "Yes"}, {"item": "hscn", "value": "No"}]}"#,
         &["hscn", "twice"],
     );
+    // serde_json alone would keep the last "value" without a word.
+    refused_apply(
+        r#"{"answers": [{"item": "hscn", "value": "Yes"}, {"item": "supplier_name", "value": "A", "value": "B"}]}"#,
+        &["answer 2 (item \"supplier_name\") gives \"value\" twice"],
+    );
 }
 
 #[test]
@@ -152,4 +157,37 @@ fn a_missing_answers_file_is_refused() {
     let dir = Dir::new();
     let draft = dir.mini_draft("mini.scal");
     scal(["apply", &p(&draft), &p(&dir.path("nowhere.json"))]).fails_with(&["nowhere.json"]);
+}
+
+#[test]
+fn files_saved_with_a_byte_order_mark_are_read() {
+    let dir = Dir::new();
+    // A template saved by a Windows editor: the draft made from it opens and upgrades.
+    let template = dir.file("bom-template.json", format!("\u{FEFF}{MINI_TEMPLATE}"));
+    let draft = dir.path("bom.scal");
+    scal(["new", &p(&draft), "--template", &p(&template)]).ok();
+    let d = p(&draft);
+    let answers = dir.file(
+        "bom-answers.json",
+        format!(
+            "\u{FEFF}{}",
+            json!({"answers": [{"item": "supplier_name", "value": "Acme Health Ltd"}]})
+        ),
+    );
+    scal(["apply", &d, &p(&answers)]).ok();
+    assert_eq!(
+        item(&show_json(&draft), "supplier_name")["value"],
+        "Acme Health Ltd"
+    );
+    let newer = dir.file(
+        "bom-template-1.1.json",
+        format!(
+            "\u{FEFF}{}",
+            MINI_TEMPLATE.replace("\"version\": \"1.0.0\"", "\"version\": \"1.1.0\"")
+        ),
+    );
+    scal(["upgrade", &d, "--to", &p(&newer)]).ok();
+    let show = show_json(&draft);
+    assert_eq!(show["template"]["version"], "1.1.0", "{show}");
+    assert_eq!(item(&show, "supplier_name")["value"], "Acme Health Ltd");
 }

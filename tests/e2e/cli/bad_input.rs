@@ -220,3 +220,86 @@ fn a_read_only_draft_can_be_shown_and_checked_but_not_changed() {
         .fails_with(&["mini.scal", "read-only"]);
     assert_eq!(std::fs::read(&draft).unwrap(), before);
 }
+
+/// A refusal in plain words: no " (os error N)", and no hidden working name (a draft being
+/// created, an export being staged) where the user's own file should be named.
+#[track_caller]
+fn plain(run: &Run, wanted: &[&str]) {
+    let line = run.fails_with(wanted);
+    for internal in ["os error", ".creating", ".partial", ".scal-export-"] {
+        assert!(!line.contains(internal), "{internal:?} in: {line}");
+    }
+}
+
+#[test]
+fn io_failures_are_told_in_plain_words_naming_the_users_file() {
+    let dir = Dir::new();
+    let draft = dir.mini_draft("mini.scal");
+    let d = p(&draft);
+    let missing = |name: &str| p(&dir.path(name));
+
+    // ENOENT: a missing draft, answers file, evidence file, template, folder to create in.
+    plain(
+        &scal(["show", &missing("gone.scal")]),
+        &["gone.scal does not exist"],
+    );
+    plain(
+        &scal(["apply", &d, &missing("gone.json")]),
+        &["gone.json cannot be read: it does not exist"],
+    );
+    plain(
+        &scal(["attach", &d, "tcr", &missing("gone.pdf")]),
+        &["gone.pdf", "it does not exist"],
+    );
+    plain(
+        &scal(["verify-pack", &missing("gone.zip")]),
+        &["gone.zip cannot be read: it does not exist"],
+    );
+    let nowhere = dir.path("no-such-folder").join("new.scal");
+    plain(
+        &scal(["new", &p(&nowhere), "--template", FLAGSHIP]),
+        &["could not create", "new.scal", "its folder does not exist"],
+    );
+    let report = dir.file("report.pdf", b"%PDF-1.4");
+    scal(["attach", &d, "tcr", &p(&report)]).ok();
+    let sha = sha256_of(b"%PDF-1.4");
+    plain(
+        &scal([
+            "evidence",
+            "extract",
+            &d,
+            &sha,
+            "--out",
+            &p(&dir.path("no-such-folder").join("x.pdf")),
+        ]),
+        &["x.pdf", "its folder does not exist"],
+    );
+
+    // ENAMETOOLONG: a name longer than any disk allows, for a draft to read and to create.
+    let long = format!("{}.scal", "n".repeat(300));
+    plain(&scal(["show", &missing(&long)]), &["file name too long"]);
+    plain(
+        &scal(["new", &missing(&long), "--template", FLAGSHIP]),
+        &["could not create", "file name too long"],
+    );
+
+    // A path too long once the export's hidden staging folder is added to it: the message
+    // names the output folder, not the staging folder inside it.
+    let mut out = dir.tmp.path().to_path_buf();
+    while out.as_os_str().len() < 4000 {
+        out.push("d".repeat(200));
+    }
+    let room = 4060 - out.as_os_str().len();
+    out.push("e".repeat(room));
+    std::fs::create_dir_all(&out).unwrap();
+    plain(
+        &scal(["export", &d, "--out", &p(&out)]),
+        &["could not write", "file name too long"],
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+}
+
+fn sha256_of(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
+}

@@ -121,7 +121,8 @@ fn bad_evidence_requests_are_refused() {
     let file = dir.file("a.txt", "first");
     scal(["attach", &d, "tcr", &p(&dir.path("absent.pdf"))]).fails_with(&["absent.pdf"]);
     scal(["attach", &d, "nope", &p(&file)]).fails_with(&["nope"]);
-    scal(["attach", &d, "tcr", &p(dir.tmp.path())]).fails_with(&["not a file"]);
+    scal(["attach", &d, "tcr", &p(dir.tmp.path())])
+        .fails_with(&["is not a regular file (it is a folder)"]);
     scal(["detach", &d, "one"]).fails_with(&["one"]);
     scal(["detach", &d, "42"]).fails_with(&["42"]);
     let unknown = "0".repeat(64);

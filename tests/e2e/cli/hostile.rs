@@ -169,6 +169,285 @@ fn evidence_names_cannot_climb_out_of_the_pack_or_hide_in_it() {
     );
 }
 
+/// A character that reorders text as it is shown (U+202E and its kin).
+fn has_bidi(s: &str) -> bool {
+    s.chars().any(|c| {
+        matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+    })
+}
+
+#[cfg(unix)]
+#[test]
+fn bidi_controls_never_reach_a_terminal_a_sheet_or_a_pack_raw() {
+    let dir = Dir::new();
+    // A section title with an override: the sheet named after it must read as it is.
+    let template = dir.file(
+        "bidi-template.json",
+        MINI_TEMPLATE.replace(
+            "\"Appointment booking\"",
+            "\"Appointment \u{202E}gnikoob\u{202C} \u{2067}tab\u{2069}\"",
+        ),
+    );
+    let draft = dir.path("bidi.scal");
+    scal(["new", &p(&draft), "--template", &p(&template)]).ok();
+    // A file shown as "invoicexe.txt" by anything that obeys the override: it is an .exe.
+    let files = dir.path("files");
+    std::fs::create_dir(&files).unwrap();
+    let exe = files.join("invoice\u{202E}txt.exe");
+    std::fs::File::create(&exe)
+        .unwrap()
+        .write_all(b"MZ not really")
+        .unwrap();
+    scal(["attach", &p(&draft), "tcr", &p(&exe)]).ok();
+    // Text keeps what was typed, overrides included: it is data, shown escaped.
+    let typed = "Acme \u{202E}dtL\u{202C}";
+    scal(["answer", &p(&draft), "supplier_name", typed]).ok();
+    // A draft written before names were cleaned may still hold an override in a file name.
+    {
+        let conn = rusqlite::Connection::open(&draft).unwrap();
+        let n = conn
+            .execute(
+                "UPDATE evidence_links SET file_name = 'old\u{202E}fdp.exe'",
+                [],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+    let bat = files.join("scan\u{2066}gpj.bat");
+    std::fs::File::create(&bat)
+        .unwrap()
+        .write_all(b"@echo off")
+        .unwrap();
+    scal(["attach", &p(&draft), "tcr", &p(&bat)]).ok();
+
+    // On a terminal: shown escaped, never raw.
+    let list = scal(["evidence", "list", &p(&draft)]);
+    assert!(!has_bidi(list.ok()), "{:?}", list.stdout);
+    assert!(list.stdout.contains("scangpj.bat"), "{}", list.stdout);
+    assert!(
+        list.stdout.contains("old\\u{202E}fdp.exe"),
+        "{}",
+        list.stdout
+    );
+    let show = scal(["show", &p(&draft)]);
+    assert!(!has_bidi(show.ok()), "{:?}", show.stdout);
+    assert!(
+        show.stdout.contains("Acme \\u{202E}dtL\\u{202C}"),
+        "{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout.contains("Appointment \\u{202E}gnikoob"),
+        "{}",
+        show.stdout
+    );
+    let history = scal(["history", &p(&draft)]);
+    assert!(!has_bidi(history.ok()), "{:?}", history.stdout);
+    assert!(
+        history.stdout.contains("\\u{202E}dtL"),
+        "{}",
+        history.stdout
+    );
+    assert!(
+        history.stdout.contains("invoicetxt.exe"),
+        "{}",
+        history.stdout
+    );
+    // As JSON the text is exact, its overrides JSON-escaped.
+    let json = scal(["show", &p(&draft), "--json"]);
+    assert!(!has_bidi(json.ok()), "{:?}", json.stdout);
+    assert_eq!(item(&json.json(), "supplier_name")["value"], typed);
+    let listed = scal(["evidence", "list", &p(&draft), "--json"]);
+    assert!(!has_bidi(listed.ok()), "{:?}", listed.stdout);
+    let refused = scal(["answer", &p(&draft), "no\u{202E}such", "x"]);
+    assert!(!has_bidi(refused.fails_with(&["no\\u{202E}such"])));
+
+    // In the pack: entry names (and the manifest naming them) read as what the files are.
+    let out = dir.path("out");
+    scal(["export", &p(&draft), "--out", &p(&out)]).ok();
+    let parts = zip_parts(&out.join("bidi-pack.zip"));
+    let names: Vec<&String> = parts.iter().map(|(n, _)| n).collect();
+    assert!(!names.iter().any(|n| has_bidi(n)), "{names:?}");
+    assert!(
+        names.contains(&&"evidence/scangpj.bat".to_string()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&&"evidence/oldfdp.exe".to_string()),
+        "{names:?}"
+    );
+    let (_, manifest) = parts.iter().find(|(n, _)| n == "manifest.json").unwrap();
+    let manifest: Json = serde_json::from_slice(manifest).unwrap();
+    for file in manifest["files"].as_array().unwrap() {
+        assert!(!has_bidi(file["path"].as_str().unwrap()), "{file}");
+    }
+
+    // In the workbook: no sheet name holds one.
+    use calamine::Reader as _;
+    let book: calamine::Xlsx<_> = calamine::open_workbook(out.join("bidi.xlsx")).unwrap();
+    let sheets = book.sheet_names();
+    assert!(!sheets.iter().any(|s| has_bidi(s)), "{sheets:?}");
+    assert!(
+        sheets.iter().any(|s| s == "Appointment gnikoob tab"),
+        "{sheets:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files that are not files
+
+/// Runs `scal ARGS`, killing it (and failing the test) if it has not ended within a minute: a
+/// command that opened a named pipe would wait for a writer forever. Never a speed measure.
+#[cfg(unix)]
+fn scal_or_hang(args: &[String]) -> Run {
+    use std::process::Stdio;
+    let mut child = Command::new(scal_bin())
+        .args(args)
+        .env("SCAL_AUTHOR", AUTHOR)
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("scal {args:?} hung: it is waiting on a named pipe");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_given_for_any_file_is_refused_with_one_line_not_waited_on() {
+    let dir = Dir::new();
+    let draft = dir.mini_draft("acme.scal");
+    let other = dir.mini_draft("other.scal");
+    let template = dir.path("e2e-mini.json");
+    let (_book, imported) = super::workbook::imported(&dir);
+    let fifo = |name: &str| {
+        let path = dir.path(name);
+        mkfifo(&path);
+        p(&path)
+    };
+    let (d, o, t, i) = (p(&draft), p(&other), p(&template), p(&imported));
+    let new = p(&dir.path("new.scal"));
+    let out_json = p(&dir.path("t.json"));
+    let scal_pipe = fifo("pipe.scal");
+    let json_pipe = fifo("pipe.json");
+    let xlsx_pipe = fifo("pipe.xlsx");
+    let zip_pipe = fifo("pipe.zip");
+    let pdf_pipe = fifo("pipe.pdf");
+    let draft_wanted = "give the path of a .scal draft";
+    let cases: Vec<(Vec<&str>, &str, &str)> = vec![
+        (vec!["show", &scal_pipe], &scal_pipe, draft_wanted),
+        (vec!["check", &scal_pipe], &scal_pipe, draft_wanted),
+        (vec!["history", &scal_pipe], &scal_pipe, draft_wanted),
+        (
+            vec!["evidence", "list", &scal_pipe],
+            &scal_pipe,
+            draft_wanted,
+        ),
+        (
+            vec!["answer", &scal_pipe, "supplier_name", "x"],
+            &scal_pipe,
+            draft_wanted,
+        ),
+        (
+            vec!["export", &scal_pipe, "--out", &t],
+            &scal_pipe,
+            draft_wanted,
+        ),
+        (vec!["diff", &scal_pipe, &o], &scal_pipe, draft_wanted),
+        (vec!["diff", &d, &scal_pipe], &scal_pipe, draft_wanted),
+        (
+            vec!["copy-answers", &scal_pipe, &o, "--yes"],
+            &scal_pipe,
+            draft_wanted,
+        ),
+        (
+            vec!["copy-answers", &d, &scal_pipe, "--yes"],
+            &scal_pipe,
+            draft_wanted,
+        ),
+        (
+            vec!["apply", &d, &json_pipe],
+            &json_pipe,
+            "give the path of an answers file",
+        ),
+        (
+            vec!["attach", &d, "tcr", &pdf_pipe],
+            &pdf_pipe,
+            "give the path of a file to attach",
+        ),
+        (
+            vec!["new", &new, "--template", &json_pipe],
+            &json_pipe,
+            "give the path of a template file",
+        ),
+        (
+            vec!["new", &new, "--template", &xlsx_pipe],
+            &xlsx_pipe,
+            "give the path of an .xlsx workbook",
+        ),
+        (
+            vec!["new", &new, "--template", &i, "--workbook", &xlsx_pipe],
+            &xlsx_pipe,
+            "give the path of an .xlsx workbook",
+        ),
+        (
+            vec!["import-template", &xlsx_pipe, "--out", &out_json],
+            &xlsx_pipe,
+            "give the path of an .xlsx workbook",
+        ),
+        (
+            vec!["upgrade", &d, "--to", &json_pipe],
+            &json_pipe,
+            "give the path of a template file",
+        ),
+        (
+            vec!["upgrade", &d, "--to", &i, "--workbook", &xlsx_pipe],
+            &xlsx_pipe,
+            "give the path of an .xlsx workbook",
+        ),
+        (
+            vec!["verify-pack", &zip_pipe],
+            &zip_pipe,
+            "give the path of a pack",
+        ),
+    ];
+    for (args, pipe, wanted) in cases {
+        let run = scal_or_hang(&strings(&args));
+        run.fails_with(&[
+            &format!("{pipe} is not a regular file (it is a named pipe)"),
+            wanted,
+        ]);
+    }
+    assert!(!dir.path("new.scal").exists());
+}
+
 /// A zip whose entries are given as (name, bytes), stored or deflated.
 fn write_zip(path: &Path, entries: &[(&str, &[u8])]) {
     let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());

@@ -18,7 +18,7 @@ use fixtures::{workbook, workbook_edited_in, Style};
 const WORKBOOK: &str = "SCAL_fixture_v2.1.xlsx";
 
 /// The standard fixture saved in a folder, and the template imported from it beside it.
-fn imported(dir: &Dir) -> (std::path::PathBuf, std::path::PathBuf) {
+pub(super) fn imported(dir: &Dir) -> (std::path::PathBuf, std::path::PathBuf) {
     let book = dir.file(WORKBOOK, workbook(Style::Standard));
     let template = dir.path("scal.json");
     scal(["import-template", &p(&book), "--out", &p(&template)]).ok();
@@ -440,7 +440,7 @@ fn import_template_refuses_what_is_not_a_workbook_in_one_line() {
         "--out",
         &p(&out),
     ])
-    .fails_with(&["missing.xlsx cannot be read: no such file"]);
+    .fails_with(&["missing.xlsx cannot be read: it does not exist"]);
     let mut blank = rust_xlsxwriter::Workbook::new();
     blank
         .add_worksheet()

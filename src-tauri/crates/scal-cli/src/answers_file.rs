@@ -19,15 +19,8 @@ pub fn read(path: &Path, template: &Template) -> CliResult<Vec<Row>> {
 }
 
 fn read_text(path: &Path) -> CliResult<String> {
-    let meta = std::fs::metadata(path).map_err(|e| {
-        CliError::at(
-            path,
-            format!("cannot read the answers file: {}", io_reason(&e)),
-        )
-    })?;
-    if !meta.is_file() {
-        return Err(CliError::at(path, "the answers file is not a regular file"));
-    }
+    let meta = scal_store::fsutil::regular_file(path)
+        .map_err(|e| CliError::new(e.sentence(path, "an answers file (JSON)")))?;
     if meta.len() > MAX_ANSWERS_FILE_BYTES {
         return Err(CliError::at(
             path,
@@ -40,7 +33,10 @@ fn read_text(path: &Path) -> CliResult<String> {
     let bytes = std::fs::read(path).map_err(|e| {
         CliError::at(
             path,
-            format!("cannot read the answers file: {}", io_reason(&e)),
+            format!(
+                "cannot read the answers file: {}",
+                scal_core::text::io_reason(&e)
+            ),
         )
     })?;
     String::from_utf8(bytes).map_err(|e| {
@@ -52,21 +48,4 @@ fn read_text(path: &Path) -> CliResult<String> {
             ),
         )
     })
-}
-
-/// An IO error in words, without Rust's "(os error 2)" suffix.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "no such file".to_string(),
-        ErrorKind::PermissionDenied => "permission denied".to_string(),
-        ErrorKind::AlreadyExists => "the file already exists".to_string(),
-        _ => {
-            let s = e.to_string();
-            match s.find(" (os error") {
-                Some(i) => s[..i].to_string(),
-                None => s,
-            }
-        }
-    }
 }

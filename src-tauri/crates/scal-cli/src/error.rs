@@ -39,23 +39,29 @@ pub fn one_line(s: &str) -> String {
     printable(&collapse_lines(s)).into_owned()
 }
 
-/// Text for a terminal: control characters other than line feed and tab are shown as `\u{1B}`
-/// escapes. A draft or answers file from someone else may hold them, and printed raw they
-/// would drive the reader's terminal (move the cursor, rewrite the title, hide text).
+/// Text for a terminal: control characters other than line feed and tab, and bidi controls,
+/// are shown as `\u{1B}` escapes. A draft or answers file from someone else may hold them, and
+/// printed raw they would drive the reader's terminal (move the cursor, rewrite the title, hide
+/// text) or make a name read as another (`x\u{202E}txt.exe` shows as "xexe.txt").
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
-    if !s.chars().any(unsafe_char) {
+    if !s.chars().any(is_unsafe_for_terminal) {
         return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
-        if unsafe_char(c) {
+        if is_unsafe_for_terminal(c) {
             out.push_str(&format!("\\u{{{:X}}}", u32::from(c)));
         } else {
             out.push(c);
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether `c` is escaped by `printable`: a control character other than line feed and tab,
+/// or a bidi control.
+pub fn is_unsafe_for_terminal(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || scal_core::text::is_bidi_control(c)
 }
 
 fn collapse_lines(s: &str) -> String {
@@ -98,5 +104,16 @@ mod tests {
             printable("nul\0 del\u{7f} csi\u{9b}"),
             "nul\\u{0} del\\u{7F} csi\\u{9B}"
         );
+    }
+
+    #[test]
+    fn bidi_controls_are_shown_not_obeyed() {
+        assert_eq!(printable("x\u{202E}txt.exe"), "x\\u{202E}txt.exe");
+        assert_eq!(
+            one_line("\u{2066}a\u{2069}\u{200E}\u{200F}\u{061C}\u{202A}b"),
+            "\\u{2066}a\\u{2069}\\u{200E}\\u{200F}\\u{61C}\\u{202A}b"
+        );
+        // Other format characters (a zero-width joiner in an emoji) are left alone.
+        assert_eq!(printable("👩\u{200D}💻"), "👩\u{200D}💻");
     }
 }

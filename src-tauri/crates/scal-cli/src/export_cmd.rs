@@ -142,6 +142,9 @@ pub fn export(ctx: &Ctx, args: ExportArgs, out: &mut Out) -> CliResult<Outcome> 
 
 /// Exit 0 when every file matches the manifest; 1 with one line per mismatch on stdout.
 pub fn verify_pack(args: VerifyPackArgs, out: &mut Out) -> CliResult<Outcome> {
+    // Before the pack is opened: opening a named pipe would wait for a writer forever.
+    scal_store::fsutil::regular_file(&args.pack)
+        .map_err(|e| CliError::new(e.sentence(&args.pack, "a pack (.zip)")))?;
     let report = scal_export::verify_pack(&args.pack).map_err(|e| CliError::new(e.to_string()))?;
     if !report.confirmed() {
         for m in &report.mismatches {

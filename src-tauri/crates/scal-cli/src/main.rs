@@ -46,7 +46,10 @@ fn run() -> ExitCode {
     // Whatever was produced is printed even on failure: nothing is, today, but it keeps a
     // partial report from vanishing if a command learns to print before failing.
     if let Err(e) = out.flush_to_stdout() {
-        return fail(&format!("could not write to standard output: {e}"));
+        return fail(&format!(
+            "could not write to standard output: {}",
+            scal_core::text::io_reason(&e)
+        ));
     }
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

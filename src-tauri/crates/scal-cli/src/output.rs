@@ -26,12 +26,13 @@ impl Out {
             crate::error::CliError::new(format!("could not write JSON output: {e}"))
         })?;
         // serde_json escapes only U+0000..U+001F; DEL and the C1 controls (which terminals
-        // also obey) get JSON escapes here, so the JSON stays exact and `printable` finds
-        // nothing to change in it. They can only occur inside strings.
-        let text: String = if text.chars().any(|c| c.is_control() && c > '\u{7e}') {
+        // also obey) and the bidi controls get JSON escapes here, so the JSON stays exact and
+        // `printable` finds nothing to change in it. They can only occur inside strings.
+        let escape = |c: char| c > '\u{7e}' && crate::error::is_unsafe_for_terminal(c);
+        let text: String = if text.chars().any(escape) {
             text.chars()
                 .map(|c| {
-                    if c.is_control() && c > '\u{7e}' {
+                    if escape(c) {
                         format!("\\u{:04x}", u32::from(c))
                     } else {
                         c.to_string()
@@ -219,10 +220,15 @@ mod tests {
 
     #[test]
     fn json_output_escapes_every_control_character_and_stays_exact() {
-        let value = "a\u{1b}[2J\u{7f}\u{9b}31m\u{0}b";
+        let value = "a\u{1b}[2J\u{7f}\u{9b}31m\u{0}b\u{202E}c\u{2066}";
         let mut out = Out::default();
         out.json(&value).unwrap();
-        assert!(!out.text().trim_end().chars().any(char::is_control));
+        assert!(!out
+            .text()
+            .trim_end()
+            .chars()
+            .any(scal_core::text::is_control_or_bidi));
+        assert_eq!(crate::error::printable(out.text()), out.text());
         let back: String = serde_json::from_str(out.text()).unwrap();
         assert_eq!(back, value);
     }

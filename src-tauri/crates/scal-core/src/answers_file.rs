@@ -15,6 +15,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
 
+mod strict;
+
 use crate::answer::{normalize, parse_input, MAX_TEXT_CHARS};
 use crate::{Template, Value};
 
@@ -30,7 +32,9 @@ pub struct Row {
 
 /// Parses the file's text. Errors are one sentence naming the row and item, without the path.
 pub fn parse(text: &str, template: &Template) -> Result<Vec<Row>, String> {
-    let doc: Json = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
+    // Editors on Windows start a UTF-8 file with a byte-order mark; it is not part of the JSON.
+    let text = crate::text::without_bom(text);
+    let doc = strict::from_str(text)?;
     let Json::Object(top) = doc else {
         return Err(r#"the answers file must be a JSON object {"answers": [...]}"#.to_string());
     };
@@ -193,6 +197,15 @@ mod tests {
     }
 
     #[test]
+    fn a_file_saved_with_a_byte_order_mark_is_read() {
+        let rows =
+            check("\u{FEFF}{\"answers\": [{\"item\": \"name\", \"value\": \"Acme\"}]}").unwrap();
+        assert_eq!(rows[0].value, Some(Some(Value::One("Acme".into()))));
+        let err = check("{\"answers\": [\u{FEFF}]}").unwrap_err();
+        assert!(err.contains("not valid JSON"), "{err}");
+    }
+
+    #[test]
     fn null_empty_string_and_empty_list_all_clear() {
         let rows = check(
             r#"{"answers": [{"item": "name", "value": null}, {"item": "signed", "value": ""},
@@ -261,6 +274,26 @@ mod tests {
                 "unexpected key \"comments\"",
             ),
             (r#"{"answers": [{"item": "isms"}]}"#, "sets neither"),
+            (
+                r#"{"answers": [{"item": "isms", "value": "Yes"}, {"item": "name", "value": "x", "value": "y"}]}"#,
+                "answer 2 (item \"name\") gives \"value\" twice",
+            ),
+            (
+                r#"{"answers": [{"value": "x", "item": "name", "item": "isms"}]}"#,
+                "answer 1 gives \"item\" twice",
+            ),
+            (
+                r#"{"answers": [{"item": "name", "comment": "a", "comment": "b"}]}"#,
+                "answer 1 (item \"name\") gives \"comment\" twice",
+            ),
+            (
+                r#"{"answers": [], "answers": [{"item": "name", "value": "x"}]}"#,
+                "gives \"answers\" twice",
+            ),
+            (
+                r#"{"answers": [{"item": "name", "value": [{"a": 1, "a": 2}]}]}"#,
+                "\"a\" is given twice",
+            ),
             (
                 r#"{"answers": [{"item": "isms", "value": "Yes"}, {"item": "isms", "comment": "x"}]}"#,
                 "appears twice (answers 1 and 2)",

@@ -10,6 +10,7 @@ pub mod completeness;
 pub mod diff;
 pub mod load;
 pub mod template;
+pub mod text;
 pub mod upgrade;
 
 pub use answer::{Answer, AnswerError, Answers, Value};

@@ -36,7 +36,10 @@ pub struct TemplateErrors(pub Vec<TemplateProblem>);
 pub const MAX_TEMPLATE_BYTES: usize = 64 * 1024 * 1024;
 pub const MAX_JSON_DEPTH: usize = 64;
 
+/// Loads and checks a template. A leading UTF-8 byte-order mark (which Windows editors write)
+/// is skipped; whoever stores the text should store `text::without_bom` of it.
 pub fn load_template(json: &str) -> Result<Template, TemplateErrors> {
+    let json = crate::text::without_bom(json);
     let one = |path: &str, message: String| {
         TemplateErrors(vec![TemplateProblem {
             path: path.to_string(),

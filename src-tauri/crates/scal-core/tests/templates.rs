@@ -1062,3 +1062,14 @@ fn broken_templates_are_refused_at_the_path_of_the_problem() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn a_template_saved_with_a_byte_order_mark_loads() {
+    let json = scal_core::bundled_template_json(UEC).expect("bundled");
+    let with_bom = format!("\u{FEFF}{json}");
+    let loaded = load_template(&with_bom).expect("a leading byte-order mark is skipped");
+    assert_eq!(loaded, bundled(UEC));
+    // Only at the start: anywhere else it is not JSON.
+    let inside = json.replacen('{', "{\u{FEFF}", 1);
+    assert!(load_template(&inside).is_err());
+}

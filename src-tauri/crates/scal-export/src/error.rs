@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use scal_core::text::user_path;
 use scal_store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -18,7 +19,7 @@ pub enum ExportError {
     #[error("{} is not a folder, so the export cannot be written into it", path.display())]
     NotAFolder { path: PathBuf },
 
-    #[error("could not write {}: {source}", path.display())]
+    #[error("could not write {}: {}", user_path(path).display(), reason(source, true))]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -27,12 +28,12 @@ pub enum ExportError {
     /// A write failed for want of space: named by the output folder (not the hidden staging
     /// file it happened in) with what to do.
     #[error(
-        "there is not enough free disk space in {} to write the export: free some space or choose another folder (the files already there are unchanged)",
+        "the export cannot be written into {}: the disk is full; free some space or choose another folder (the files already there are unchanged)",
         folder.display()
     )]
     DiskFull { folder: PathBuf },
 
-    #[error("could not read {}: {source}", path.display())]
+    #[error("could not read {}: {}", user_path(path).display(), reason(source, false))]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -49,11 +50,11 @@ pub enum ExportError {
     FilledWorkbook(String),
 
     /// The workbook was written but reading it back found an answer that did not land.
-    #[error("the workbook {} failed its read-back check ({problem}), so it was not saved", path.display())]
+    #[error("the workbook {} failed its read-back check ({problem}), so it was not saved", user_path(path).display())]
     WorkbookReadBack { path: PathBuf, problem: String },
 
     /// The pack was written but re-reading it did not match its manifest.
-    #[error("the pack {} failed its read-back check ({problem}), so it was not saved", path.display())]
+    #[error("the pack {} failed its read-back check ({problem}), so it was not saved", user_path(path).display())]
     PackReadBack { path: PathBuf, problem: String },
 
     #[error("evidence \"{file_name}\" (linked to item \"{item}\") could not be copied out of the draft: {reason}")]
@@ -90,6 +91,19 @@ impl ExportError {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// An IO error in plain words (`scal_core::text::io_reason`), looking inside a zip error that
+/// wraps one.
+fn reason(e: &std::io::Error, writing: bool) -> String {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<zip::result::ZipError>())
+    {
+        Some(zip::result::ZipError::Io(inner)) => reason(inner, writing),
+        _ if writing => scal_core::text::io_write_reason(e),
+        _ => scal_core::text::io_reason(e),
     }
 }
 

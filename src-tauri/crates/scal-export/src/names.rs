@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use scal_core::text::is_bidi_control;
+
 /// Excel's limit on a sheet name, in UTF-16 units.
 pub const SHEET_NAME_MAX: usize = 31;
 
@@ -10,7 +12,9 @@ pub const SHEET_NAME_MAX: usize = 31;
 const FILE_NAME_MAX: usize = 120;
 
 /// Hands out sheet names Excel accepts: at most 31 characters, none of `[]:*?/\`, not starting
-/// or ending with an apostrophe, not the reserved "History", unique regardless of letter case.
+/// or ending with an apostrophe, not the reserved "History", unique regardless of letter case;
+/// control characters become spaces and bidi controls are dropped (a sheet name must not read
+/// differently from what it is).
 #[derive(Debug, Default)]
 pub struct SheetNames {
     taken: HashSet<String>,
@@ -21,6 +25,7 @@ impl SheetNames {
     pub fn claim(&mut self, wanted: &str) -> (String, bool) {
         let mut base: String = wanted
             .chars()
+            .filter(|c| !is_bidi_control(*c))
             .map(|c| match c {
                 '[' | ']' | ':' | '*' | '?' | '/' | '\\' => '-',
                 c if c.is_control() => ' ',
@@ -56,7 +61,7 @@ impl SheetNames {
 }
 
 /// Hands out evidence file names that are safe to unzip anywhere: a bare name (no folders, no
-/// drive, no `..`), no control characters, no characters Windows forbids, not a Windows device
+/// drive, no `..`), no control characters or bidi controls, no characters Windows forbids, not a Windows device
 /// name, not hidden, of bounded length, and unique regardless of letter case.
 #[derive(Debug, Default)]
 pub struct EvidenceNames {
@@ -88,7 +93,7 @@ pub fn safe_file_name(given: &str) -> String {
     let last = given.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !scal_core::text::is_control_or_bidi(*c))
         .map(|c| match c {
             '<' | '>' | ':' | '"' | '|' | '?' | '*' => '_',
             c => c,
@@ -187,6 +192,12 @@ mod tests {
             ("history", "history (section)", true),
             ("", "Sheet", true),
             (
+                "Service \u{202E}golatac\u{202C} tab",
+                "Service golatac tab",
+                true,
+            ),
+            ("\u{202E}\u{2066}", "Sheet (2)", true),
+            (
                 "Supplier & Product information",
                 "Supplier & Product informat (2)",
                 true,
@@ -225,6 +236,10 @@ mod tests {
             ("lpt1", "_lpt1"),
             ("trailing. . ", "trailing"),
             ("Gwasanaeth Iechyd ŵ ŷ.docx", "Gwasanaeth Iechyd ŵ ŷ.docx"),
+            // Shown as "xexe.txt" with its bidi override; packed as what it is.
+            ("x\u{202E}txt.exe", "xtxt.exe"),
+            ("\u{2067}report\u{2069}\u{200F}.pdf\u{061C}", "report.pdf"),
+            ("\u{202E}", "evidence"),
         ];
         for (given, expected) in cases {
             assert_eq!(safe_file_name(given), expected, "for {given:?}");

@@ -57,12 +57,14 @@ pub fn check_workbook(path: &Path, expected: &[ExpectedCell]) -> Result<usize, E
 /// present).
 pub fn check_pdf(path: &Path, built: &[u8]) -> Result<(), ExportError> {
     let on_disk = std::fs::read(path).map_err(|e| ExportError::read(path, e))?;
-    let fail = |problem: &str| ExportError::Pdf(format!("{} {problem}", path.display()));
+    // Named as it will be in the output folder, not by the hidden folder it is built in.
+    let shown = scal_core::text::user_path(path);
+    let fail = |problem: &str| ExportError::Pdf(format!("{} {problem}", shown.display()));
     if on_disk != built {
         return Err(fail("does not hold what was written"));
     }
     let doc = lopdf::Document::load_mem(&on_disk)
-        .map_err(|e| ExportError::Pdf(format!("{} cannot be read back: {e}", path.display())))?;
+        .map_err(|e| ExportError::Pdf(format!("{} cannot be read back: {e}", shown.display())))?;
     if doc.get_pages().is_empty() {
         return Err(fail("has no pages"));
     }

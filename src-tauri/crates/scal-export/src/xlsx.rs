@@ -80,7 +80,7 @@ pub fn build(snap: &Snapshot) -> Result<Workbook, XlsxError> {
             book.warn(
                 None,
                 format!(
-                    "the sheet for section \"{}\" is named \"{name}\": Excel allows 31 characters and none of []:*?/\\",
+                    "the sheet for section \"{}\" is named \"{name}\": Excel allows 31 characters and none of []:*?/\\, and control and text-direction characters are left out",
                     section.title
                 ),
             );

@@ -13,6 +13,7 @@ use scal_core::answer::{is_placeholder, normalize, MAX_TEXT_CHARS};
 use scal_core::{Answer, AnswerError, Answers, DraftState, Template, Value};
 
 use crate::error::StoreError;
+use crate::fsutil::NotReadable;
 use crate::schema::{self, APPLICATION_ID, SCHEMA_VERSION};
 use crate::{
     fsutil, value_to_json, AnswerChange, ExportRecord, HistoryEntry, SectionStatus, SourceWorkbook,
@@ -82,6 +83,8 @@ impl Draft {
         workbook: Option<NewWorkbook<'_>>,
         author: &str,
     ) -> Result<Draft, StoreError> {
+        // Stored as its JSON alone: a byte-order mark would make the stored text unreadable.
+        let template_json = scal_core::text::without_bom(template_json);
         let template =
             scal_core::load_template(template_json).map_err(|source| StoreError::Template {
                 path: path.to_path_buf(),
@@ -885,7 +888,8 @@ fn build_new_draft(
             path: target.to_path_buf(),
             source,
         })?;
-    let err = |e| StoreError::sqlite(tmp, e);
+    // Every failure names the draft asked for, never the hidden file it is built in.
+    let err = |e| StoreError::sqlite(target, e);
     let mut conn = Connection::open_with_flags(
         tmp,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -900,7 +904,7 @@ fn build_new_draft(
         .map_err(err)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Damaged {
-            path: tmp.to_path_buf(),
+            path: target.to_path_buf(),
             detail: format!("SQLite refused write-ahead logging and chose {mode}"),
         });
     }
@@ -949,7 +953,7 @@ fn build_new_draft(
     conn.close().map_err(|(_, e)| err(e))?;
     File::open(tmp)
         .and_then(|f| f.sync_all())
-        .map_err(|e| StoreError::io(tmp, e))
+        .map_err(|e| StoreError::io(target, e))
 }
 
 /// Gives the finished draft its name without ever replacing a file that appeared meanwhile: a
@@ -957,7 +961,7 @@ fn build_new_draft(
 fn move_into_place(tmp: &Path, path: &Path) -> Result<(), StoreError> {
     match std::fs::hard_link(tmp, path) {
         Ok(()) => {
-            std::fs::remove_file(tmp).map_err(|e| StoreError::io(tmp, e))?;
+            std::fs::remove_file(tmp).map_err(|e| StoreError::io(path, e))?;
         }
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             return Err(StoreError::AlreadyExists {
@@ -982,21 +986,29 @@ fn move_into_place(tmp: &Path, path: &Path) -> Result<(), StoreError> {
 }
 
 fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
-    let meta = match std::fs::metadata(path) {
+    // Only a regular file is opened: reading a named pipe would wait for a writer forever.
+    let meta = match fsutil::regular_file(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(NotReadable::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(StoreError::NotFound {
                 path: path.to_path_buf(),
             })
         }
-        Err(e) => return Err(StoreError::io(path, e)),
+        Err(NotReadable::Io(e)) => return Err(StoreError::io(path, e)),
+        Err(NotReadable::Folder) => {
+            return Err(StoreError::NotADraft {
+                path: path.to_path_buf(),
+                reason: "it is a folder".to_string(),
+            })
+        }
+        Err(NotReadable::NotRegular(kind)) => {
+            return Err(StoreError::NotARegularFile {
+                path: path.to_path_buf(),
+                kind,
+                wanted: "a .scal draft",
+            })
+        }
     };
-    if meta.is_dir() {
-        return Err(StoreError::NotADraft {
-            path: path.to_path_buf(),
-            reason: "it is a folder".to_string(),
-        });
-    }
     // Claimed before anything reads the file: see OpenClaim for why this order matters.
     let claim = OpenClaim::take(path)?;
     check_header(path)?;

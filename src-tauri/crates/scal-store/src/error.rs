@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use rusqlite::ErrorCode;
+use scal_core::text::{io_reason, io_write_reason, user_path};
 use scal_core::{AnswerError, TemplateErrors};
 
 use crate::schema::SCHEMA_VERSION;
@@ -36,7 +37,7 @@ pub enum StoreError {
     #[error("{} already exists: choose another name", path.display())]
     AlreadyExists { path: PathBuf },
 
-    #[error("could not create {}: {source}", path.display())]
+    #[error("could not create {}: {}", path.display(), io_write_reason(source))]
     CannotCreate {
         path: PathBuf,
         source: std::io::Error,
@@ -69,7 +70,7 @@ pub enum StoreError {
     #[error("{} is damaged ({detail}): restore it from a backup", path.display())]
     Damaged { path: PathBuf, detail: String },
 
-    #[error("there is not enough free disk space to save {}", path.display())]
+    #[error("{} cannot be saved: the disk is full; free some space and try again", path.display())]
     DiskFull { path: PathBuf },
 
     #[error("the template for {} is not valid: {source}", path.display())]
@@ -118,8 +119,14 @@ pub enum StoreError {
     #[error("{} has no evidence link {link_id}", path.display())]
     NoSuchLink { path: PathBuf, link_id: i64 },
 
-    #[error("{} is not a file, so it cannot be attached as evidence", path.display())]
-    NotAFile { path: PathBuf },
+    /// A path given to be read that is a named pipe, a folder, a device...: refused before it
+    /// is opened (a named pipe would make the open wait forever). `wanted` is what to give.
+    #[error("{}", scal_core::text::not_a_regular_file_sentence(path, kind, wanted))]
+    NotARegularFile {
+        path: PathBuf,
+        kind: &'static str,
+        wanted: &'static str,
+    },
 
     #[error("\"{name}\" cannot be used as an evidence file name: {why}")]
     BadFileName { name: String, why: &'static str },
@@ -165,7 +172,7 @@ pub enum StoreError {
     #[error("{0}")]
     Copy(#[from] scal_core::upgrade::CopyError),
 
-    #[error("could not write out evidence {sha256}: {source}")]
+    #[error("could not write out evidence {sha256}: {}", io_reason(source))]
     WriteOut {
         sha256: String,
         source: std::io::Error,
@@ -208,13 +215,13 @@ pub enum StoreError {
         max: usize,
     },
 
-    #[error("could not read or write {}: {source}", path.display())]
+    #[error("could not read or write {}: {}", user_path(path).display(), io_reason(source))]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
 
-    #[error("{} could not be read or written ({source})", path.display())]
+    #[error("{} could not be read or written ({source})", user_path(path).display())]
     Sqlite {
         path: PathBuf,
         source: rusqlite::Error,
@@ -249,10 +256,16 @@ fn first_reasons(reasons: &[String]) -> String {
 
 impl StoreError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> StoreError {
-        StoreError::Io {
-            path: path.into(),
-            source,
+        let path = path.into();
+        if matches!(
+            source.kind(),
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+        ) {
+            return StoreError::DiskFull {
+                path: user_path(&path),
+            };
         }
+        StoreError::Io { path, source }
     }
 
     /// Turns an SQLite failure into the sentence a user needs: a lock held elsewhere, a damaged

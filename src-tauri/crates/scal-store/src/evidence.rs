@@ -17,6 +17,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::draft::{clean_author, insert_history, json_string, now, HistoryRow};
+use crate::fsutil::NotReadable;
 use crate::{media_type_for, Draft, EvidenceLink, StoreError};
 
 /// Size of one stored piece of evidence (the last piece of a file may be shorter).
@@ -42,12 +43,19 @@ impl Draft {
     ) -> Result<EvidenceLink, StoreError> {
         self.writable()?;
         self.check_item(item)?;
-        let meta = std::fs::metadata(file).map_err(|e| StoreError::io(file, e))?;
-        if !meta.is_file() {
-            return Err(StoreError::NotAFile {
+        let meta = crate::fsutil::regular_file(file).map_err(|e| match e {
+            NotReadable::Io(e) => StoreError::io(file, e),
+            NotReadable::Folder => StoreError::NotARegularFile {
                 path: file.to_path_buf(),
-            });
-        }
+                kind: "a folder",
+                wanted: "a file to attach",
+            },
+            NotReadable::NotRegular(kind) => StoreError::NotARegularFile {
+                path: file.to_path_buf(),
+                kind,
+                wanted: "a file to attach",
+            },
+        })?;
         let file_name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -612,13 +620,21 @@ pub(crate) fn remove_staged_chunks(conn: &Connection) -> rusqlite::Result<usize>
     )
 }
 
-/// The name evidence is kept under: the last part of what was given (no folders), trimmed.
+/// The name evidence is kept under: the last part of what was given (no folders), without
+/// bidi controls, trimmed. A bidi override would make the name read as something it is not
+/// (`x\u{202E}txt.exe` shows as "xexe.txt") everywhere it is shown, so it is dropped, and the
+/// name is kept as it really reads ("xtxt.exe"); control characters are refused.
 pub(crate) fn clean_file_name(given: &str) -> Result<String, StoreError> {
     let bad = |why| StoreError::BadFileName {
         name: given.to_string(),
         why,
     };
-    let name = given.rsplit(['/', '\\']).next().unwrap_or_default().trim();
+    let last = given.rsplit(['/', '\\']).next().unwrap_or_default();
+    let honest: String = last
+        .chars()
+        .filter(|c| !scal_core::text::is_bidi_control(*c))
+        .collect();
+    let name = honest.trim();
     if name.is_empty() || name == "." || name == ".." {
         return Err(bad("it is empty once folders are removed"));
     }

@@ -1,4 +1,5 @@
-//! Writing files so that a crash never leaves half of one behind.
+//! Writing files so that a crash never leaves half of one behind, and checking that a file
+//! given to be read is one.
 
 use std::fs::OpenOptions;
 use std::io::{self, Write};
@@ -51,4 +52,82 @@ pub fn sync_dir(path: &Path) -> io::Result<()> {
     #[cfg(not(unix))]
     let _ = path;
     Ok(())
+}
+
+/// Why a path given to be read cannot be opened.
+#[derive(Debug)]
+pub enum NotReadable {
+    /// Its metadata could not be read (it does not exist, permission denied, ...).
+    Io(io::Error),
+    /// It is a folder.
+    Folder,
+    /// It is something else that is not a regular file: what, in words ("a named pipe").
+    NotRegular(&'static str),
+}
+
+impl NotReadable {
+    /// The refusal as one sentence naming `path`: "f is not a regular file (it is a named
+    /// pipe): give the path of a .scal draft"; `wanted` is what should have been given.
+    pub fn sentence(&self, path: &Path, wanted: &str) -> String {
+        match self {
+            NotReadable::Io(e) => format!(
+                "{} cannot be read: {}",
+                path.display(),
+                scal_core::text::io_reason(e)
+            ),
+            NotReadable::Folder => {
+                scal_core::text::not_a_regular_file_sentence(path, "a folder", wanted)
+            }
+            NotReadable::NotRegular(kind) => {
+                scal_core::text::not_a_regular_file_sentence(path, kind, wanted)
+            }
+        }
+    }
+}
+
+/// The metadata of `path` (symbolic links followed), checked before the file is opened for
+/// reading: anything but a regular file is refused. Opening a named pipe waits for a writer
+/// (forever, if none comes) and a device can be read without end, so every path a user gives
+/// to be read comes through here first.
+pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, NotReadable> {
+    let meta = std::fs::metadata(path).map_err(NotReadable::Io)?;
+    match scal_core::text::not_a_regular_file(&meta.file_type()) {
+        None => Ok(meta),
+        Some(_) if meta.is_dir() => Err(NotReadable::Folder),
+        Some(kind) => Err(NotReadable::NotRegular(kind)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.scal");
+        write_atomic(&file, b"x").unwrap();
+        assert!(regular_file(&file).is_ok());
+        let fifo = dir.path().join("f");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let err = regular_file(&fifo).unwrap_err();
+        assert_eq!(
+            err.sentence(&fifo, "a .scal draft"),
+            format!(
+                "{} is not a regular file (it is a named pipe): give the path of a .scal draft",
+                fifo.display()
+            )
+        );
+        assert!(matches!(regular_file(dir.path()), Err(NotReadable::Folder)));
+        let missing = dir.path().join("missing");
+        assert_eq!(
+            regular_file(&missing).unwrap_err().sentence(&missing, "x"),
+            format!("{} cannot be read: it does not exist", missing.display())
+        );
+    }
 }

@@ -130,6 +130,8 @@ impl Draft {
         author: &str,
     ) -> Result<UpgradeReport, StoreError> {
         self.writable()?;
+        // Stored as its JSON alone: a byte-order mark would make the stored text unreadable.
+        let new_template_json = scal_core::text::without_bom(new_template_json);
         let new = self.load_new_template(new_template_json)?;
         let given = workbook
             .as_ref()

@@ -220,6 +220,43 @@ fn detach_removes_the_link_and_keeps_the_record() {
 }
 
 #[test]
+fn a_file_name_with_bidi_controls_is_kept_as_it_really_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_path, mut draft) = new_draft(dir.path());
+    // Shown as "invoicexe.txt" by anything that obeys the override: it is an .exe.
+    let file = dir.path().join("invoice\u{202E}txt.exe");
+    scal_store::fsutil::write_atomic(&file, b"MZ").unwrap();
+    let link = draft
+        .attach("uec.tcr", &file, "a", &mut no_progress())
+        .unwrap();
+    assert_eq!(link.file_name, "invoicetxt.exe");
+    let history = draft.history(Some("uec.tcr")).unwrap();
+    assert_eq!(history[0].new_value, Some(common::text("invoicetxt.exe")));
+    let link = draft
+        .attach_reader(
+            "uec.tcr",
+            "\u{2067}\u{200F}notes\u{2069}.txt\u{061C}",
+            &mut &b"x"[..],
+            None,
+            "a",
+            &mut no_progress(),
+        )
+        .unwrap();
+    assert_eq!(link.file_name, "notes.txt");
+    let err = draft
+        .attach_reader(
+            "uec.tcr",
+            "\u{202E}\u{202C}",
+            &mut &b"x"[..],
+            None,
+            "a",
+            &mut no_progress(),
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::BadFileName { .. }), "{err:?}");
+}
+
+#[test]
 fn bad_attachments_are_refused_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let (_path, mut draft) = new_draft(dir.path());
@@ -239,7 +276,7 @@ fn bad_attachments_are_refused_with_a_reason() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{} is not a file, so it cannot be attached as evidence",
+            "{} is not a regular file (it is a folder): give the path of a file to attach",
             dir.path().display()
         )
     );

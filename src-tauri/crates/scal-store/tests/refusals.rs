@@ -169,6 +169,64 @@ fn broken_files_get_a_clear_error_not_a_panic() {
     );
 }
 
+/// Runs `f` on another thread and fails the test if it has not returned within a minute (it
+/// would otherwise hang the whole run); never a measure of speed.
+#[cfg(unix)]
+fn within_a_minute<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(60))
+        .unwrap_or_else(|_| panic!("{what} did not return: it is waiting on the named pipe"))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_before_it_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.scal");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let want = format!(
+        "{} is not a regular file (it is a named pipe): give the path of a .scal draft",
+        fifo.display()
+    );
+    for read_only in [false, true] {
+        let path = fifo.clone();
+        let err = within_a_minute("opening a named pipe", move || {
+            if read_only {
+                Draft::open_read_only(&path).map(|_| ())
+            } else {
+                Draft::open_for_review(&path).map(|_| ())
+            }
+        })
+        .unwrap_err();
+        assert!(matches!(err, StoreError::NotARegularFile { .. }), "{err:?}");
+        assert_eq!(err.to_string(), want);
+    }
+    let (_path, draft) = new_draft(dir.path());
+    let path = fifo.clone();
+    let (err, draft) = within_a_minute("attaching a named pipe", move || {
+        let mut draft = draft;
+        let err = draft
+            .attach("uec.tcr", &path, "a", &mut no_progress())
+            .unwrap_err();
+        (err, draft)
+    });
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} is not a regular file (it is a named pipe): give the path of a file to attach",
+            fifo.display()
+        )
+    );
+    assert!(draft.evidence().unwrap().is_empty());
+}
+
 #[test]
 fn a_second_open_in_the_same_process_is_refused() {
     let dir = tempfile::tempdir().unwrap();

@@ -31,6 +31,11 @@ pub enum ImportError {
     NothingRecognised { file: String, detail: String },
     #[error("{} cannot be read: {reason}", path.display())]
     Io { path: PathBuf, reason: String },
+    #[error(
+        "{}",
+        scal_core::text::not_a_regular_file_sentence(path, kind, "an .xlsx workbook")
+    )]
+    NotARegularFile { path: PathBuf, kind: &'static str },
     #[error("the template {what} \"{value}\" cannot be used: {reason}")]
     BadOption {
         what: &'static str,
@@ -71,22 +76,6 @@ pub enum FillError {
     ReadBack { path: PathBuf, problem: String },
 }
 
-/// An IO error as the end of a sentence: its kind in words, without the OS error number.
-pub(crate) fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => "no such file or folder".to_string(),
-        ErrorKind::PermissionDenied => "permission denied".to_string(),
-        ErrorKind::AlreadyExists => "it already exists".to_string(),
-        ErrorKind::StorageFull => "the disk is full".to_string(),
-        ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_string(),
-        _ => {
-            let text = e.to_string();
-            // "No space left on device (os error 28)" -> "No space left on device".
-            match text.find(" (os error") {
-                Some(i) => text[..i].to_string(),
-                None => text,
-            }
-        }
-    }
-}
+/// An IO error as the end of a sentence: its kind in words, without the OS error number (the
+/// one wording every crate uses).
+pub(crate) use scal_core::text::io_reason;

@@ -174,14 +174,18 @@ pub fn read_workbook_file(path: &Path) -> Result<Vec<u8>, ImportError> {
         path: path.to_path_buf(),
         reason: error::io_reason(&e),
     };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if meta.is_dir() {
-        return Err(ImportError::Io {
+    // Judged before the file is opened: opening a named pipe would wait for a writer forever.
+    // (scal-store's `fsutil::regular_file` makes the same check; this crate does not depend on
+    // the store, so it asks the same question of scal-core here.)
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if let Some(kind) = scal_core::text::not_a_regular_file(&meta.file_type()) {
+        return Err(ImportError::NotARegularFile {
             path: path.to_path_buf(),
-            reason: "it is a folder, not a workbook".to_string(),
+            kind,
         });
     }
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
     if meta.len() > MAX_WORKBOOK_BYTES {
         return Err(ImportError::TooLarge {
             file: path.display().to_string(),

@@ -9,11 +9,11 @@ use scal_store::{Draft, EvidenceLink};
 
 use super::show::evidence_dto;
 use super::{open, open_read_only, store, Ctx};
-use crate::answers_file::io_reason;
 use crate::dto::EvidenceListEntry;
 use crate::error::{CliError, CliResult};
 use crate::output::{byte_progress_bar, clip, size, Align, Out, Table};
 use crate::Outcome;
+use scal_core::text::io_write_reason;
 
 /// Files at least this big get a progress bar while they are copied in (when stderr is a
 /// terminal): smaller ones are done before a bar would be seen.
@@ -191,7 +191,7 @@ fn write_new(
         CliError::new(format!(
             "cannot write {}: {}",
             target.display(),
-            io_reason(e)
+            io_write_reason(e)
         ))
     };
     let file: File = OpenOptions::new()

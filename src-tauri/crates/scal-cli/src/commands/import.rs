@@ -13,11 +13,11 @@ use scal_core::SectionKind;
 use scal_workbook::{ImportOptions, Imported, SectionSummary};
 use serde::Serialize;
 
-use crate::answers_file::io_reason;
 use crate::args::JsonFlag;
 use crate::error::{CliError, CliResult};
 use crate::output::{clip, size, Align, Out, Table};
 use crate::Outcome;
+use scal_core::text::io_reason;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {

@@ -4,10 +4,11 @@ use std::borrow::Cow;
 use std::path::Path;
 
 use scal_core::load::MAX_TEMPLATE_BYTES;
+use scal_core::text::io_reason;
+use scal_store::fsutil::NotReadable;
 use scal_store::{Draft, NewWorkbook};
 
 use super::{store, Ctx};
-use crate::answers_file::io_reason;
 use crate::error::{CliError, CliResult};
 use crate::output::Out;
 use crate::Outcome;
@@ -75,14 +76,16 @@ pub fn run(
     Ok(Outcome::Success)
 }
 
-/// A workbook given where a template is expected: `scal new DRAFT --template SCAL.xlsx`.
+/// A workbook given where a template is expected: `scal new DRAFT --template SCAL.xlsx`. Any
+/// path of that name that exists counts, so that one that is not a regular file is refused as
+/// a workbook (by `read_workbook_file`), not as a template.
 fn is_workbook_file(template: &str) -> bool {
     let path = Path::new(template);
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls") && path.is_file()
+    matches!(ext.as_str(), "xlsx" | "xlsm" | "xls") && path.exists()
 }
 
 /// Imports a workbook on the fly: its template JSON, and its name and bytes to keep.
@@ -149,9 +152,9 @@ pub(super) fn template_json(template: &str) -> CliResult<(Cow<'static, str>, Str
         return Ok((Cow::Borrowed(json), "the bundled template".to_string()));
     }
     let path = Path::new(template);
-    let meta = match std::fs::metadata(path) {
+    let meta = match scal_store::fsutil::regular_file(path) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(NotReadable::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             let ids: Vec<String> = scal_core::bundled_templates()
                 .into_iter()
                 .map(|t| t.id)
@@ -161,19 +164,8 @@ pub(super) fn template_json(template: &str) -> CliResult<(Cow<'static, str>, Str
                 ids.join(", ")
             )));
         }
-        Err(e) => {
-            return Err(CliError::at(
-                path,
-                format!("cannot read the template: {}", io_reason(&e)),
-            ))
-        }
+        Err(e) => return Err(CliError::new(e.sentence(path, "a template file (JSON)"))),
     };
-    if !meta.is_file() {
-        return Err(CliError::new(format!(
-            "{} is not a template file",
-            path.display()
-        )));
-    }
     if meta.len() > MAX_TEMPLATE_BYTES as u64 {
         return Err(CliError::at(
             path,
@@ -183,8 +175,13 @@ pub(super) fn template_json(template: &str) -> CliResult<(Cow<'static, str>, Str
             ),
         ));
     }
-    let json = std::fs::read_to_string(path)
+    let mut json = std::fs::read_to_string(path)
         .map_err(|e| CliError::at(path, format!("cannot read the template: {}", io_reason(&e))))?;
+    // A byte-order mark (Windows editors write one) is not part of the template: dropped here
+    // so the text compared with and stored in the draft is the JSON alone.
+    if json.starts_with('\u{FEFF}') {
+        json.drain(..'\u{FEFF}'.len_utf8());
+    }
     // Judged here so the message names the template file rather than the draft.
     scal_core::load_template(&json)
         .map_err(|e| CliError::new(format!("{} is not a valid template: {e}", path.display())))?;
