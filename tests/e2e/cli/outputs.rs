@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 
-#[path = "../../../src-tauri/crates/scal-workbook/tests/common/mod.rs"]
-mod fixtures;
+use super::workbook::fixtures;
 
 const WORKBOOK: &str = "SCAL_fixture_v2.1.xlsx";
 const ITEM: &str = "nhs-login.data-set";
@@ -116,6 +115,12 @@ impl Output {
             }
         }
     }
+}
+
+/// Puts a file of the user's where an output goes (test setup: atomicity is irrelevant).
+fn put(path: &Path, bytes: &[u8]) {
+    #[allow(clippy::disallowed_methods, reason = "test fixture")]
+    std::fs::write(path, bytes).unwrap();
 }
 
 /// Every file in `dir` with its bytes (none when the folder is missing).
@@ -252,7 +257,7 @@ fn no_output_replaces_a_file_the_draft_did_not_write() {
         let target = output.target(&s);
         let name = target.file_name().unwrap().to_string_lossy().into_owned();
         let mine = format!("my own notes, kept as {name}");
-        std::fs::write(&target, &mine).unwrap();
+        put(&target, mine.as_bytes());
         let wanted = match output {
             Output::Template => "already exists and holds something else",
             _ => "was not written by this draft",
@@ -302,7 +307,7 @@ fn a_previous_output_edited_since_is_not_replaced() {
         let target = output.target(&s);
         let mut edited = std::fs::read(&target).unwrap();
         edited.extend_from_slice(b"\nedited by hand after the export");
-        std::fs::write(&target, &edited).unwrap();
+        put(&target, &edited);
         let name = target.file_name().unwrap().to_string_lossy().into_owned();
         let wanted = match output {
             Output::Template => "already exists and holds something else",

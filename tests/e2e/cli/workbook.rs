@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 use super::*;
 
 #[path = "../../../src-tauri/crates/scal-workbook/tests/common/mod.rs"]
-mod fixtures;
+pub mod fixtures;
 
 use fixtures::{workbook, workbook_edited_in, Style};
 
