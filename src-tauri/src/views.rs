@@ -53,8 +53,14 @@ pub fn bundled_json(id: &str) -> CmdResult<(String, String)> {
 
 /// (JSON, title) of a template file, checked before any draft is made from it.
 pub fn template_file_json(file: &Path) -> CmdResult<(String, String)> {
-    let size = std::fs::metadata(file)
-        .map_err(|e| CmdError::new(format!("Could not read {}: {e}.", file.display())))?
+    // A named pipe would make the read wait forever: only a regular file is opened.
+    let size = scal_store::fsutil::regular_file(file)
+        .map_err(|why| {
+            CmdError::new(crate::error::capitalise(&format!(
+                "{}.",
+                why.sentence(file, "a SCAL template (.json)")
+            )))
+        })?
         .len();
     if size > MAX_TEMPLATE_BYTES {
         return Err(CmdError::new(format!(
@@ -63,8 +69,13 @@ pub fn template_file_json(file: &Path) -> CmdResult<(String, String)> {
             size / (1024 * 1024)
         )));
     }
-    let json = std::fs::read_to_string(file)
-        .map_err(|e| CmdError::new(format!("Could not read {}: {e}.", file.display())))?;
+    let json = std::fs::read_to_string(file).map_err(|e| {
+        CmdError::new(format!(
+            "Could not read {}: {}.",
+            file.display(),
+            scal_core::text::io_reason(&e)
+        ))
+    })?;
     let template = scal_core::load_template(&json).map_err(|e| {
         CmdError::new(format!(
             "{} is not a valid SCAL template: {e}",

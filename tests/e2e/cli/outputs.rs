@@ -341,7 +341,7 @@ fn a_failed_export_removes_the_folders_it_created() {
     super::faults::write_big_file(&big, 12 * 1024 * 1024, 3);
     scal(["attach", &p(&draft), "uec-consumer.tcr", &p(&big)]).ok();
     let out = disk.mount.join("submissions/2026/june");
-    scal(["export", &p(&draft), "--out", &p(&out)]).fails_with(&["not enough free disk space"]);
+    scal(["export", &p(&draft), "--out", &p(&out)]).fails_with(&["the disk is full"]);
     let left: Vec<String> = std::fs::read_dir(&disk.mount)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
