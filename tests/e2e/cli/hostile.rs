@@ -569,6 +569,410 @@ impl Bomb {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Packs whose zip structure tells `verify-pack` one thing and `unzip` another, written record by
+// record (the zip writer refuses to make most of them)
+
+/// CRC-32 (IEEE), as zip headers carry it.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// Unix file types, as the high half of a zip entry's external attributes carries them.
+const REGULAR: u32 = 0o100_644;
+const DIRECTORY: u32 = 0o040_755;
+const SYMLINK: u32 = 0o120_777;
+const FIFO: u32 = 0o010_644;
+const CHAR_DEVICE: u32 = 0o020_644;
+
+/// A stored entry's local header declaring `bytes` (sizes and CRC in the header).
+fn local_header(name: &[u8], bytes: &[u8]) -> Vec<u8> {
+    let mut h = Vec::new();
+    h.extend(0x0403_4b50u32.to_le_bytes());
+    h.extend(20u16.to_le_bytes()); // version needed: 2.0
+    h.extend(0u16.to_le_bytes()); // flags
+    h.extend(0u16.to_le_bytes()); // stored
+    h.extend([0, 0, 0x21, 0]); // 1980-01-01 00:00
+    h.extend(crc32(bytes).to_le_bytes());
+    h.extend((bytes.len() as u32).to_le_bytes());
+    h.extend((bytes.len() as u32).to_le_bytes());
+    h.extend((name.len() as u16).to_le_bytes());
+    h.extend(0u16.to_le_bytes()); // no extra field
+    h.extend(name);
+    h
+}
+
+/// One central-directory record: the entry's name, where its local header is, the bytes both
+/// headers declare (stored), its unix mode (made on Unix).
+struct Central<'a> {
+    name: &'a str,
+    at: usize,
+    bytes: &'a [u8],
+    mode: u32,
+}
+
+/// `body` (local headers and data), then a central directory of `records` and its end record.
+fn finish_zip(mut body: Vec<u8>, records: &[Central<'_>]) -> Vec<u8> {
+    let start = body.len();
+    for r in records {
+        body.extend(0x0201_4b50u32.to_le_bytes());
+        body.extend((3u16 << 8 | 20).to_le_bytes()); // made by: Unix, 2.0
+        body.extend(20u16.to_le_bytes());
+        body.extend(0u16.to_le_bytes());
+        body.extend(0u16.to_le_bytes());
+        body.extend([0, 0, 0x21, 0]);
+        body.extend(crc32(r.bytes).to_le_bytes());
+        body.extend((r.bytes.len() as u32).to_le_bytes());
+        body.extend((r.bytes.len() as u32).to_le_bytes());
+        body.extend((r.name.len() as u16).to_le_bytes());
+        body.extend([0u8; 8]); // extra and comment lengths, disk, internal attributes
+        body.extend((r.mode << 16).to_le_bytes());
+        body.extend((r.at as u32).to_le_bytes());
+        body.extend(r.name.as_bytes());
+    }
+    let size = body.len() - start;
+    body.extend(0x0605_4b50u32.to_le_bytes());
+    body.extend([0u8; 4]); // disk numbers
+    body.extend((records.len() as u16).to_le_bytes());
+    body.extend((records.len() as u16).to_le_bytes());
+    body.extend((size as u32).to_le_bytes());
+    body.extend((start as u32).to_le_bytes());
+    body.extend(0u16.to_le_bytes()); // no comment
+    body
+}
+
+/// One entry of a hand-made pack: its name in the central directory, the name its local
+/// header gives, its bytes (stored), its unix mode.
+struct Raw<'a> {
+    name: &'a str,
+    local_name: &'a str,
+    bytes: &'a [u8],
+    mode: u32,
+}
+
+impl<'a> Raw<'a> {
+    fn file(name: &'a str, bytes: &'a [u8]) -> Raw<'a> {
+        Raw {
+            name,
+            local_name: name,
+            bytes,
+            mode: REGULAR,
+        }
+    }
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// A manifest listing each (path, bytes) with its true SHA-256 and size.
+fn true_manifest(listed: &[(&str, &[u8])]) -> Vec<u8> {
+    let hashed: Vec<(&str, String, u64)> = listed
+        .iter()
+        .map(|(path, bytes)| (*path, sha256(bytes), bytes.len() as u64))
+        .collect();
+    let rows: Vec<(&str, &str, u64)> = hashed
+        .iter()
+        .map(|(path, sha, size)| (*path, sha.as_str(), *size))
+        .collect();
+    manifest(&rows)
+}
+
+/// A pack written record by record: `manifest.json` (listing `listed` truthfully), then each
+/// entry's local header and bytes, then the central directory.
+fn hand_made_pack(path: &Path, listed: &[(&str, &[u8])], entries: &[Raw<'_>]) {
+    let manifest = true_manifest(listed);
+    let mut body = Vec::new();
+    let mut records = vec![Central {
+        name: "manifest.json",
+        at: 0,
+        bytes: &manifest,
+        mode: REGULAR,
+    }];
+    body.extend(local_header(b"manifest.json", &manifest));
+    body.extend(&manifest);
+    for e in entries {
+        records.push(Central {
+            name: e.name,
+            at: body.len(),
+            bytes: e.bytes,
+            mode: e.mode,
+        });
+        body.extend(local_header(e.local_name.as_bytes(), e.bytes));
+        body.extend(e.bytes);
+    }
+    scal_store::fsutil::write_atomic(path, &finish_zip(body, &records)).unwrap();
+}
+
+/// Runs `scal verify-pack` on `pack` and expects it not confirmed (exit 1, as for any pack
+/// that differs from its manifest), with a line for each (entry, words) in `wanted`.
+fn refused(pack: &Path, wanted: &[(&str, &str)]) -> Run {
+    let run = scal_bounded(&strings(&["verify-pack", &p(pack)]));
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("Confirmed"), "{}", run.stdout);
+    for (entry, words) in wanted {
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("{entry}: ")) && l.contains(words)),
+            "no line says {entry:?} {words:?}:\n{}",
+            run.stdout
+        );
+    }
+    eprintln!("{}", run.stdout);
+    run
+}
+
+#[test]
+fn a_pack_holding_two_copies_of_an_entry_is_refused() {
+    let dir = Dir::new();
+    let pack = dir.path("twice.zip");
+    let genuine: &[u8] = b"the penetration test report, as signed off";
+    // The reader's name index keeps one copy (the last); an unzip writes the other first.
+    hand_made_pack(
+        &pack,
+        &[("evidence/report.txt", genuine)],
+        &[
+            Raw::file(
+                "evidence/report.txt",
+                b"a report someone changed afterwards",
+            ),
+            Raw::file("evidence/report.txt", genuine),
+        ],
+    );
+    refused(
+        &pack,
+        &[(
+            "evidence/report.txt",
+            "appears more than once: unzip would extract a different copy",
+        )],
+    );
+}
+
+#[test]
+fn a_pack_whose_local_header_names_another_path_is_refused() {
+    let dir = Dir::new();
+    let pack = dir.path("zipslip.zip");
+    let bytes: &[u8] = b"the report";
+    // The central directory (which verify-pack reads) says evidence/report.txt; a streaming
+    // unzip reads the local header, which says ../../ZIPSLIP.txt.
+    hand_made_pack(
+        &pack,
+        &[("evidence/report.txt", bytes)],
+        &[Raw {
+            local_name: "../../ZIPSLIP.txt",
+            ..Raw::file("evidence/report.txt", bytes)
+        }],
+    );
+    refused(
+        &pack,
+        &[(
+            "evidence/report.txt",
+            "its name in the local header (../../ZIPSLIP.txt) differs from the central directory's (evidence/report.txt)",
+        )],
+    );
+}
+
+#[test]
+fn a_pack_holding_a_symbolic_link_or_a_device_is_refused() {
+    let dir = Dir::new();
+    let pack = dir.path("links.zip");
+    // unzip would create evidence/passwd -> /etc/passwd; the hash is of the 11 bytes of the
+    // link's target, which matches.
+    let target: &[u8] = b"/etc/passwd";
+    hand_made_pack(
+        &pack,
+        &[
+            ("evidence/passwd", target),
+            ("evidence/pipe", b""),
+            ("evidence/tty", b""),
+        ],
+        &[
+            Raw {
+                mode: SYMLINK,
+                ..Raw::file("evidence/passwd", target)
+            },
+            Raw {
+                mode: FIFO,
+                ..Raw::file("evidence/pipe", b"")
+            },
+            Raw {
+                mode: CHAR_DEVICE,
+                ..Raw::file("evidence/tty", b"")
+            },
+        ],
+    );
+    refused(
+        &pack,
+        &[
+            ("evidence/passwd", "is a symbolic link"),
+            ("evidence/pipe", "not a regular file"),
+            ("evidence/tty", "not a regular file"),
+        ],
+    );
+}
+
+#[test]
+fn a_pack_with_folders_outside_the_folder_it_is_unzipped_into_is_refused() {
+    let dir = Dir::new();
+    let pack = dir.path("folders.zip");
+    let folder = |name| Raw {
+        mode: DIRECTORY,
+        ..Raw::file(name, b"")
+    };
+    hand_made_pack(
+        &pack,
+        &[],
+        &[
+            folder("evidence/"),
+            folder("/abs/"),
+            folder("../x/"),
+            folder("evidence/../../y/"),
+        ],
+    );
+    let run = refused(
+        &pack,
+        &[
+            ("/abs/", "outside the folder"),
+            ("../x/", "outside the folder"),
+            ("evidence/../../y/", "outside the folder"),
+        ],
+    );
+    // A plain folder is fine.
+    assert!(!run.stdout.contains("evidence/:"), "{}", run.stdout);
+}
+
+#[test]
+fn a_pack_hiding_an_entry_the_central_directory_does_not_list_is_refused() {
+    let dir = Dir::new();
+    let pack = dir.path("hidden.zip");
+    let report: &[u8] = b"the report";
+    let manifest = true_manifest(&[("evidence/report.txt", report)]);
+    // Between the two listed entries, a local header and its data that only a streaming
+    // unzip (which reads local headers front to back) would find and extract.
+    let mut body = local_header(b"manifest.json", &manifest);
+    body.extend(&manifest);
+    body.extend(local_header(b"evidence/hidden.exe", b"MZ payload"));
+    body.extend(b"MZ payload");
+    let at = body.len();
+    body.extend(local_header(b"evidence/report.txt", report));
+    body.extend(report);
+    let records = [
+        Central {
+            name: "manifest.json",
+            at: 0,
+            bytes: &manifest,
+            mode: REGULAR,
+        },
+        Central {
+            name: "evidence/report.txt",
+            at,
+            bytes: report,
+            mode: REGULAR,
+        },
+    ];
+    scal_store::fsutil::write_atomic(&pack, &finish_zip(body, &records)).unwrap();
+    refused(
+        &pack,
+        &[(
+            "hidden.zip",
+            "local file header missing from central directory",
+        )],
+    );
+}
+
+#[test]
+fn a_pack_whose_entries_share_one_stream_is_refused_without_reading_them_all() {
+    let dir = Dir::new();
+    let pack = dir.path("overlap.zip");
+    // Each entry's stored data is every later entry's local header and then the same 1 MiB,
+    // so a pack of n entries re-hashes n MiB from 1 MiB on disk (100,000 entries: 100 GiB).
+    let kernel = vec![b'k'; 1 << 20];
+    let names = ["evidence/a.bin", "evidence/b.bin", "evidence/c.bin"];
+    let mut tail = kernel.clone();
+    let mut datas = Vec::new();
+    for name in names.iter().rev() {
+        datas.push(tail.clone());
+        let mut header = local_header(name.as_bytes(), &tail);
+        header.extend(&tail);
+        tail = header;
+    }
+    datas.reverse();
+    let listed: Vec<(&str, &[u8])> = names
+        .iter()
+        .zip(&datas)
+        .map(|(n, d)| (*n, d.as_slice()))
+        .collect();
+    let manifest = true_manifest(&listed);
+    let mut body = local_header(b"manifest.json", &manifest);
+    body.extend(&manifest);
+    let mut records = vec![Central {
+        name: "manifest.json",
+        at: 0,
+        bytes: &manifest,
+        mode: REGULAR,
+    }];
+    let mut at = body.len();
+    for (name, data) in names.iter().zip(&datas) {
+        records.push(Central {
+            name,
+            at,
+            bytes: data,
+            mode: REGULAR,
+        });
+        at += 30 + name.len();
+    }
+    body.extend(&tail);
+    scal_store::fsutil::write_atomic(&pack, &finish_zip(body, &records)).unwrap();
+
+    refused(
+        &pack,
+        &[
+            ("evidence/b.bin", "shares its bytes with evidence/a.bin"),
+            ("evidence/c.bin", "shares its bytes with evidence/a.bin"),
+        ],
+    );
+}
+
+#[test]
+fn verify_pack_reads_an_entry_no_further_than_the_manifest_declares() {
+    let dir = Dir::new();
+    let pack = dir.path("bomb.zip");
+    // 1 GiB of zeros (about 1 MiB deflated) that the manifest says is 10 bytes: reading stops
+    // after the 11th byte instead of inflating the rest.
+    let listed = manifest(&[("evidence/bomb.bin", &"0".repeat(64), 10)]);
+    {
+        let mut zip = zip::ZipWriter::new(std::fs::File::create(&pack).unwrap());
+        let deflate = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("manifest.json", deflate).unwrap();
+        zip.write_all(&listed).unwrap();
+        zip.start_file("evidence/bomb.bin", deflate.large_file(true))
+            .unwrap();
+        Bomb::zeros(1 << 30).write_to(&mut zip);
+        zip.finish().unwrap();
+    }
+    refused(
+        &pack,
+        &[(
+            "evidence/bomb.bin",
+            "size changed (larger than the manifest's 10 bytes; reading stopped there)",
+        )],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Text that tries to be more than text
 
 /// Formula and DDE payloads, as a spreadsheet attacker would type them.
