@@ -45,8 +45,9 @@ impl DataDir {
             })
             .map_err(|e| {
                 CmdError::new(format!(
-                    "Could not save the recent drafts list in {}: {e}.",
-                    self.0.display()
+                    "Could not save the recent drafts list in {}: {}.",
+                    self.0.display(),
+                    scal_core::text::io_write_reason(&e)
                 ))
             })
     }

@@ -281,8 +281,9 @@ pub fn write_out_evidence(d: &Draft, link_id: &str, dir: &Path) -> CmdResult<Pat
     }
     let io_err = |e: std::io::Error| {
         CmdError::new(format!(
-            "Could not write {} to open it: {e}.",
-            target.display()
+            "Could not write {} to open it: {}.",
+            target.display(),
+            scal_core::text::io_write_reason(&e)
         ))
     };
     std::fs::create_dir_all(&folder).map_err(io_err)?;
@@ -400,8 +401,13 @@ pub fn open_sample(state: &AppState, data: &DataDir) -> CmdResult<DraftView> {
     state.grant(&path);
     state.replace(|| {
         if !path.exists() {
-            std::fs::create_dir_all(&dir)
-                .map_err(|e| CmdError::new(format!("Could not create {}: {e}.", dir.display())))?;
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                CmdError::new(format!(
+                    "Could not create {}: {}.",
+                    dir.display(),
+                    scal_core::text::io_write_reason(&e)
+                ))
+            })?;
             let author = scal_store::default_author();
             let mut draft = Draft::create(&path, json, &author)?;
             let answers = crate::sample::sample_answers(&template, today());

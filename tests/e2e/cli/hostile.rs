@@ -761,6 +761,43 @@ fn a_pack_holding_two_copies_of_an_entry_is_refused() {
 }
 
 #[test]
+fn a_pack_whose_names_collide_on_windows_or_macos_is_refused() {
+    let dir = Dir::new();
+    let pack = dir.path("cases.zip");
+    let genuine: &[u8] = b"the signed report";
+    let other: &[u8] = b"another report";
+    // Two files to a case-sensitive unzip, one (the last written) on NTFS or APFS.
+    hand_made_pack(
+        &pack,
+        &[
+            ("evidence/report.pdf", genuine),
+            ("evidence/Report.PDF", other),
+            ("evidence/notes.txt.", other),
+            ("evidence/notes.txt", genuine),
+        ],
+        &[
+            Raw::file("evidence/report.pdf", genuine),
+            Raw::file("evidence/Report.PDF", other),
+            Raw::file("evidence/notes.txt.", other),
+            Raw::file("evidence/notes.txt", genuine),
+        ],
+    );
+    refused(
+        &pack,
+        &[
+            (
+                "evidence/Report.PDF",
+                "differs from evidence/report.pdf only in letter case",
+            ),
+            (
+                "evidence/notes.txt",
+                "differs from evidence/notes.txt. only in letter case or trailing dots",
+            ),
+        ],
+    );
+}
+
+#[test]
 fn a_pack_whose_local_header_names_another_path_is_refused() {
     let dir = Dir::new();
     let pack = dir.path("zipslip.zip");

@@ -259,10 +259,11 @@ fn no_output_replaces_a_file_the_draft_did_not_write() {
         let mine = format!("my own notes, kept as {name}");
         put(&target, mine.as_bytes());
         let wanted = match output {
-            Output::Template => "already exists and holds something else",
-            _ => "was not written by this draft",
+            Output::Template => "already exists and holds something else: move it away",
+            Output::Evidence => "already exists and holds something else: extract never replaces",
+            _ => "was not written by this draft: move it away",
         };
-        assert_refused(&s, output, &[&name, wanted, "move it away"]);
+        assert_refused(&s, output, &[&name, wanted]);
         assert_eq!(std::fs::read_to_string(&target).unwrap(), mine);
         std::fs::remove_file(&target).unwrap();
     }
@@ -299,6 +300,29 @@ fn a_previous_output_of_this_draft_is_replaced_while_unchanged() {
     }
 }
 
+/// Extract never replaces a file, not even an unchanged output of the same draft: only a file
+/// that already holds the very evidence is left as it is (and said to be).
+#[test]
+fn extract_onto_an_earlier_export_of_the_draft_is_refused() {
+    let s = Setup::new("acme.scal");
+    Output::Summary.run(&s).ok();
+    let summary = Output::Summary.target(&s);
+    let exported = std::fs::read(&summary).unwrap();
+    scal([
+        "evidence",
+        "extract",
+        &s.d(),
+        &s.evidence_sha,
+        "--out",
+        &p(&summary),
+    ])
+    .fails_with(&[
+        "acme-summary.pdf",
+        "already exists and holds something else",
+    ]);
+    assert_eq!(std::fs::read(&summary).unwrap(), exported);
+}
+
 #[test]
 fn a_previous_output_edited_since_is_not_replaced() {
     let s = Setup::new("acme.scal");
@@ -310,8 +334,7 @@ fn a_previous_output_edited_since_is_not_replaced() {
         put(&target, &edited);
         let name = target.file_name().unwrap().to_string_lossy().into_owned();
         let wanted = match output {
-            Output::Template => "already exists and holds something else",
-            Output::Evidence => "was not written by this draft",
+            Output::Template | Output::Evidence => "already exists and holds something else",
             _ => "has been changed since",
         };
         assert_refused(&s, output, &[&name, wanted]);

@@ -361,7 +361,8 @@ pub enum EvidenceCommand {
         draft: PathBuf,
         #[arg(value_name = "SHA256|LINK_ID")]
         which: String,
-        /// Where to write the file (must not exist yet).
+        /// Where to write the file (never replaced: a file there is refused, unless it already
+        /// holds this very evidence).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },

@@ -18,8 +18,9 @@ use crate::Outcome;
 pub struct ExportArgs {
     /// The draft file (*.scal).
     pub draft: PathBuf,
-    /// The folder to write into (created if missing). Files of an earlier export there are
-    /// replaced whole, only once the new ones have been read back and checked.
+    /// The folder to write into (created if missing). Files of an earlier export of this draft
+    /// there are replaced whole, once the new ones have been read back and checked, and only
+    /// while nobody has changed them; nothing else there is ever replaced.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
     /// Write the SCAL workbook (.xlsx).

@@ -52,8 +52,10 @@ pub fn fill_draft(draft: &mut Draft, to: &Path, author: &str) -> Result<FillRepo
         size: report.size,
     };
     draft.record_outputs("fill", folder, &[written], author)?;
-    scal_workbook::write_atomic(to, &bytes)
-        .map_err(|e| ExportError::FilledWorkbook(e.to_string()))?;
+    rule.write(to, &bytes).map_err(|e| match e {
+        scal_store::PlaceError::Refused(refused) => scal_store::StoreError::from(refused).into(),
+        scal_store::PlaceError::Io(e) => ExportError::write(to, e),
+    })?;
     Ok(report)
 }
 

@@ -367,7 +367,12 @@ fn export_into(
         .collect();
     draft.record_outputs("export", out_dir, &written, &author)?;
     for (tmp, file) in staged.iter().zip(&files) {
-        fs::rename(tmp, &file.path).map_err(|e| ExportError::write(&file.path, e))?;
+        // Checked again as it goes in: a file that appeared meanwhile is never replaced.
+        rule.place(tmp, &file.path, (&file.sha256, file.size))
+            .map_err(|e| match e {
+                scal_store::PlaceError::Refused(refused) => StoreError::from(refused).into(),
+                scal_store::PlaceError::Io(e) => ExportError::write(&file.path, e),
+            })?;
     }
     sync_folder(out_dir).map_err(|e| ExportError::write(out_dir, e))?;
     drop(staging);

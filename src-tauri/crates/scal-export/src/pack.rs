@@ -367,6 +367,8 @@ pub enum Problem {
     Unreadable(String),
     /// The same name appears twice in the central directory.
     Duplicate,
+    /// Differs from another entry's name only in letter case or trailing dots and spaces.
+    FoldsOnto { with: String },
     /// The local header (what a streaming unzip reads) names another path than the central
     /// directory (what this check reads).
     LocalName { local: String },
@@ -428,6 +430,11 @@ impl std::fmt::Display for PackMismatch {
                 "{p}: shares its bytes with {}: one stream counted as several files",
                 one_line(with)
             ),
+            Problem::FoldsOnto { with } => write!(
+                f,
+                "{p}: differs from {} only in letter case or trailing dots: unzipped on Windows or macOS, one would overwrite the other",
+                one_line(with)
+            ),
             Problem::Inconsistent(why) => write!(
                 f,
                 "{p}: the zip's records disagree ({}): another unzip could extract other files",
@@ -437,14 +444,16 @@ impl std::fmt::Display for PackMismatch {
     }
 }
 
-/// A name as one line of text: control characters (line breaks included) as `\u{..}`.
+/// A name as one line of text: control characters (line breaks included) and bidi controls
+/// as `\u{..}`.
 fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(char::is_control) {
+    use scal_core::text::is_control_or_bidi;
+    if !s.chars().any(is_control_or_bidi) {
         return s.into();
     }
     s.chars()
         .map(|c| {
-            if c.is_control() {
+            if is_control_or_bidi(c) {
                 format!("\\u{{{:X}}}", u32::from(c))
             } else {
                 c.to_string()
@@ -452,6 +461,15 @@ fn one_line(s: &str) -> std::borrow::Cow<'_, str> {
         })
         .collect::<String>()
         .into()
+}
+
+/// A name as case-insensitive file systems see it: lower case, each part without trailing dots
+/// and spaces (which Windows drops).
+fn fold_name(name: &str) -> String {
+    name.split('/')
+        .map(|part| part.trim_end_matches(['.', ' ']).to_lowercase())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Unix file types, from the high half of a zip entry's external attributes.
@@ -672,6 +690,27 @@ pub fn verify_pack(path: &Path) -> Result<PackReport, ExportError> {
             problem,
         }));
         names.push(name);
+    }
+    // Names that differ only in letter case (or trailing dots and spaces) are one file where
+    // the pack is most often unzipped (Windows, macOS): one copy would overwrite the other.
+    let mut folded: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for (index, name) in names.iter().enumerate() {
+        let key = fold_name(name);
+        match folded.get(&key) {
+            Some(&first) if names[first] != *name => {
+                flawed[index] = true;
+                mismatches.push(PackMismatch {
+                    path: name.clone(),
+                    problem: Problem::FoldsOnto {
+                        with: names[first].clone(),
+                    },
+                });
+            }
+            Some(_) => {}
+            None => {
+                folded.insert(key, index);
+            }
+        }
     }
     for (index, other) in overlaps(spans, zip.central_directory_start()) {
         flawed[index] = true;

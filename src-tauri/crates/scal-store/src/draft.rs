@@ -1056,7 +1056,7 @@ fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreError> {
     judge_format(path, app_id, version)?;
     if read_only {
         conn.pragma_update(None, "query_only", "ON").map_err(err)?;
-        if version < SCHEMA_VERSION {
+        if version < schema::OLDEST_READ_ONLY {
             return Err(StoreError::OlderFormat {
                 path: path.to_path_buf(),
                 found: version,

@@ -36,7 +36,7 @@ pub use draft::{Draft, NewWorkbook};
 pub use error::StoreError;
 pub use evidence::BlobReader;
 pub use media::media_type_for;
-pub use outputs::{hash_file, OutputRefused, OutputRule, WrittenFile};
+pub use outputs::{hash_file, OutputRefused, OutputRule, PlaceError, WrittenFile};
 pub use review::{ReviewComment, ReviewThread};
 pub use signoff::{Signoff, SignoffStatus};
 pub use snapshot::{RestoreOutcome, SnapshotInfo, SnapshotLink, SnapshotReason, SnapshotState};

@@ -73,6 +73,13 @@ pub enum OutputRefused {
     )]
     ChangedSince { path: PathBuf },
 
+    /// The draft is open read-only, so it keeps no record of the files it writes.
+    #[error(
+        "{} already exists, and this draft is open read-only, so it keeps no record of the files it writes and cannot tell whether this one is its own: move it away, or choose another folder or file name",
+        path.display()
+    )]
+    NotRecorded { path: PathBuf },
+
     /// With no draft: a file is there that does not hold what would be written.
     #[error(
         "{} already exists and holds something else: move it away, or choose another file name",
@@ -95,8 +102,22 @@ pub enum OutputRefused {
     )]
     NotAFile { path: PathBuf },
 
+    #[error("{} cannot be written: {reason}", path.display())]
+    CannotWrite { path: PathBuf, reason: String },
+
     #[error("{} already exists and cannot be read to check whose it is: move it away, or choose another folder or file name", path.display())]
     Unreadable { path: PathBuf },
+}
+
+/// Why an output could not be put in place.
+#[derive(Debug, thiserror::Error)]
+pub enum PlaceError {
+    /// The rule refused the file that stands there now.
+    #[error("{0}")]
+    Refused(OutputRefused),
+    /// Moving or writing failed.
+    #[error("{0}")]
+    Io(io::Error),
 }
 
 /// A file an output was written as (or is about to be): its name in its folder, SHA-256, size.
@@ -115,8 +136,12 @@ pub struct OutputRule {
     draft: Option<(PathBuf, Option<FileId>)>,
     /// Never replaced: (SHA-256, size) of each workbook the draft was made from.
     protected: Vec<(String, u64)>,
-    /// Replaced while unchanged: the files the draft wrote.
-    written: Vec<WrittenFile>,
+    /// Replaced while unchanged: the files the draft wrote, each with the folder it wrote
+    /// them in (canonical; `None` for an export recorded before folders were, which matches
+    /// in any folder).
+    written: Vec<(WrittenFile, Option<PathBuf>)>,
+    /// Whether the draft records what it writes (not when opened read-only).
+    records: bool,
 }
 
 /// A file's identity on disk (device and inode), to know the draft under another name.
@@ -145,6 +170,7 @@ impl OutputRule {
             draft: None,
             protected,
             written: Vec::new(),
+            records: false,
         }
     }
 
@@ -155,7 +181,12 @@ impl OutputRule {
         let meta = match fs::symlink_metadata(target) {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return self.check_companion(target),
-            Err(_) => return Err(OutputRefused::Unreadable { path }),
+            Err(e) => {
+                return Err(OutputRefused::CannotWrite {
+                    path,
+                    reason: scal_core::text::io_write_reason(&e),
+                })
+            }
         };
         if meta.file_type().is_symlink() {
             // The draft behind a link is still the draft: say so rather than "a link".
@@ -185,8 +216,13 @@ impl OutputRule {
         }
         // Hashing a large file costs time: only when its size says it could be one we know.
         let could_be = |sha_size: u64| sha_size == size;
+        let folder = canonical_folder(target);
+        let here = |f: &Option<PathBuf>| f.as_ref().is_none_or(|f| Some(f) == folder.as_ref());
         let candidates = self.protected.iter().any(|(_, s)| could_be(*s))
-            || self.written.iter().any(|w| could_be(w.size))
+            || self
+                .written
+                .iter()
+                .any(|(w, f)| here(f) && could_be(w.size))
             || new.is_some_and(|(_, s)| could_be(s));
         let sha256 = if candidates {
             Some(hash_file(target).map_err(|_| OutputRefused::Unreadable { path: path.clone() })?)
@@ -203,17 +239,79 @@ impl OutputRule {
         if new.is_some_and(|(sha, sz)| same(sha, sz)) {
             return Ok(());
         }
-        if self.written.iter().any(|w| same(&w.sha256, w.size)) {
+        if self
+            .written
+            .iter()
+            .any(|(w, f)| here(f) && same(&w.sha256, w.size))
+        {
             return Ok(());
         }
         let name = target.file_name().map(|n| n.to_string_lossy());
-        if name.is_some_and(|n| self.written.iter().any(|w| w.file_name == n)) {
+        if name.is_some_and(|n| {
+            self.written
+                .iter()
+                .any(|(w, f)| here(f) && w.file_name == n)
+        }) {
             return Err(OutputRefused::ChangedSince { path });
         }
         if self.draft.is_none() {
             return Err(OutputRefused::Exists { path });
         }
+        if !self.records {
+            return Err(OutputRefused::NotRecorded { path });
+        }
         Err(OutputRefused::NotOurs { path })
+    }
+
+    /// Puts the finished output `tmp` (same folder, synced) in place at `target`, following the
+    /// rule at that moment, not only when the work began: where nothing stood, a file that
+    /// appeared meanwhile is never replaced (a hard link refuses an existing name); where a
+    /// file stood, it is checked again against `new` (the output's SHA-256 and size) first.
+    /// `tmp` is gone afterwards unless an error is returned. The folder is not synced here.
+    pub fn place(&self, tmp: &Path, target: &Path, new: (&str, u64)) -> Result<(), PlaceError> {
+        if fs::symlink_metadata(target).is_ok() {
+            self.check(target, Some(new)).map_err(PlaceError::Refused)?;
+            return fs::rename(tmp, target).map_err(PlaceError::Io);
+        }
+        self.check_companion(target).map_err(PlaceError::Refused)?;
+        match fs::hard_link(tmp, target) {
+            Ok(()) => fs::remove_file(tmp).map_err(PlaceError::Io),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                // It appeared while the output was being made: judged like any other file.
+                self.check(target, Some(new)).map_err(PlaceError::Refused)?;
+                fs::rename(tmp, target).map_err(PlaceError::Io)
+            }
+            // No hard links here (FAT, some network shares): a rename, the name checked free.
+            Err(_) => {
+                if fs::symlink_metadata(target).is_ok() {
+                    self.check(target, Some(new)).map_err(PlaceError::Refused)?;
+                }
+                fs::rename(tmp, target).map_err(PlaceError::Io)
+            }
+        }
+    }
+
+    /// Writes `bytes` as an output at `target` whole: a synced temporary file beside it, put
+    /// in place by `place`, then the folder synced. Nothing is left behind on failure.
+    pub fn write(&self, target: &Path, bytes: &[u8]) -> Result<(), PlaceError> {
+        let tmp = crate::fsutil::sibling_temp_path(target, "partial");
+        let result = (|| {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+                .map_err(PlaceError::Io)?;
+            io::Write::write_all(&mut file, bytes).map_err(PlaceError::Io)?;
+            file.sync_all().map_err(PlaceError::Io)?;
+            drop(file);
+            let sha256 = hex::encode(Sha256::digest(bytes));
+            self.place(&tmp, target, (&sha256, bytes.len() as u64))?;
+            crate::fsutil::sync_dir(target).map_err(PlaceError::Io)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        result
     }
 
     fn is_the_draft(&self, meta: &fs::Metadata) -> bool {
@@ -248,13 +346,22 @@ impl OutputRule {
 
 fn same_folder(a: &Path, b: &Path) -> bool {
     let folder = |p: &Path| {
-        let parent = match p.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let parent = parent_of(p);
         fs::canonicalize(&parent).unwrap_or(parent)
     };
     folder(a) == folder(b)
+}
+
+fn parent_of(p: &Path) -> PathBuf {
+    match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The folder `target` is in, as the file system names it (`None` when it cannot be read).
+fn canonical_folder(target: &Path) -> Option<PathBuf> {
+    fs::canonicalize(parent_of(target)).ok()
 }
 
 /// SHA-256 of a file, streamed.
@@ -285,27 +392,54 @@ impl Draft {
             .filter_map(|r| r.workbook)
             .map(|w| (w.sha256, w.size))
             .collect();
-        let mut written: Vec<WrittenFile> = self
-            .exports()?
-            .into_iter()
-            .flat_map(|e| e.files)
-            .map(|(file_name, sha256, size)| WrittenFile {
-                file_name,
-                sha256,
-                size,
-            })
-            .collect();
+        // An export record names its folder as it was given; relative, it matches anywhere.
+        let mut written: Vec<(WrittenFile, Option<PathBuf>)> = Vec::new();
+        for export in self.exports()? {
+            let dir = Path::new(&export.out_dir);
+            let folder = if dir.is_absolute() {
+                fs::canonicalize(dir).ok()
+            } else {
+                None
+            };
+            for (file_name, sha256, size) in export.files {
+                let file = WrittenFile {
+                    file_name,
+                    sha256,
+                    size,
+                };
+                written.push((file, folder.clone()));
+            }
+        }
+        // A format-3 draft opened read-only has no record of outputs yet: an empty one.
+        let has_record: bool = self
+            .conn
+            .query_row(
+                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'outputs'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.sql_err(e))?;
+        if !has_record {
+            return Ok(OutputRule {
+                draft: Some((self.path().to_path_buf(), id)),
+                protected,
+                written,
+                records: false,
+            });
+        }
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT file_name, sha256, size FROM outputs ORDER BY id")
+            .prepare_cached("SELECT file_name, sha256, size, folder FROM outputs ORDER BY id")
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(WrittenFile {
+                let file = WrittenFile {
                     file_name: r.get(0)?,
                     sha256: r.get(1)?,
                     size: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
-                })
+                };
+                let folder: String = r.get(3)?;
+                Ok((file, fs::canonicalize(folder).ok()))
             })
             .map_err(|e| self.sql_err(e))?;
         for row in rows {
@@ -315,6 +449,7 @@ impl Draft {
             draft: Some((self.path().to_path_buf(), id)),
             protected,
             written,
+            records: self.reviewable().is_ok(),
         })
     }
 
@@ -335,7 +470,11 @@ impl Draft {
         }
         let at = now();
         let author = clean_author(author);
-        let folder = folder.display().to_string();
+        // Canonical, so that a file is known as this draft's only in the folder it went to.
+        let folder = fs::canonicalize(folder)
+            .unwrap_or_else(|_| folder.to_path_buf())
+            .display()
+            .to_string();
         let path = self.path().to_path_buf();
         let tx = self
             .conn

@@ -14,6 +14,10 @@ pub const APPLICATION_ID: i32 = 0x5343_414C;
 /// The draft format this version writes (and the newest it reads).
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// The oldest format a draft may have to be opened read-only, unaltered: format 4 only adds the
+/// record of files written, which reading never needs (an absent record is an empty one).
+pub const OLDEST_READ_ONLY: i64 = 3;
+
 /// Format 1: the first draft format.
 const V1: &str = r#"
 -- Facts fixed at creation: draft_id, created_at, created_by, created_with.

@@ -89,7 +89,66 @@ fn a_draft_open_read_only_records_nothing_and_says_nothing_is_recorded() {
         .unwrap()
         .check(&target, None)
         .unwrap_err();
+    assert!(matches!(err, OutputRefused::NotRecorded { .. }), "{err}");
+    assert!(err.to_string().contains("open read-only"), "{err}");
+}
+
+/// A file is the draft's own only in the folder the draft wrote it to: the same name elsewhere
+/// is somebody else's.
+#[test]
+fn a_recorded_output_is_known_only_in_its_own_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, mut draft) = new_draft(dir.path());
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    draft
+        .record_outputs("export", &a, &[written("acme.xlsx", b"exported")], "alice")
+        .unwrap();
+    put(&a.join("acme.xlsx"), b"exported");
+    put(&b.join("acme.xlsx"), b"exported");
+    let rule = draft.output_rule().unwrap();
+    assert!(rule.check(&a.join("acme.xlsx"), None).is_ok());
+    let err = rule.check(&b.join("acme.xlsx"), None).unwrap_err();
     assert!(matches!(err, OutputRefused::NotOurs { .. }), "{err}");
+    put(&b.join("acme.xlsx"), b"my own acme.xlsx");
+    let err = rule.check(&b.join("acme.xlsx"), None).unwrap_err();
+    assert!(
+        matches!(err, OutputRefused::NotOurs { .. }),
+        "not 'changed since': the draft never wrote there: {err}"
+    );
+}
+
+/// A file that appears where nothing stood while an output was being made is not replaced.
+#[test]
+fn a_file_that_appears_while_an_output_is_made_is_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, draft) = new_draft(dir.path());
+    let rule = draft.output_rule().unwrap();
+    let target = dir.path().join("acme-summary.pdf");
+    assert!(rule.check(&target, None).is_ok());
+    // Meanwhile, somebody saves a file of their own under that name.
+    put(&target, b"saved while the export ran");
+    let tmp = dir.path().join(".acme-summary.pdf.partial");
+    put(&tmp, b"%PDF the summary");
+    let sha = sha256_hex(b"%PDF the summary");
+    let err = rule.place(&tmp, &target, (&sha, 16)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            scal_store::PlaceError::Refused(OutputRefused::NotOurs { .. })
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        b"saved while the export ran"
+    );
+    // Where the name is still free, the output goes in.
+    let free = dir.path().join("acme.xlsx");
+    rule.place(&tmp, &free, (&sha, 16)).unwrap();
+    assert_eq!(std::fs::read(&free).unwrap(), b"%PDF the summary");
+    assert!(!tmp.exists());
 }
 
 #[cfg(unix)]
@@ -152,4 +211,45 @@ fn without_a_draft_only_the_same_bytes_may_stand_where_an_output_goes() {
     put(&target, book);
     let err = rule.check(&target, Some((&new.0, new.1))).unwrap_err();
     assert!(matches!(err, OutputRefused::TheWorkbook { .. }), "{err}");
+}
+
+/// A draft of format 3 (before the record of outputs) still opens read-only, unaltered, with
+/// an empty record; opened for editing it is brought up to date and records what it writes.
+#[test]
+fn a_format_3_draft_opens_read_only_unaltered_and_migrates_when_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, draft) = new_draft(dir.path());
+    drop(draft);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("DROP TABLE outputs; PRAGMA user_version = 3;")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+
+    let draft = Draft::open_read_only(&path).unwrap();
+    let target = dir.path().join("acme.xlsx");
+    put(&target, b"somebody's");
+    let err = draft
+        .output_rule()
+        .unwrap()
+        .check(&target, None)
+        .unwrap_err();
+    assert!(matches!(err, OutputRefused::NotRecorded { .. }), "{err}");
+    drop(draft);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "a read-only open altered it"
+    );
+
+    let mut draft = Draft::open(&path).unwrap();
+    draft
+        .record_outputs(
+            "export",
+            dir.path(),
+            &[written("acme.xlsx", b"somebody's")],
+            "a",
+        )
+        .unwrap();
+    assert!(draft.output_rule().unwrap().check(&target, None).is_ok());
 }

@@ -93,6 +93,9 @@ pub fn evidence_reference(e: &EvidenceRef) -> String {
 /// Writes the answers into a copy of `original` at `out` (replaced atomically if it exists).
 /// `original` must be the workbook `template` was imported from, byte for byte. Only the items
 /// shown for these answers are written, as in every export.
+///
+/// This knows nothing of whose file `out` is: the CLI and the app fill through
+/// `scal_export::fill_draft`, which follows the draft's output rule; this is for tools and tests.
 pub fn fill(
     original: &[u8],
     template: &Template,

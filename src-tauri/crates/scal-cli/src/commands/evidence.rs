@@ -5,7 +5,7 @@ use std::io::{BufWriter, IsTerminal as _};
 use std::path::Path;
 
 use scal_store::fsutil::{sibling_temp_path, sync_dir};
-use scal_store::{Draft, EvidenceLink};
+use scal_store::{Draft, EvidenceLink, OutputRefused};
 
 use super::show::evidence_dto;
 use super::{open, open_read_only, store, Ctx};
@@ -129,12 +129,33 @@ pub fn extract(path: &Path, which: &str, target: &Path, out: &mut Out) -> CliRes
     let blob_size = draft.blob_reader(&sha256).map_err(store)?.size();
     // The rule every output follows; a file already holding this very content is left as it
     // is, and anything else there is refused (extract itself never replaces a file).
-    draft
+    let holds_something_else = || {
+        CliError::new(format!(
+            "{} already exists and holds something else: extract never replaces a file; choose another name",
+            target.display()
+        ))
+    };
+    match draft
         .output_rule()
         .map_err(store)?
         .check(target, Some((&sha256, blob_size)))
-        .map_err(|refused| CliError::new(refused.to_string()))?;
+    {
+        Ok(()) => {}
+        Err(
+            OutputRefused::NotOurs { .. }
+            | OutputRefused::NotRecorded { .. }
+            | OutputRefused::ChangedSince { .. },
+        ) => return Err(holds_something_else()),
+        Err(refused) => return Err(CliError::new(refused.to_string())),
+    }
     if target.symlink_metadata().is_ok() {
+        // The rule also lets a draft's own unchanged output be replaced; extract never
+        // replaces a file, so what stands there must be this very content.
+        let holds_it = std::fs::metadata(target).is_ok_and(|m| m.len() == blob_size)
+            && scal_store::hash_file(target).is_ok_and(|sha| sha == sha256);
+        if !holds_it {
+            return Err(holds_something_else());
+        }
         out.line(format!(
             "{} already holds this evidence ({}, SHA-256 {sha256} checked): nothing written.",
             target.display(),

@@ -17,13 +17,14 @@ use crate::args::JsonFlag;
 use crate::error::{CliError, CliResult};
 use crate::output::{clip, size, Align, Out, Table};
 use crate::Outcome;
-use scal_core::text::io_reason;
+use scal_core::text::io_write_reason;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The workbook (.xlsx) NHS England sent.
     pub workbook: PathBuf,
-    /// Where to write the template (JSON); an earlier file there is replaced.
+    /// Where to write the template (JSON). A file already there is never replaced, unless it
+    /// holds this very template.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Import hidden sheets too (they are left out otherwise: the supplier is not asked them).
@@ -78,15 +79,17 @@ pub fn run(args: ImportArgs, out: &mut Out) -> CliResult<Outcome> {
         hex_sha256(imported.json.as_bytes()),
         imported.json.len() as u64,
     );
-    scal_store::OutputRule::without_draft(protected)
-        .check(&args.out, Some((&new.0, new.1)))
+    let rule = scal_store::OutputRule::without_draft(protected);
+    rule.check(&args.out, Some((&new.0, new.1)))
         .map_err(|refused| CliError::new(refused.to_string()))?;
-    scal_store::fsutil::write_atomic(&args.out, imported.json.as_bytes()).map_err(|e| {
-        CliError::at(
-            &args.out,
-            format!("cannot write the template: {}", io_reason(&e)),
-        )
-    })?;
+    rule.write(&args.out, imported.json.as_bytes())
+        .map_err(|e| match e {
+            scal_store::PlaceError::Refused(refused) => CliError::new(refused.to_string()),
+            scal_store::PlaceError::Io(e) => CliError::at(
+                &args.out,
+                format!("cannot write the template: {}", io_write_reason(&e)),
+            ),
+        })?;
     if args.json.json {
         out.json(&ImportOutput::new(&imported, &args.out))?;
     } else {
