@@ -25,15 +25,9 @@ use crate::ExportError;
 pub fn fill_draft(draft: &mut Draft, to: &Path, author: &str) -> Result<FillReport, ExportError> {
     // Refused before the work, where the answer does not depend on what will be written.
     let rule = draft.output_rule()?;
-    let mut recheck = false;
-    match rule.check(to, None) {
-        Ok(()) => {}
-        Err(
-            scal_store::OutputRefused::NotOurs { .. }
-            | scal_store::OutputRefused::ChangedSince { .. },
-        ) => recheck = true,
-        Err(refused) => return Err(scal_store::StoreError::from(refused).into()),
-    }
+    let recheck = rule
+        .check_before_building(to)
+        .map_err(scal_store::StoreError::from)?;
     let (bytes, report) = fill_bytes_of(draft, to)?;
     if recheck {
         rule.check(to, Some((&report.sha256, report.size)))

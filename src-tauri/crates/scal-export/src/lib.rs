@@ -237,13 +237,11 @@ fn export_into(
     let mut recheck: Vec<PathBuf> = Vec::new();
     for name in &targets {
         let target = out_dir.join(name);
-        match rule.check(&target, None) {
-            Ok(()) => {}
-            Err(
-                scal_store::OutputRefused::NotOurs { .. }
-                | scal_store::OutputRefused::ChangedSince { .. },
-            ) => recheck.push(target),
-            Err(refused) => return Err(StoreError::from(refused).into()),
+        if rule
+            .check_before_building(&target)
+            .map_err(StoreError::from)?
+        {
+            recheck.push(target);
         }
     }
 

@@ -263,6 +263,22 @@ impl OutputRule {
         Err(OutputRefused::NotOurs { path })
     }
 
+    /// The check before an output is built: refuses at once what no output may replace.
+    /// `Ok(true)` when a file stands there whose fate depends on the bytes to be written (it
+    /// may already hold them): check it again with them (`check`, `place` and `write` do).
+    pub fn check_before_building(&self, target: &Path) -> Result<bool, OutputRefused> {
+        match self.check(target, None) {
+            Ok(()) => Ok(false),
+            Err(
+                OutputRefused::NotOurs { .. }
+                | OutputRefused::ChangedSince { .. }
+                | OutputRefused::NotRecorded { .. }
+                | OutputRefused::Exists { .. },
+            ) => Ok(true),
+            Err(refused) => Err(refused),
+        }
+    }
+
     /// Puts the finished output `tmp` (same folder, synced) in place at `target`, following the
     /// rule at that moment, not only when the work began: where nothing stood, a file that
     /// appeared meanwhile is never replaced (a hard link refuses an existing name); where a
