@@ -495,7 +495,15 @@ pub async fn upgrade_plan(
     state: State<'_, AppState>,
     source: TemplateSource,
 ) -> CmdResult<Option<UpgradeReportDto>> {
-    let Some(pending) = versions::load_source(&app, &source)? else {
+    // A workbook imported with a mapping: its next version is read the same way.
+    let mapping = state.with(|o| {
+        Ok(o.draft
+            .template()
+            .source
+            .as_ref()
+            .and_then(|s| s.mapping.clone()))
+    })?;
+    let Some(pending) = versions::load_source(&app, &source, mapping)? else {
         return Ok(None);
     };
     let plan = state.with(|o| Ok(o.draft.plan_upgrade(&pending.json)?))?;
@@ -606,27 +614,42 @@ pub async fn import_workbook_dialog(
     else {
         return Ok(None);
     };
-    let (pending, preview) = import::read_workbook(&path, &ImportChoices::default())?;
-    state.pending(|p| {
-        p.import = Some(pending);
-        p.import_from = Some(path);
-    });
+    let bytes = scal_workbook::read_workbook_file(&path)?;
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let (pending, preview) = import::import_bytes(file_name, bytes, &ImportChoices::default())?;
+    state.pending(|p| p.import = Some(pending));
     Ok(Some(preview))
 }
 
-/// Imports the same workbook again: with or without its hidden sheets, or with the template
-/// named as the user chose.
+/// Imports the same workbook again (the bytes already read): with or without its hidden
+/// sheets, with the template named as the user chose, or read with their mapping.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn import_again(
     state: State<'_, AppState>,
     choices: ImportChoices,
 ) -> CmdResult<ImportPreview> {
-    let path = state
-        .pending(|p| p.import_from.clone())
+    let (file_name, bytes) = state
+        .pending(|p| p.import.as_ref().and_then(|i| i.workbook.clone()))
         .ok_or_else(|| CmdError::new("Import a workbook first."))?;
-    let (pending, preview) = import::read_workbook(&path, &choices)?;
+    let (pending, preview) = import::import_bytes(file_name, bytes, &choices)?;
     state.pending(|p| p.import = Some(pending));
     Ok(preview)
+}
+
+/// The first rows of one sheet of the workbook being imported, to say how to read it.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn import_sheet_preview(
+    state: State<'_, AppState>,
+    sheet: String,
+    rows: u32,
+) -> CmdResult<SheetPreviewDto> {
+    let workbook = state
+        .pending(|p| p.import.as_ref().and_then(|i| i.workbook.clone()))
+        .ok_or_else(|| CmdError::new("Import a workbook first."))?;
+    import::sheet_preview(&workbook, &sheet, rows)
 }
 
 /// Creates a draft from the imported workbook, keeping the workbook in it.
@@ -642,8 +665,14 @@ pub async fn create_from_import(
                 .as_ref()
                 .map(|i| scal_core::load_template(&i.json).map(|t| t.title))
         })
-        .ok_or_else(|| CmdError::new("Import a workbook first."))?
-        .map_err(|e| CmdError::new(format!("The imported template is not valid: {e}")))?;
+        .ok_or_else(|| CmdError::new("Import a workbook first."))?;
+    if state.pending(|p| p.import.as_ref().is_some_and(|i| i.json.is_empty())) {
+        return Err(CmdError::new(
+            "Nothing in this workbook has been imported yet: map a sheet first (\"Map this sheet…\").",
+        ));
+    }
+    let title =
+        title.map_err(|e| CmdError::new(format!("The imported template is not valid: {e}")))?;
     let Some(path) = ask_new_draft_path(&app, &title)? else {
         return Ok(None);
     };
@@ -676,9 +705,6 @@ pub async fn create_from_import(
 
 #[tauri::command]
 pub async fn cancel_import(state: State<'_, AppState>) -> CmdResult<()> {
-    state.pending(|p| {
-        p.import = None;
-        p.import_from = None;
-    });
+    state.pending(|p| p.import = None);
     Ok(())
 }

@@ -91,6 +91,11 @@ pub struct ItemView {
     /// declaration | requirement | guidance | evidence_slot
     pub kind: String,
     pub options: Vec<String>,
+    /// What each response means, where it means anything: option -> met | partly_met |
+    /// not_met | not_applicable (the template's own, else what its words say). The rules that
+    /// ask for a mitigation, justification, statement or evidence follow the meaning.
+    #[ts(type = "Record<string, \"met\" | \"partly_met\" | \"not_met\" | \"not_applicable\">")]
+    pub meanings: BTreeMap<String, String>,
     /// Choice offers "Other, please state".
     pub other: bool,
     /// Answering "No" needs a comment (declarations and requirements always do).
@@ -342,6 +347,166 @@ pub struct ImportedSectionDto {
     pub kind: String,
     pub items: u32,
     pub requirements: u32,
+    /// The blocks read from the sheet, each with how sure the reading is.
+    pub tables: Vec<ImportedTableDto>,
+}
+
+/// One block an import found under a header row, and how it was read.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportedTableDto {
+    /// form | declarations | requirements | catalogue | questions | guidance
+    pub kind: String,
+    /// 1-based, as Excel shows it.
+    pub header_row: u32,
+    pub items: u32,
+    /// How sure the reading is, 0-100.
+    pub confidence: u8,
+    /// How it was read, in a sentence ("as the mapping says" when a mapping said).
+    pub reading: String,
+}
+
+/// One sheet of the workbook, imported or left out: each can be mapped.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WorkbookSheetDto {
+    pub name: String,
+    pub hidden: bool,
+    /// Some section was read from it.
+    pub imported: bool,
+}
+
+/// How a person says to read one sheet (the mapping file's `sheets` entry,
+/// schemas/scal-mapping.schema.json).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SheetMappingDto {
+    #[serde(default)]
+    pub not_asked: bool,
+    #[serde(default)]
+    pub why: String,
+    /// 1-based, as Excel shows it.
+    #[serde(default)]
+    pub header_row: Option<u32>,
+    #[serde(default)]
+    pub columns: MappedColumnsDto,
+    /// Response option → met | partly_met | not_met | not_applicable.
+    #[serde(default)]
+    pub meanings: BTreeMap<String, String>,
+}
+
+/// Column letters of the fields a row is read by.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MappedColumnsDto {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub question: Option<String>,
+    #[serde(default)]
+    pub guidance: Option<String>,
+    #[serde(default)]
+    pub response: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// A mapping: by sheet name, exactly as the workbook spells it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MappingDto {
+    #[serde(default)]
+    pub sheets: BTreeMap<String, SheetMappingDto>,
+}
+
+impl From<MappingDto> for scal_core::template::Mapping {
+    fn from(m: MappingDto) -> Self {
+        use scal_core::template::{MappedColumns, SheetMapping};
+        let letters = |c: Option<String>| {
+            c.map(|c| c.trim().to_ascii_uppercase())
+                .filter(|c| !c.is_empty())
+        };
+        scal_core::template::Mapping {
+            comment: String::new(),
+            sheets: m
+                .sheets
+                .into_iter()
+                .map(|(name, s)| {
+                    let sheet = SheetMapping {
+                        not_asked: s.not_asked,
+                        why: s.why.trim().to_string(),
+                        header_row: s.header_row,
+                        columns: MappedColumns {
+                            id: letters(s.columns.id),
+                            question: letters(s.columns.question),
+                            guidance: letters(s.columns.guidance),
+                            response: letters(s.columns.response),
+                            comment: letters(s.columns.comment),
+                        },
+                        meanings: s
+                            .meanings
+                            .into_iter()
+                            .filter(|(_, m)| !m.is_empty())
+                            .collect(),
+                    };
+                    (name, sheet)
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<&scal_core::template::Mapping> for MappingDto {
+    fn from(m: &scal_core::template::Mapping) -> Self {
+        MappingDto {
+            sheets: m
+                .sheets
+                .iter()
+                .map(|(name, s)| {
+                    let c = &s.columns;
+                    let sheet = SheetMappingDto {
+                        not_asked: s.not_asked,
+                        why: s.why.clone(),
+                        header_row: s.header_row,
+                        columns: MappedColumnsDto {
+                            id: c.id.clone(),
+                            question: c.question.clone(),
+                            guidance: c.guidance.clone(),
+                            response: c.response.clone(),
+                            comment: c.comment.clone(),
+                        },
+                        meanings: s.meanings.clone(),
+                    };
+                    (name.clone(), sheet)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The first rows of one sheet, for saying how to read it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SheetPreviewDto {
+    pub sheet: String,
+    pub hidden: bool,
+    /// Column letters, left to right from A.
+    pub columns: Vec<String>,
+    pub rows: Vec<PreviewRowDto>,
+    /// More filled rows below those shown.
+    pub more_rows: bool,
+    /// More filled columns right of those shown.
+    pub more_columns: bool,
+    /// The dropdown options offered in a column, for each column that has a dropdown.
+    pub lists: Vec<ColumnListDto>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PreviewRowDto {
+    /// 1-based, as Excel shows it.
+    pub row: u32,
+    /// One per column of the preview.
+    pub cells: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ColumnListDto {
+    pub column: String,
+    pub options: Vec<String>,
 }
 
 /// A sheet or block the import left out, and why.
@@ -359,6 +524,9 @@ pub struct ImportChoices {
     pub id: Option<String>,
     pub version: Option<String>,
     pub title: Option<String>,
+    /// How to read the sheets the importer cannot tell alone; none: as it recognises them.
+    #[serde(default)]
+    pub mapping: Option<MappingDto>,
 }
 
 /// What importing a workbook found, shown before a draft is made from it.
@@ -377,6 +545,12 @@ pub struct ImportPreview {
     pub warnings: Vec<String>,
     /// Hidden sheets were imported too.
     pub include_hidden: bool,
+    /// Every sheet of the workbook in its order, imported or left out: each can be mapped.
+    pub sheets: Vec<WorkbookSheetDto>,
+    /// The mapping this import was read with, if any.
+    pub mapping: Option<MappingDto>,
+    /// Why nothing could be imported (empty when something was): the user can map a sheet.
+    pub nothing_imported: String,
 }
 
 /// One snapshot of the draft.
@@ -736,6 +910,11 @@ impl From<&scal_core::Item> for ItemView {
             required: i.required,
             kind: i.type_name().to_string(),
             options: i.options(),
+            meanings: i
+                .meanings()
+                .into_iter()
+                .filter_map(|(o, m)| Some((o, m?.as_str().to_string())))
+                .collect(),
             other,
             comment_when_no,
             date_rule,
@@ -864,6 +1043,14 @@ pub fn typescript() -> String {
         ExportRecordDto::decl(),
         KindCount::decl(),
         ImportedSectionDto::decl(),
+        ImportedTableDto::decl(),
+        WorkbookSheetDto::decl(),
+        SheetMappingDto::decl(),
+        MappedColumnsDto::decl(),
+        MappingDto::decl(),
+        SheetPreviewDto::decl(),
+        PreviewRowDto::decl(),
+        ColumnListDto::decl(),
         SkippedDto::decl(),
         ImportChoices::decl(),
         ImportPreview::decl(),

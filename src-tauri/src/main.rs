@@ -121,6 +121,7 @@ fn main() -> ExitCode {
             commands::copy_apply,
             commands::import_workbook_dialog,
             commands::import_again,
+            commands::import_sheet_preview,
             commands::create_from_import,
             commands::cancel_import,
         ])

@@ -28,8 +28,6 @@ pub struct PendingTemplate {
 #[derive(Default)]
 pub struct Pending {
     pub import: Option<PendingTemplate>,
-    /// The workbook being imported, to read it again with other options.
-    pub import_from: Option<PathBuf>,
     pub upgrade: Option<PendingTemplate>,
     /// The draft answers are being copied from.
     pub copy_from: Option<PathBuf>,

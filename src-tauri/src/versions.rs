@@ -247,6 +247,7 @@ pub fn copy_preview(from_path: &Path, from: &Draft, to: &Draft, plan: &CopyPlan)
 pub fn load_source<R: tauri::Runtime>(
     app: &tauri::AppHandle<R>,
     source: &TemplateSource,
+    mapping: Option<scal_core::template::Mapping>,
 ) -> CmdResult<Option<crate::state::PendingTemplate>> {
     use crate::seam::{self, Dialog};
     Ok(Some(match source {
@@ -281,7 +282,12 @@ pub fn load_source<R: tauri::Runtime>(
             else {
                 return Ok(None);
             };
-            crate::import::read_workbook(&file, &ImportChoices::default())?.0
+            // The open draft's mapping, when its workbook was read with one (as `--like`).
+            let choices = ImportChoices {
+                mapping: mapping.as_ref().map(MappingDto::from),
+                ..ImportChoices::default()
+            };
+            crate::import::read_workbook(&file, &choices)?.0
         }
     }))
 }

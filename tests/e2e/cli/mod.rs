@@ -21,6 +21,7 @@
 
 mod apply;
 mod bad_input;
+mod by_reference;
 mod check;
 mod evidence;
 mod export;

@@ -428,10 +428,8 @@ fn import_template_refuses_what_is_not_a_workbook_in_one_line() {
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.resize(2048, 0);
     let xls = dir.file("old.xls", ole);
-    scal(["import-template", &p(&xls), "--out", &p(&out)]).fails_with(&[
-        "old.xls is a legacy .xls workbook or a password-protected one",
-        "save it as an .xlsx",
-    ]);
+    scal(["import-template", &p(&xls), "--out", &p(&out)])
+        .fails_with(&["old.xls is damaged: its OLE container cannot be read"]);
     let empty = dir.file("empty.xlsx", b"");
     scal(["import-template", &p(&empty), "--out", &p(&out)]).fails_with(&["empty.xlsx is empty"]);
     scal([
@@ -450,7 +448,7 @@ fn import_template_refuses_what_is_not_a_workbook_in_one_line() {
     scal(["import-template", &p(&blank), "--out", &p(&out)])
         .fails_with(&["blank.xlsx holds no sheet recognised as a SCAL section"]);
     scal(["new", &p(&dir.path("x.scal")), "--template", &p(&xls)])
-        .fails_with(&["old.xls is a legacy .xls workbook"]);
+        .fails_with(&["old.xls is damaged: its OLE container cannot be read"]);
     // The template never overwrites the workbook it is read from.
     let bytes = workbook(Style::Standard);
     let book = dir.file(WORKBOOK, &bytes);
@@ -679,4 +677,90 @@ fn fill_and_import_never_write_over_a_draft() {
     );
     let show = scal(["show", &d, "--json"]).json();
     assert_eq!(super::item(&show, "nhs-login.data-set")["value"], "Yes");
+}
+
+#[test]
+fn a_legacy_xls_workbook_imports_and_fills_into_an_xlsx_copy() {
+    let dir = Dir::new();
+    let xls = dir.file(
+        "SCAL_legacy.xls",
+        include_bytes!("../../../src-tauri/crates/scal-workbook/tests/fixtures/scal-standard.xls"),
+    );
+    let template = dir.path("legacy.json");
+    let out = scal(["import-template", &p(&xls), "--out", &p(&template)])
+        .ok()
+        .to_string();
+    assert!(
+        out.contains("SCAL_legacy.xls is a legacy Excel 97-2003 workbook (.xls)"),
+        "{out}"
+    );
+    let draft = dir.path("legacy.scal");
+    let d = p(&draft);
+    scal(["new", &d, "--template", &p(&xls)]).ok();
+    scal([
+        "answer",
+        &d,
+        "nhs-login.data-set",
+        "No",
+        "--comment",
+        "Phase 2",
+    ])
+    .ok();
+    scal(["answer", &d, "supplier-product-information.ods-code", "x26"]).ok();
+
+    let wrong = dir.path("filled.xls");
+    scal(["fill", &d, "--out", &p(&wrong)]).fails_with(&[
+        "filled.xls cannot be written as the legacy .xls format",
+        "filled.xlsx",
+    ]);
+    assert!(!wrong.exists());
+
+    let filled = dir.path("filled.xlsx");
+    let out = scal(["fill", &d, "--out", &p(&filled)]).ok().to_string();
+    assert!(
+        out.contains(&format!(
+            "SCAL_legacy.xls is a legacy .xls workbook, which cannot be patched in place, so {} is a new .xlsx copy",
+            p(&filled)
+        )),
+        "{out}"
+    );
+    let after = cells(&std::fs::read(&filled).expect("the copy was written"));
+    assert_eq!(after.get(&at("NHS Login", "G16")), Some(&text("No")));
+    assert_eq!(after.get(&at("NHS Login", "H16")), Some(&text("Phase 2")));
+    assert_eq!(
+        after.get(&at("Supplier & Product information", "C5")),
+        Some(&text("X26"))
+    );
+    assert_eq!(
+        after.get(&at("Supplier & Product information", "A4")),
+        Some(&text("Supplier Organisation Name")),
+        "the original text is in the copy"
+    );
+    assert_eq!(
+        after.get(&at("Lists", "A2")),
+        Some(&text("Yes")),
+        "the hidden list sheet is in the copy"
+    );
+
+    // An export carries the copy too, and says so by the name it will have.
+    let out_dir = dir.path("out");
+    let out = scal([
+        "export",
+        &d,
+        "--out",
+        &p(&out_dir),
+        "--at",
+        "2026-06-15T09:00:00Z",
+        "--today",
+        TODAY,
+    ])
+    .ok()
+    .to_string();
+    assert!(
+        out.contains("so legacy-filled.xlsx is a new .xlsx copy") && !out.contains(".partial"),
+        "{out}"
+    );
+    let exported = cells(&std::fs::read(out_dir.join("legacy-filled.xlsx")).expect("exported"));
+    assert_eq!(exported.get(&at("NHS Login", "G16")), Some(&text("No")));
+    scal(["verify-pack", &p(&out_dir.join("legacy-pack.zip"))]).ok();
 }

@@ -1,6 +1,6 @@
 // Component tests of the review, change-tracking, import and upgrade screens, with fixtures.
 import { describe, expect, it, vi } from "vitest";
-import { fireEvent, render, screen, within } from "@testing-library/svelte";
+import { fireEvent, render, screen, within, waitFor } from "@testing-library/svelte";
 import type { Api } from "../lib/api";
 import { emptyReview, Session } from "../lib/session.svelte";
 import type { DiffDto, ReviewState } from "../generated/types";
@@ -134,18 +134,23 @@ describe("import", () => {
       id: "scal-ers",
       title: "e-RS SCAL",
       version: "12.0",
-      sections: [{ title: "e-RS Provider", sheet: "e-RS Provider Requirements", kind: "service", items: 40, requirements: 36 }],
+      sections: [{ title: "e-RS Provider", sheet: "e-RS Provider Requirements", kind: "service", items: 40, requirements: 36, tables: [{ kind: "requirements", header_row: 4, items: 36, confidence: 90, reading: "the Compliant column answers" }] }],
       kinds: [{ kind: "requirement", count: 36 }, { kind: "declaration", count: 4 }],
       items: 40,
       skipped: [{ sheet: "NHS Digital Document Management", reason: "a hidden version log, not questions" }],
       warnings: [],
       include_hidden: false,
+      sheets: [{ name: "e-RS Provider Requirements", hidden: false, imported: true }],
+      mapping: null,
+      nothing_imported: "",
     };
     render(StartScreen, { session: s });
     const summary = screen.getByTestId("import-summary");
     expect(summary).toHaveTextContent("e-RS Provider Requirements");
     expect(screen.getByTestId("import-kinds")).toHaveTextContent("Requirement rows 36");
     expect(screen.getByTestId("import-skipped")).toHaveTextContent("a hidden version log");
+    expect(screen.getByTestId("import-sure-0")).toHaveTextContent("90%");
+    expect(screen.getByTestId("import-reading-0")).toHaveTextContent("the Compliant column answers");
     await fireEvent.click(screen.getByTestId("create-from-import"));
     expect(createFromImport).toHaveBeenCalled();
   });
@@ -162,6 +167,9 @@ describe("import", () => {
       skipped: [],
       warnings: [],
       include_hidden: true,
+      sheets: [],
+      mapping: null,
+      nothing_imported: "",
     };
     const importAgain = vi.fn(async (c: { id?: string | null; title?: string | null; version?: string | null; include_hidden: boolean }) => ({ ...preview, id: c.id ?? "", title: c.title ?? "", version: c.version ?? "", include_hidden: c.include_hidden }));
     const s = new Session({ importAgain } as unknown as Api);
@@ -174,14 +182,14 @@ describe("import", () => {
     expect(screen.getByTestId("create-from-import")).toBeDisabled();
     expect(screen.getByTestId("import-rename-first")).toBeInTheDocument();
     await fireEvent.click(screen.getByTestId("import-rename"));
-    expect(importAgain).toHaveBeenCalledWith({ include_hidden: true, id: "scal-ers", title: "e-RS Provider SCAL", version: "12.0.0" });
+    expect(importAgain).toHaveBeenCalledWith({ include_hidden: true, id: "scal-ers", title: "e-RS Provider SCAL", version: "12.0.0", mapping: null });
     expect(await screen.findByText(/version 12\.0\.0/)).toBeInTheDocument();
     expect(screen.getByTestId("import-rename")).toBeDisabled();
     expect(screen.getByTestId("create-from-import")).toBeEnabled();
     // Switching hidden sheets keeps the name being typed.
     await fireEvent.input(screen.getByTestId("import-title-field"), { target: { value: "e-RS SCAL v12" } });
     await fireEvent.click(screen.getByTestId("import-hidden"));
-    expect(importAgain).toHaveBeenLastCalledWith({ include_hidden: false, id: "scal-ers", title: "e-RS SCAL v12", version: "12.0.0" });
+    expect(importAgain).toHaveBeenLastCalledWith({ include_hidden: false, id: "scal-ers", title: "e-RS SCAL v12", version: "12.0.0", mapping: null });
   });
 });
 
@@ -318,5 +326,48 @@ describe("export of an imported draft", () => {
   it("offers no filled workbook for a draft made from a template", () => {
     render(ExportPanel, { session: sessionWith(template([section("s", [])])) });
     expect(screen.queryByTestId("export-workbook-note")).toBeNull();
+  });
+});
+
+describe("mapping a sheet", () => {
+  it("builds the mapping from the picks and imports with it", async () => {
+    const preview = {
+      file_name: "checks.xlsx", id: "checks", title: "Checks", version: "1.0.0",
+      sections: [], kinds: [], items: 0,
+      skipped: [{ sheet: "Checks", reason: "unsure how to read it" }], warnings: [], include_hidden: false,
+      sheets: [{ name: "Checks", hidden: false, imported: false }], mapping: null,
+      nothing_imported: "Checks.xlsx holds no sheet recognised as a SCAL section.",
+    };
+    const sheet = {
+      sheet: "Checks", hidden: false, columns: ["A", "B", "C", "D"], more_rows: false, more_columns: false,
+      rows: [{ row: 1, cells: ["Ref", "What", "First", "Second"] }, { row: 2, cells: ["CK-1", "Check one", "", ""] }],
+      lists: [{ column: "D", options: ["Please select", "Done", "Partly"] }],
+    };
+    const importSheetPreview = vi.fn(async () => sheet);
+    const importAgain = vi.fn(async (c: { mapping: unknown }) => ({ ...preview, mapping: c.mapping, nothing_imported: "" }));
+    const s = new Session({ importSheetPreview, importAgain } as unknown as Api);
+    s.start = { first_launch: false, version: "0.1.0", templates: [], recent: [] };
+    s.importPreview = preview;
+    render(StartScreen, { session: s });
+    expect(screen.getByTestId("create-from-import")).toBeDisabled();
+    await fireEvent.click(screen.getByTestId("map-sheet-0"));
+    expect(importSheetPreview).toHaveBeenCalledWith("Checks", 12);
+    expect(await screen.findByTestId("map-preview")).toHaveTextContent("Check one");
+    expect(screen.getByTestId("map-import")).toBeDisabled();
+    await fireEvent.change(screen.getByLabelText("Header row"), { target: { value: "1" } });
+    await fireEvent.change(screen.getByLabelText("ID column"), { target: { value: "A" } });
+    await fireEvent.change(screen.getByLabelText("Question column"), { target: { value: "B" } });
+    await fireEvent.change(screen.getByLabelText("Response column"), { target: { value: "D" } });
+    await fireEvent.change(screen.getByLabelText("Comment column"), { target: { value: "C" } });
+    await fireEvent.change(screen.getByLabelText("Done"), { target: { value: "met" } });
+    await fireEvent.click(screen.getByTestId("map-import"));
+    expect(importAgain).toHaveBeenCalledWith(expect.objectContaining({
+      mapping: { sheets: { Checks: {
+        not_asked: false, why: "", header_row: 1,
+        columns: { id: "A", question: "B", guidance: null, response: "D", comment: "C" },
+        meanings: { Done: "met" },
+      } } },
+    }));
+    await waitFor(() => expect(screen.queryByTestId("map-sheet")).toBeNull());
   });
 });

@@ -46,6 +46,12 @@ export type ItemView = { id: string, label: string, text: string, guidance: stri
  */
 kind: string, options: Array<string>, 
 /**
+ * What each response means, where it means anything: option -> met | partly_met |
+ * not_met | not_applicable (the template's own, else what its words say). The rules that
+ * ask for a mitigation, justification, statement or evidence follow the meaning.
+ */
+meanings: Record<string, "met" | "partly_met" | "not_met" | "not_applicable">, 
+/**
  * Choice offers "Other, please state".
  */
 other: boolean, 
@@ -194,11 +200,87 @@ sheet: string,
 /**
  * form | service | guidance
  */
-kind: string, items: number, requirements: number, };
+kind: string, items: number, requirements: number, 
+/**
+ * The blocks read from the sheet, each with how sure the reading is.
+ */
+tables: Array<ImportedTableDto>, };
+
+export type ImportedTableDto = { 
+/**
+ * form | declarations | requirements | catalogue | questions | guidance
+ */
+kind: string, 
+/**
+ * 1-based, as Excel shows it.
+ */
+header_row: number, items: number, 
+/**
+ * How sure the reading is, 0-100.
+ */
+confidence: number, 
+/**
+ * How it was read, in a sentence ("as the mapping says" when a mapping said).
+ */
+reading: string, };
+
+export type WorkbookSheetDto = { name: string, hidden: boolean, 
+/**
+ * Some section was read from it.
+ */
+imported: boolean, };
+
+export type SheetMappingDto = { not_asked: boolean, why: string, 
+/**
+ * 1-based, as Excel shows it.
+ */
+header_row: number | null, columns: MappedColumnsDto, 
+/**
+ * Response option → met | partly_met | not_met | not_applicable.
+ */
+meanings: { [key in string]?: string }, };
+
+export type MappedColumnsDto = { id: string | null, question: string | null, guidance: string | null, response: string | null, comment: string | null, };
+
+export type MappingDto = { sheets: { [key in string]?: SheetMappingDto }, };
+
+export type SheetPreviewDto = { sheet: string, hidden: boolean, 
+/**
+ * Column letters, left to right from A.
+ */
+columns: Array<string>, rows: Array<PreviewRowDto>, 
+/**
+ * More filled rows below those shown.
+ */
+more_rows: boolean, 
+/**
+ * More filled columns right of those shown.
+ */
+more_columns: boolean, 
+/**
+ * The dropdown options offered in a column, for each column that has a dropdown.
+ */
+lists: Array<ColumnListDto>, };
+
+export type PreviewRowDto = { 
+/**
+ * 1-based, as Excel shows it.
+ */
+row: number, 
+/**
+ * One per column of the preview.
+ */
+cells: Array<string>, };
+
+export type ColumnListDto = { column: string, options: Array<string>, };
 
 export type SkippedDto = { sheet: string, reason: string, };
 
-export type ImportChoices = { include_hidden: boolean, id: string | null, version: string | null, title: string | null, };
+export type ImportChoices = { include_hidden: boolean, id: string | null, version: string | null, title: string | null, 
+/**
+ * How to read the sheets the importer cannot tell alone; none: as it recognises them.
+ */
+mapping: MappingDto | null, };
 
 export type ImportPreview = { file_name: string, 
 /**
@@ -212,7 +294,19 @@ warnings: Array<string>,
 /**
  * Hidden sheets were imported too.
  */
-include_hidden: boolean, };
+include_hidden: boolean, 
+/**
+ * Every sheet of the workbook in its order, imported or left out: each can be mapped.
+ */
+sheets: Array<WorkbookSheetDto>, 
+/**
+ * The mapping this import was read with, if any.
+ */
+mapping: MappingDto | null, 
+/**
+ * Why nothing could be imported (empty when something was): the user can map a sheet.
+ */
+nothing_imported: string, };
 
 export type SnapshotDto = { id: number, at: string, author: string, 
 /**

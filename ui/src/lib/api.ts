@@ -15,6 +15,7 @@ import type {
   HistoryEntryDto,
   ImportChoices,
   ImportPreview,
+  SheetPreviewDto,
   ProgressEvent,
   ReviewState,
   SaveResult,
@@ -89,6 +90,7 @@ export const api = {
   // Import an NHS workbook as a template: choose it, see what was found, make a draft of it.
   importWorkbook: () => call<ImportPreview | null>("import_workbook_dialog"),
   importAgain: (choices: ImportChoices) => call<ImportPreview>("import_again", { choices }),
+  importSheetPreview: (sheet: string, rows: number) => call<SheetPreviewDto>("import_sheet_preview", { sheet, rows }),
   createFromImport: () => call<DraftView | null>("create_from_import"),
   cancelImport: () => call<void>("cancel_import"),
 

@@ -56,6 +56,41 @@ describe("mitigation and justification boxes", () => {
   });
 });
 
+describe("responses judged by what they mean", () => {
+  const compliance = (assessment: string) => {
+    const r = requirement("ers-07", "MUST", {
+      options: ["Compliant", "Semi-compliant", "Non-compliant", "N/a"],
+      meanings: { Compliant: "met", "Semi-compliant": "partly_met", "Non-compliant": "not_met", "N/a": "not_applicable" },
+    });
+    return { ...r, requirement: r.requirement ? { ...r.requirement, assessment } : null };
+  };
+
+  it("asks a Compliant set for a mitigation, a justification and a statement as the core does", () => {
+    const r = compliance("supplier_statement");
+    expect(commentNeed(r, { value: "Non-compliant", comment: "" })).toMatchObject({ label: "Mitigation", missing: true });
+    expect(commentNeed(r, { value: "Semi-compliant", comment: "" })).toMatchObject({ label: "Mitigation", missing: true });
+    expect(commentNeed(r, { value: "Semi-compliant", comment: "GP referrals only" }).missing).toBe(false);
+    expect(commentNeed(r, { value: "N/a", comment: "" })).toMatchObject({ label: "Justification", missing: true });
+    expect(commentNeed(r, { value: "Compliant", comment: "" })).toMatchObject({ label: "Supplier statement", missing: true });
+    expect(commentNeed(r, { value: "Compliant", comment: "We send it on every referral." }).missing).toBe(false);
+  });
+
+  it("asks for a supplier statement only when the answer is met", () => {
+    const r = compliance("supplier_statement");
+    expect(commentNeed(r, undefined).missing).toBe(false);
+    const plain = requirement("r1", "MUST");
+    const stated = { ...plain, requirement: plain.requirement ? { ...plain.requirement, assessment: "supplier_statement" } : null };
+    expect(commentNeed(stated, { value: "Yes", comment: "" }).missing).toBe(true);
+    expect(commentNeed(stated, { value: "Out of Scope", comment: "Provider only" }).missing).toBe(false);
+  });
+
+  it("follows the template's own meaning over the words", () => {
+    const r = requirement("r2", "SHOULD", { options: ["Done", "Partial"], meanings: { Done: "met", Partial: "not_met" } });
+    expect(commentNeed(r, { value: "Partial", comment: "" })).toMatchObject({ label: "Mitigation", missing: true });
+    expect(commentNeed(r, { value: "Done", comment: "" })).toMatchObject({ label: "Additional notes", missing: false });
+  });
+});
+
 describe("finding items", () => {
   const t = template([
     section("org", [item("org-name", { label: "Supplier organisation name" })]),

@@ -40,26 +40,59 @@ export interface CommentNeed {
   reason: string;
 }
 
+export type Meaning = "met" | "partly_met" | "not_met" | "not_applicable";
+
+/** What a response's words mean when the template says nothing (as scal-core's Meaning::infer). */
+export function inferMeaning(option: string): Meaning | null {
+  const key = option.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
+  if (["yes", "compliant", "met", "fullycompliant", "fullymet", "complete", "completed", "conformant", "agreed"].includes(key)) return "met";
+  if (["semicompliant", "partiallycompliant", "partial", "partially", "partly", "partlymet", "partiallymet", "inprogress"].includes(key))
+    return "partly_met";
+  if (["no", "noncompliant", "notcompliant", "notmet", "fail", "failed", "nonconformant"].includes(key)) return "not_met";
+  if (["na", "notapplicable", "outofscope", "notinscope", "exempt"].includes(key)) return "not_applicable";
+  return null;
+}
+
+/** What answering `value` means for this item: the meaning the core sent, else its words. */
+export function meaningOf(item: ItemView, value: string): Meaning | null {
+  const v = value.trim();
+  if (item.kind === "yes_no") return v.toLowerCase() === "yes" ? "met" : v.toLowerCase() === "no" ? "not_met" : null;
+  if (item.kind !== "requirement" && item.kind !== "declaration") return null;
+  const meanings = item.meanings ?? {};
+  const explicit = meanings[v] ?? Object.entries(meanings).find(([o]) => o.trim().toLowerCase() === v.toLowerCase())?.[1];
+  return explicit ?? inferMeaning(v);
+}
+
 export function commentNeed(item: ItemView, answer: AnswerDto | undefined): CommentNeed {
-  const values = valueList(answer?.value);
+  const values = valueList(answer?.value).filter((v) => !isPlaceholder(v));
   const comment = (answer?.comment ?? "").trim();
-  const no = values.includes("No");
-  const oos = values.includes(OUT_OF_SCOPE);
+  const value = values[0] ?? "";
+  const meaning = value === "" ? null : meaningOf(item, value);
+  const unmet = meaning === "not_met" || meaning === "partly_met";
+  const na = meaning === "not_applicable";
   if (item.kind === "requirement") {
-    if (no)
-      return { shown: true, label: "Mitigation", missing: comment === "", reason: "A \u201cNo\u201d needs a mitigation: say what you do instead and when it will be met." };
-    if (oos)
-      return { shown: true, label: "Justification", missing: comment === "", reason: "\u201cOut of Scope\u201d needs a justification." };
+    if (unmet)
+      return {
+        shown: true,
+        label: "Mitigation",
+        missing: comment === "",
+        reason: `A \u201c${value}\u201d needs a mitigation: say what you do instead and when it will be met.`,
+      };
+    if (na) return { shown: true, label: "Justification", missing: comment === "", reason: `\u201c${value}\u201d needs a justification.` };
     if (item.requirement?.assessment === "supplier_statement")
-      return { shown: true, label: "Supplier statement", missing: values.length > 0 && comment === "", reason: "This requirement is assessed by your statement: write it here." };
+      // The core asks for the statement only when the requirement is met.
+      return { shown: true, label: "Supplier statement", missing: meaning === "met" && comment === "", reason: "This requirement is assessed by your statement: write it here." };
     return { shown: true, label: "Additional notes", missing: false, reason: "" };
+  }
+  if (item.kind === "declaration" && na) {
+    return { shown: true, label: "Justification", missing: comment === "", reason: `\u201c${value}\u201d needs a justification.` };
   }
   if (item.kind === "declaration" || (item.kind === "yes_no" && item.comment_when_no)) {
     return {
-      shown: no,
+      shown: unmet,
       label: "Mitigation (only if No)",
-      missing: no && comment === "",
-      reason: "A \u201cNo\u201d needs a mitigation: explain why and what you do instead.",
+      missing: unmet && comment === "",
+      reason: `A \u201c${unmet ? value : "No"}\u201d needs a mitigation: explain why and what you do instead.`,
     };
   }
   return { shown: false, label: "", missing: false, reason: "" };

@@ -11,12 +11,15 @@ import type {
   ProgressEvent,
   ImportChoices,
   ImportPreview,
+  SheetMappingDto,
+  SheetPreviewDto,
   ReconfirmDto,
   ReportDto,
   ReviewState,
   StartInfo,
   ValueDto,
 } from "../generated/types";
+import { withSheet } from "./mapping";
 import { flatten, indexBy, issuesByItem, nextIssueItem, openThreadCounts, setOf, type FlatItem } from "./logic";
 
 export function emptyReview(): ReviewState {
@@ -62,6 +65,8 @@ export class Session {
   review = $state<ReviewState>(emptyReview());
   /** What importing a workbook found, while the user decides whether to make a draft of it. */
   importPreview = $state<ImportPreview | null>(null);
+  /** The sheet being mapped ("Map this sheet…"), with its first rows. */
+  sheetMap = $state<{ sheet: string; preview: SheetPreviewDto } | null>(null);
   /** Why the last attempt to mark a section Complete was refused. */
   statusRefusal = $state<{ section: string; message: string } | null>(null);
   /** The item whose review comments are open in the dialog. */
@@ -317,10 +322,28 @@ export class Session {
   async importAgain(change: Partial<ImportChoices>): Promise<void> {
     const p = this.importPreview;
     if (!p) return;
-    const choices: ImportChoices = { include_hidden: p.include_hidden, id: p.id, version: p.version, title: p.title, ...change };
+    const choices: ImportChoices = { include_hidden: p.include_hidden, id: p.id, version: p.version, title: p.title, mapping: p.mapping, ...change };
     await this.run("Reading the workbook", async () => {
       this.importPreview = await this.api.importAgain(choices);
     });
+  }
+
+  /** Opens "Map this sheet…": the sheet's first `rows` filled rows. */
+  async mapSheet(sheet: string, rows = 12): Promise<void> {
+    await this.run("Reading the sheet", async () => {
+      this.sheetMap = { sheet, preview: await this.api.importSheetPreview(sheet, rows) };
+    });
+  }
+
+  /** Imports the workbook again with this sheet read as the user said; the form closes once
+   *  that worked (the summary then shows the sheet as mapped). */
+  async importWithMapping(sheet: string, entry: SheetMappingDto): Promise<void> {
+    const p = this.importPreview;
+    if (!p) return;
+    const mapping = withSheet(p.mapping, sheet, entry);
+    const before = this.importPreview;
+    await this.importAgain({ mapping });
+    if (this.importPreview !== before) this.sheetMap = null;
   }
 
   async createFromImport(): Promise<void> {
@@ -333,6 +356,7 @@ export class Session {
 
   async cancelImport(): Promise<void> {
     this.importPreview = null;
+    this.sheetMap = null;
     await this.run(null, () => this.api.cancelImport());
   }
 

@@ -10,6 +10,7 @@ export function item(id: string, over: Partial<ItemView> = {}): ItemView {
     required: true,
     kind: "text",
     options: [],
+    meanings: {},
     other: false,
     comment_when_no: false,
     date_rule: null,
@@ -25,6 +26,7 @@ export function requirement(id: string, level = "MUST", over: Partial<ItemView> 
   return item(id, {
     kind: "requirement",
     options: ["Yes", "No", "Out of Scope"],
+    meanings: { Yes: "met", No: "not_met", "Out of Scope": "not_applicable" },
     comment_when_no: true,
     requirement: {
       reference: id.toUpperCase(),

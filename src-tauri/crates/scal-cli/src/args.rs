@@ -79,7 +79,8 @@ pub enum Command {
     Answer {
         /// The draft file (*.scal).
         draft: PathBuf,
-        /// The item id, as `scal show` lists it.
+        /// The item: its id, or its requirement ID (e.g. GPC-SFS-02) where that names one item;
+        /// `scal show` lists both.
         item: String,
         value: String,
         /// The comment to store with the answer (mitigation, justification, notes).
@@ -91,7 +92,8 @@ pub enum Command {
     Comment {
         /// The draft file (*.scal).
         draft: PathBuf,
-        /// The item id, as `scal show` lists it.
+        /// The item: its id, or its requirement ID (e.g. GPC-SFS-02) where that names one item;
+        /// `scal show` lists both.
         item: String,
         /// The comment; an empty TEXT clears it.
         text: String,
@@ -120,7 +122,8 @@ pub enum Command {
     Attach {
         /// The draft file (*.scal).
         draft: PathBuf,
-        /// The item id, as `scal show` lists it.
+        /// The item: its id, or its requirement ID (e.g. GPC-SFS-02) where that names one item;
+        /// `scal show` lists both.
         item: String,
         /// The file to link; it is copied into the draft.
         file: PathBuf,
@@ -168,7 +171,8 @@ pub enum Command {
     History {
         /// The draft file (*.scal).
         draft: PathBuf,
-        /// Only this item, or every item of this section (and its status).
+        /// Only this item (its id, or its requirement ID where that names one item), or every
+        /// item of this section (and its status).
         item: Option<String>,
         #[command(flatten)]
         json: JsonFlag,
@@ -222,7 +226,8 @@ pub enum Command {
     Review {
         /// The draft file (*.scal).
         draft: PathBuf,
-        /// The item or section id the comment is about.
+        /// The item or section the comment is about: its id, or a requirement ID that names one
+        /// item.
         item: String,
         /// The comment.
         text: String,
@@ -235,7 +240,8 @@ pub enum Command {
     Reviews {
         /// The draft file (*.scal).
         draft: PathBuf,
-        /// Only the comments on this item or section.
+        /// Only the comments on this item or section (its id, or a requirement ID that names one
+        /// item).
         item: Option<String>,
         /// Only threads that are not resolved.
         #[arg(long)]
@@ -301,7 +307,7 @@ pub enum Command {
     Confirm {
         /// The draft file (*.scal).
         draft: PathBuf,
-        /// The item id.
+        /// The item: its id, or its requirement ID where that names one item.
         item: Option<String>,
     },
 
@@ -321,7 +327,7 @@ pub enum Command {
         /// The archived answer's id, as `scal archived` shows it.
         #[arg(value_name = "ID")]
         id: String,
-        /// The item to put it on.
+        /// The item to put it on: its id, or its requirement ID where that names one item.
         #[arg(long, value_name = "ITEM")]
         to: String,
     },

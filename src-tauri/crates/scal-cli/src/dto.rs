@@ -208,6 +208,10 @@ pub struct ItemDto {
     pub required: bool,
     pub visible: bool,
     pub options: Vec<String>,
+    /// What each response means (met, partly_met, not_met, not_applicable), where it means
+    /// anything; absent for items whose responses carry no meaning.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub meanings: std::collections::BTreeMap<String, &'static str>,
     pub value: Option<ValueDto>,
     pub comment: String,
     pub evidence: Vec<EvidenceDto>,
@@ -231,6 +235,11 @@ impl ItemDto {
             required: item.required,
             visible,
             options: item.options(),
+            meanings: item
+                .meanings()
+                .into_iter()
+                .filter_map(|(o, m)| Some((o, m?.as_str())))
+                .collect(),
             value: value.map(ValueDto::from),
             comment: comment.to_string(),
             evidence,

@@ -246,6 +246,7 @@ fn draft(rows: usize) -> (Template, DraftState) {
                 d.into(),
                 ItemKind::Declaration {
                     options: vec!["Yes".into(), "No".into()],
+                    meanings: Default::default(),
                 },
             ));
         }
@@ -312,6 +313,7 @@ fn draft(rows: usize) -> (Template, DraftState) {
                     evidence_expected: String::new(),
                     applies_to: None,
                     options: vec!["Yes".into(), "No".into(), "Out of Scope".into()],
+                    meanings: Default::default(),
                 }),
             ));
             row += 1;

@@ -9,12 +9,12 @@
 //! | `required`                    | blocking | a required item has no answer (a placeholder is none), or a required evidence slot has no file |
 //! | `invalid_value`               | blocking | the stored value is not one [`normalize`](crate::answer::normalize) accepts             |
 //! | `other_unstated`              | blocking | "Other" is chosen with nothing stated after it               |
-//! | `mitigation_required`         | blocking | a declaration, requirement or yes/no-with-comment is "No" with no comment |
-//! | `justification_required`      | blocking | a requirement is "Out of Scope" with no comment              |
-//! | `must_not_met`                | blocking | a MUST requirement is "No" (mitigation or not)               |
-//! | `should_not_met`              | warning  | a SHOULD requirement is "No"                                 |
-//! | `statement_required`          | blocking | a supplier-statement requirement is "Yes" with no comment    |
-//! | `evidence_required`           | blocking | an evidence requirement is "Yes" with no evidence on the row; a conformance-report one also with none in a slot of its section |
+//! | `mitigation_required`         | blocking | a declaration, requirement or yes/no-with-comment is not met or partly met ("No") with no comment |
+//! | `justification_required`      | blocking | a requirement or declaration is not applicable ("Out of Scope") with no comment |
+//! | `must_not_met`                | blocking | a MUST requirement is not met or only partly met (mitigation or not) |
+//! | `should_not_met`              | warning  | a SHOULD requirement is not met or only partly met           |
+//! | `statement_required`          | blocking | a supplier-statement requirement is met ("Yes") with no comment |
+//! | `evidence_required`           | blocking | an evidence requirement is met ("Yes") with no evidence on the row; a conformance-report one also with none in a slot of its section |
 //! | `date_stale`                  | blocking | a within-12-months date is older than 12 months              |
 //! | `date_outside_financial_year` | blocking | a current-financial-year date is outside 1 April–31 March    |
 //! | `date_in_future`              | either   | blocking for a not-future date; a warning for the other rules |
@@ -23,6 +23,10 @@
 //! | `section_not_complete`        | warning  | a section with a status is not marked Complete               |
 //! | `status_contradiction`        | blocking | a section marked Complete still has blocking issues          |
 //! | `reconfirm_needed`            | warning  | an answer carried by a template upgrade waits to be re-confirmed against the item's new wording |
+//!
+//! Answers are judged by what they mean ([`Meaning`], from [`Item::meaning_of`]: the template's
+//! explicit `meanings`, else the words), so "Compliant / Semi-compliant / Non-compliant / N/a"
+//! is checked as "Yes / No / Out of Scope" is. A MUST only partly met is not met: it blocks.
 //!
 //! Invariant: [`Report::complete`] is true exactly when no issue is blocking, and `check` never
 //! panics, whatever the answers hold (they may come from imports and hand-edited files).
@@ -34,7 +38,7 @@ use serde::Serialize;
 
 use crate::answer::{self, AnswerError, Answers, Value};
 use crate::template::{
-    Assessment, Condition, DateRule, Item, ItemKind, Level, Section, Template, OTHER, OUT_OF_SCOPE,
+    Assessment, Condition, DateRule, Item, ItemKind, Level, Meaning, Section, Template, OTHER,
 };
 
 /// The stable names of the completeness rules, as they appear in [`Issue::rule`].
@@ -429,11 +433,10 @@ fn check_item(
         }
     };
     let comment_missing = stored.is_none_or(|a| answer::is_placeholder(&a.comment));
-    let is = |wanted: &str| {
-        value
-            .as_one()
-            .is_some_and(|v| v.eq_ignore_ascii_case(wanted))
-    };
+    // Rules judge what the answer means, never its words: "Non-compliant" is checked as "No".
+    let answered = value.as_one().unwrap_or_default();
+    let meaning = value.as_one().and_then(|v| item.meaning_of(v));
+    let unmet = matches!(meaning, Some(Meaning::NotMet | Meaning::PartlyMet));
 
     match &item.kind {
         ItemKind::Choice { other: true, .. } | ItemKind::MultiChoice { other: true, .. } => {
@@ -450,46 +453,66 @@ fn check_item(
         }
         ItemKind::YesNo {
             comment_when_no: true,
-        } if is("No") && comment_missing => {
+        } if unmet && comment_missing => {
             out.blocking(
                 rules::MITIGATION_REQUIRED,
-                format!("{name} is answered No with no comment: say why in the comment."),
+                format!("{name} is answered {answered} with no comment: say why in the comment."),
             );
         }
-        ItemKind::Declaration { .. } if is("No") && comment_missing => {
-            out.blocking(rules::MITIGATION_REQUIRED, no_mitigation_message(&name));
+        ItemKind::Declaration { .. } if comment_missing => {
+            if unmet {
+                out.blocking(
+                    rules::MITIGATION_REQUIRED,
+                    no_mitigation_message(&name, answered),
+                );
+            } else if meaning == Some(Meaning::NotApplicable) {
+                out.blocking(
+                    rules::JUSTIFICATION_REQUIRED,
+                    no_justification_message(&name, answered),
+                );
+            }
         }
         ItemKind::Requirement(r) => {
-            if is("No") {
+            if unmet {
+                // A MUST only partly met is a MUST not met: it blocks as "No" does. A SHOULD
+                // partly met warns as a SHOULD not met does.
+                let partly = if meaning == Some(Meaning::PartlyMet) {
+                    ", which is only partly met"
+                } else {
+                    ""
+                };
                 match r.level {
                     Level::Must => out.blocking(
                         rules::MUST_NOT_MET,
-                        format!("{name} is a MUST answered No: it blocks submission unless NHS England agrees a derogation."),
+                        format!("{name} is a MUST answered {answered}{partly}: it blocks submission unless NHS England agrees a derogation."),
                     ),
                     Level::Should => out.warning(
                         rules::SHOULD_NOT_MET,
-                        format!("{name} is a SHOULD answered No: expect the assurance team to ask why, so make the mitigation explain it."),
+                        format!("{name} is a SHOULD answered {answered}{partly}: expect the assurance team to ask why, so make the mitigation explain it."),
                     ),
                     Level::May | Level::Action | Level::Info => {}
                 }
                 if comment_missing {
-                    out.blocking(rules::MITIGATION_REQUIRED, no_mitigation_message(&name));
+                    out.blocking(
+                        rules::MITIGATION_REQUIRED,
+                        no_mitigation_message(&name, answered),
+                    );
                 }
-            } else if is(OUT_OF_SCOPE) {
+            } else if meaning == Some(Meaning::NotApplicable) {
                 if comment_missing {
                     out.blocking(
                         rules::JUSTIFICATION_REQUIRED,
-                        format!("{name} is answered Out of Scope with no justification: say in the comment why it does not apply to this product."),
+                        no_justification_message(&name, answered),
                     );
                 }
-            } else if is("Yes") {
+            } else if meaning == Some(Meaning::Met) {
                 match r.assessment {
                     Assessment::SupplierDeclared => {}
                     Assessment::SupplierStatement => {
                         if comment_missing {
                             out.blocking(
                                 rules::STATEMENT_REQUIRED,
-                                format!("{name} is assessed by supplier statement: answered Yes, it needs the statement written in the comment."),
+                                format!("{name} is assessed by supplier statement: answered {answered}, it needs the statement written in the comment."),
                             );
                         }
                     }
@@ -497,7 +520,7 @@ fn check_item(
                         if !facts.evidence {
                             out.blocking(
                                 rules::EVIDENCE_REQUIRED,
-                                format!("{name} is assessed by evidence: answered Yes, it needs the test evidence attached to the row."),
+                                format!("{name} is assessed by evidence: answered {answered}, it needs the test evidence attached to the row."),
                             );
                         }
                     }
@@ -829,8 +852,12 @@ fn required_message(name: &Name<'_>, stored: Option<&answer::Answer>) -> String 
     }
 }
 
-fn no_mitigation_message(name: &Name<'_>) -> String {
-    format!("{name} is answered No with no mitigation: say in the comment how the risk is handled instead.")
+fn no_mitigation_message(name: &Name<'_>, answered: &str) -> String {
+    format!("{name} is answered {answered} with no mitigation: say in the comment how the risk is handled instead.")
+}
+
+fn no_justification_message(name: &Name<'_>, answered: &str) -> String {
+    format!("{name} is answered {answered} with no justification: say in the comment why it does not apply to this product.")
 }
 
 fn invalid_message(name: &Name<'_>, e: &AnswerError) -> String {

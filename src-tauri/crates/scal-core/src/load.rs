@@ -151,10 +151,31 @@ fn semantic_problems(t: &Template) -> Vec<TemplateProblem> {
                 ItemKind::Choice { options, .. } | ItemKind::MultiChoice { options, .. } => {
                     Some(options)
                 }
-                ItemKind::Declaration { options } => Some(options),
+                ItemKind::Declaration { options, .. } => Some(options),
                 ItemKind::Requirement(r) => Some(&r.options),
                 _ => None,
             };
+            let meanings = match &item.kind {
+                ItemKind::Declaration { meanings, .. } => Some(meanings),
+                ItemKind::Requirement(r) => Some(&r.meanings),
+                _ => None,
+            };
+            if let (Some(options), Some(meanings)) = (options, meanings) {
+                for option in meanings.keys() {
+                    if !options
+                        .iter()
+                        .any(|o| o.trim().eq_ignore_ascii_case(option.trim()))
+                    {
+                        problems.push(TemplateProblem {
+                            path: format!("{at}/meanings/{}", pointer_token(option)),
+                            message: format!(
+                                "a meaning is given for \"{option}\", which is not one of the item's responses ({})",
+                                options.join(", ")
+                            ),
+                        });
+                    }
+                }
+            }
             if let Some(options) = options {
                 let mut seen = HashSet::new();
                 for (oi, o) in options.iter().enumerate() {
@@ -335,4 +356,9 @@ fn json_depth(json: &str) -> usize {
         }
     }
     max
+}
+
+/// A key as one JSON Pointer token (RFC 6901): `~` and `/` escaped, as in `N~1a`.
+fn pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
 }

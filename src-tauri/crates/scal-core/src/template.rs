@@ -157,10 +157,15 @@ pub enum ItemKind {
         #[serde(default)]
         comment_when_no: bool,
     },
-    /// A repeated declaration: Yes/No, with mitigation required when "No".
+    /// A repeated declaration: Yes/No, with mitigation required when "No" (or whatever
+    /// response means [`Meaning::NotMet`] or [`Meaning::PartlyMet`]).
     Declaration {
         #[serde(default = "yes_no")]
         options: Vec<String>,
+        /// What each response means, where the template says so; a response absent here has
+        /// the meaning [`Meaning::infer`] gives its words.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        meanings: BTreeMap<String, Meaning>,
     },
     Requirement(Requirement),
     /// Guidance only: nothing to answer, or (with `acknowledge`) read and acknowledged.
@@ -207,6 +212,69 @@ pub struct Requirement {
     pub applies_to: Option<String>,
     #[serde(default = "requirement_options")]
     pub options: Vec<String>,
+    /// What each response means, set by the importer or the template's author (e.g. "Partial"
+    /// marked `not_met`); a response absent here has the meaning [`Meaning::infer`] gives it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meanings: BTreeMap<String, Meaning>,
+}
+
+/// What a response means, whatever its words: the completeness rules and the summaries judge
+/// answers by this, so "Compliant / Semi-compliant / Non-compliant / N/a" is checked as
+/// "Yes / No / Out of Scope" is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Meaning {
+    /// The requirement is met ("Yes", "Compliant").
+    Met,
+    /// Met only in part ("Semi-compliant", "In progress"): needs a mitigation, as not met does.
+    PartlyMet,
+    /// Not met ("No", "Non-compliant"): needs a mitigation.
+    NotMet,
+    /// Does not apply to this product ("Out of Scope", "N/A"): needs a justification.
+    NotApplicable,
+}
+
+impl Meaning {
+    pub const ALL: [Meaning; 4] = [
+        Meaning::Met,
+        Meaning::PartlyMet,
+        Meaning::NotMet,
+        Meaning::NotApplicable,
+    ];
+
+    /// The name used in templates and JSON: `met`, `partly_met`, `not_met`, `not_applicable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Meaning::Met => "met",
+            Meaning::PartlyMet => "partly_met",
+            Meaning::NotMet => "not_met",
+            Meaning::NotApplicable => "not_applicable",
+        }
+    }
+
+    /// The meaning the words of a response carry in NHS assurance workbooks, ignoring case,
+    /// spaces and punctuation ("N/a", "n.a.", "Non-Compliant", "Out of scope"); `None` for
+    /// words that carry none (a care setting, a hosting topology).
+    pub fn infer(option: &str) -> Option<Meaning> {
+        let key: String = option
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect();
+        let meaning = match key.as_str() {
+            "yes" | "compliant" | "met" | "fullycompliant" | "fullymet" | "complete"
+            | "completed" | "conformant" | "agreed" => Meaning::Met,
+            "semicompliant" | "partiallycompliant" | "partial" | "partially" | "partly"
+            | "partlymet" | "partiallymet" | "inprogress" => Meaning::PartlyMet,
+            "no" | "noncompliant" | "notcompliant" | "notmet" | "fail" | "failed"
+            | "nonconformant" => Meaning::NotMet,
+            "na" | "notapplicable" | "outofscope" | "notinscope" | "exempt" => {
+                Meaning::NotApplicable
+            }
+            _ => return None,
+        };
+        Some(meaning)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -285,6 +353,71 @@ impl Template {
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.id == id)
     }
+
+    /// The item a person names: by its id, else by the requirement ID the workbook shows
+    /// (`GPC-SFS-02`), matched exactly, then ignoring case, where that names exactly one item.
+    /// An id always wins over a requirement ID. The one place every command that takes an item
+    /// resolves it.
+    pub fn resolve_item(&self, name: &str) -> Result<(&Section, &Item), ResolveError> {
+        if let Some(found) = self.item(name) {
+            return Ok(found);
+        }
+        let reference_is = |exact: bool| {
+            let wanted = name.trim();
+            self.items()
+                .filter(|(_, i)| {
+                    i.requirement()
+                        .and_then(|r| r.reference.as_deref())
+                        .is_some_and(|r| {
+                            if exact {
+                                r == wanted
+                            } else {
+                                r.to_lowercase() == wanted.to_lowercase()
+                            }
+                        })
+                })
+                .collect::<Vec<_>>()
+        };
+        for exact in [true, false] {
+            match reference_is(exact).as_slice() {
+                [] => continue,
+                [one] => return Ok(*one),
+                several => {
+                    return Err(ResolveError::Ambiguous {
+                        name: name.to_string(),
+                        items: several
+                            .iter()
+                            .map(|(s, i)| (i.id.clone(), s.title.clone()))
+                            .collect(),
+                    })
+                }
+            }
+        }
+        Err(ResolveError::Unknown {
+            name: name.to_string(),
+        })
+    }
+}
+
+/// Why a name given for an item names none, or more than one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error("there is no item \"{name}\" in this template: neither an item id nor a requirement ID (`scal show DRAFT` lists both)")]
+    Unknown { name: String },
+    #[error("\"{name}\" is the requirement ID of {}: {}; name the one you mean by its item id", .items.len().to_string() + " items", ambiguous_list(.items))]
+    Ambiguous {
+        name: String,
+        /// Each item's id and its section's title, in the template's order.
+        items: Vec<(String, String)>,
+    },
+}
+
+fn ambiguous_list(items: &[(String, String)]) -> String {
+    items
+        .iter()
+        .map(|(id, section)| format!("\"{id}\" in \"{section}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Item {
@@ -318,7 +451,7 @@ impl Item {
                 all
             }
             ItemKind::YesNo { .. } => yes_no(),
-            ItemKind::Declaration { options } => options.clone(),
+            ItemKind::Declaration { options, .. } => options.clone(),
             ItemKind::Requirement(r) => r.options.clone(),
             ItemKind::Guidance {
                 acknowledge: true, ..
@@ -334,6 +467,56 @@ impl Item {
             ItemKind::Guidance { acknowledge, .. } => *acknowledge,
             ItemKind::EvidenceSlot => false,
             _ => true,
+        }
+    }
+
+    /// What answering `option` means: the template's explicit meaning for it first, else the
+    /// meaning its words carry ([`Meaning::infer`]). A yes/no question's Yes is met and its No
+    /// not met. `None` for items whose answers carry no meaning (text, dates, choices) and for
+    /// responses whose words carry none. Responses compare trimmed, ignoring case, as
+    /// `answer::normalize` takes them.
+    pub fn meaning_of(&self, option: &str) -> Option<Meaning> {
+        let option = option.trim();
+        let explicit = match &self.kind {
+            ItemKind::YesNo { .. } => {
+                return if option.eq_ignore_ascii_case("Yes") {
+                    Some(Meaning::Met)
+                } else if option.eq_ignore_ascii_case("No") {
+                    Some(Meaning::NotMet)
+                } else {
+                    None
+                };
+            }
+            ItemKind::Declaration { meanings, .. } => meanings,
+            ItemKind::Requirement(r) => &r.meanings,
+            _ => return None,
+        };
+        explicit
+            .get(option)
+            .or_else(|| {
+                explicit
+                    .iter()
+                    .find(|(o, _)| o.trim().eq_ignore_ascii_case(option))
+                    .map(|(_, m)| m)
+            })
+            .copied()
+            .or_else(|| Meaning::infer(option))
+    }
+
+    /// Every response the item offers with what it means (see [`Item::meaning_of`]), in the
+    /// order the dropdown lists them; empty for items whose answers carry no meaning.
+    pub fn meanings(&self) -> Vec<(String, Option<Meaning>)> {
+        match &self.kind {
+            ItemKind::YesNo { .. } | ItemKind::Declaration { .. } | ItemKind::Requirement(_) => {
+                self.options()
+                    .into_iter()
+                    .map(|o| {
+                        let m = self.meaning_of(&o);
+                        (o, m)
+                    })
+                    .collect()
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -368,6 +551,70 @@ pub struct WorkbookSource {
     /// Where each item's response, comment and evidence reference go, by item id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub items: BTreeMap<String, ItemCells>,
+    /// The mapping the workbook was read with, when the user gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<Mapping>,
+}
+
+/// How a person said to read a workbook where the importer could not tell, or should not
+/// guess (`scal import-template --map MAPPING.json`): per sheet, its header row and which
+/// column holds what, the meaning of each response, or that the sheet is not asked. Kept in the
+/// template's source so the next version of the workbook can be read the same way (`--like`).
+/// The file format is `schemas/scal-mapping.schema.json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mapping {
+    /// A note on the file (e.g. who wrote it); not read.
+    #[serde(default, rename = "$comment", skip_serializing_if = "String::is_empty")]
+    pub comment: String,
+    /// By sheet name, exactly as the workbook spells it.
+    #[serde(default)]
+    pub sheets: BTreeMap<String, SheetMapping>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SheetMapping {
+    /// The sheet is not the supplier's to answer (the assessor's, a contact log...).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_asked: bool,
+    /// Why it is not asked, for the summary.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub why: String,
+    /// The header row, 1-based as Excel shows it; the rows under it are read by `columns`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u32>,
+    #[serde(default)]
+    pub columns: MappedColumns,
+    /// What each response means: `met`, `partly_met`, `not_met` or `not_applicable`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub meanings: BTreeMap<String, String>,
+}
+
+/// Column letters (`B`) of the fields a row is read by. A table with an ID and no response
+/// column is a catalogue: fill adds a response and a comment column.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappedColumns {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// Parses a column's letters (`B`, `aa`) into a zero-based index.
+pub fn parse_column(s: &str) -> Option<u32> {
+    let t = s.trim();
+    if t.is_empty() || t.len() > 3 || !t.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    parse_cell_ref(&format!("{t}1")).map(|(_, c)| c)
 }
 
 /// A section's sheet and, when it has one, its Status cell.
@@ -381,6 +628,21 @@ pub struct SectionCells {
     /// The sheet is hidden in the workbook (imported only when asked for).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub hidden: bool,
+    /// Columns a fill adds because the workbook has none to answer in (a requirements
+    /// catalogue: one row a requirement, nothing to answer in), in order, left to right, just
+    /// right of the table's right edge. A fill writes each header into its cell and the items'
+    /// answers below it, and refuses when the workbook already uses such a column.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added_columns: Vec<AddedColumn>,
+}
+
+/// A column a fill adds to a section's sheet: its header cell and text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddedColumn {
+    /// The header cell, A1 (`V1`): the column is this cell's column, its header row this row.
+    pub cell: String,
+    /// The header written there, e.g. `Response`.
+    pub header: String,
 }
 
 /// Where one item's answer goes, on its section's sheet. Cells are A1 references (`G21`).
@@ -469,3 +731,26 @@ pub fn cell_ref(row: u32, col: u32) -> String {
 /// Excel's limits: rows and columns of one sheet.
 pub const MAX_ROWS: u32 = 1_048_576;
 pub const MAX_COLUMNS: u32 = 16_384;
+
+#[cfg(test)]
+mod tests {
+    use super::Meaning;
+
+    #[test]
+    fn words_of_real_workbooks_carry_their_meaning() {
+        for (words, meaning) in [
+            ("Yes", Some(Meaning::Met)),
+            ("Fully Compliant", Some(Meaning::Met)),
+            ("Semi-compliant", Some(Meaning::PartlyMet)),
+            ("In progress", Some(Meaning::PartlyMet)),
+            ("Non-Compliant", Some(Meaning::NotMet)),
+            ("no", Some(Meaning::NotMet)),
+            ("N/a", Some(Meaning::NotApplicable)),
+            ("N/A", Some(Meaning::NotApplicable)),
+            ("Out of Scope", Some(Meaning::NotApplicable)),
+            ("Centrally Hosted", None),
+        ] {
+            assert_eq!(Meaning::infer(words), meaning, "{words}");
+        }
+    }
+}

@@ -867,6 +867,229 @@ fn a_report_in_another_section_does_not_count() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// meanings: the rules judge what a response means, never its words
+
+/// A TOM-style requirement: Compliant / Semi-compliant / Non-compliant / N/a.
+fn compliance(level: &str, assessment: &str, meanings: &str) -> String {
+    format!(
+        r#"[{{"id": "r1", "label": "Send the referral", "type": "requirement",
+             "reference": "ERS-TOM-07", "level": "{level}", "assessment": "{assessment}",
+             "options": ["Compliant", "Semi-compliant", "Non-compliant", "N/a", "Partial"],
+             "meanings": {{{meanings}}}}}]"#
+    )
+}
+
+#[test]
+fn non_compliant_without_comment_needs_a_mitigation() {
+    let req = compliance("MAY", "supplier_declared", "");
+    let report = check(
+        &service(&req),
+        "r1 = Non-compliant",
+        &[],
+        &[],
+        TODAY,
+        &["mitigation_required r1"],
+    );
+    assert_eq!(
+        report.issues[0].message,
+        "ERS-TOM-07 (Send the referral) is answered Non-compliant with no mitigation: say in the comment how the risk is handled instead."
+    );
+    check(
+        &service(&req),
+        "r1 = non-compliant // Planned for 3.1",
+        &[],
+        &[],
+        TODAY,
+        &[],
+    );
+    check(&service(&req), "r1 = Compliant", &[], &[], TODAY, &[]);
+}
+
+#[test]
+fn a_semi_compliant_must_blocks_and_needs_a_mitigation() {
+    let req = compliance("MUST", "supplier_declared", "");
+    let report = check(
+        &service(&req),
+        "r1 = Semi-compliant // Only for GP referrals so far",
+        &[],
+        &[],
+        TODAY,
+        &["must_not_met r1"],
+    );
+    assert_eq!(
+        report.issues[0].message,
+        "ERS-TOM-07 (Send the referral) is a MUST answered Semi-compliant, which is only partly met: it blocks submission unless NHS England agrees a derogation."
+    );
+    check(
+        &service(&req),
+        "r1 = Semi-compliant",
+        &[],
+        &[],
+        TODAY,
+        &["must_not_met r1", "mitigation_required r1"],
+    );
+    check(
+        &service(&compliance("SHOULD", "supplier_declared", "")),
+        "r1 = Semi-compliant // Only for GP referrals so far",
+        &[],
+        &[],
+        TODAY,
+        &["should_not_met r1 (warning)"],
+    );
+}
+
+#[test]
+fn n_a_needs_a_justification() {
+    let req = compliance("MUST", "supplier_declared", "");
+    let report = check(
+        &service(&req),
+        "r1 = N/a",
+        &[],
+        &[],
+        TODAY,
+        &["justification_required r1"],
+    );
+    assert_eq!(
+        report.issues[0].message,
+        "ERS-TOM-07 (Send the referral) is answered N/a with no justification: say in the comment why it does not apply to this product."
+    );
+    check(
+        &service(&req),
+        "r1 = N/a // We receive referrals only",
+        &[],
+        &[],
+        TODAY,
+        &[],
+    );
+}
+
+#[test]
+fn compliant_on_an_evidence_row_needs_evidence() {
+    let req = compliance("MUST", "evidence", "");
+    check(
+        &service(&req),
+        "r1 = Compliant",
+        &[],
+        &[],
+        TODAY,
+        &["evidence_required r1"],
+    );
+    check(&service(&req), "r1 = Compliant", &["r1"], &[], TODAY, &[]);
+    // Only a met answer asks for the statement, whatever its words.
+    let stated = compliance("MUST", "supplier_statement", "");
+    check(
+        &service(&stated),
+        "r1 = Compliant",
+        &[],
+        &[],
+        TODAY,
+        &["statement_required r1"],
+    );
+    check(
+        &service(&stated),
+        "r1 = N/a // Receive only",
+        &[],
+        &[],
+        TODAY,
+        &[],
+    );
+}
+
+#[test]
+fn an_explicit_meaning_overrides_the_words() {
+    // "Partial" reads as partly met; this template says it is not met.
+    let inferred = compliance("SHOULD", "supplier_declared", "");
+    check(
+        &service(&inferred),
+        "r1 = Partial // Half done",
+        &[],
+        &[],
+        TODAY,
+        &["should_not_met r1 (warning)"],
+    );
+    let marked = compliance("SHOULD", "supplier_declared", r#""Partial": "not_met""#);
+    let report = check(
+        &service(&marked),
+        "r1 = Partial // Half done",
+        &[],
+        &[],
+        TODAY,
+        &["should_not_met r1 (warning)"],
+    );
+    assert!(
+        !report.issues[0].message.contains("partly"),
+        "{}",
+        report.issues[0].message
+    );
+    // And a response the words would leave meaning nothing can be given one.
+    let template = service(
+        r#"[{"id": "r1", "label": "Send the referral", "type": "requirement", "level": "MUST",
+             "options": ["Done", "Not done", "Not for us"],
+             "meanings": {"Done": "met", "Not done": "not_met", "Not for us": "not_applicable"}}]"#,
+    );
+    check(
+        &template,
+        "r1 = Not done",
+        &[],
+        &[],
+        TODAY,
+        &["must_not_met r1", "mitigation_required r1"],
+    );
+    check(
+        &template,
+        "r1 = Not for us",
+        &[],
+        &[],
+        TODAY,
+        &["justification_required r1"],
+    );
+    check(&template, "r1 = Done", &[], &[], TODAY, &[]);
+}
+
+#[test]
+fn a_declaration_answered_in_other_words_is_judged_by_meaning() {
+    let template = service(
+        r#"[{"id": "dspt", "label": "DSPT Standards Met", "type": "declaration",
+             "options": ["Yes", "No", "In progress", "N/A"]}]"#,
+    );
+    check(
+        &template,
+        "dspt = In progress",
+        &[],
+        &[],
+        TODAY,
+        &["mitigation_required dspt"],
+    );
+    check(
+        &template,
+        "dspt = N/A",
+        &[],
+        &[],
+        TODAY,
+        &["justification_required dspt"],
+    );
+    check(&template, "dspt = Yes", &[], &[], TODAY, &[]);
+}
+
+#[test]
+fn a_meaning_for_a_response_not_offered_is_refused() {
+    let json = service(
+        r#"[{"id": "r1", "label": "Send the referral", "type": "requirement", "level": "MUST",
+             "options": ["Compliant", "Non-compliant"], "meanings": {"Partial": "not_met"}}]"#,
+    );
+    let err = load_template(&json).unwrap_err();
+    assert_eq!(
+        err.0.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["/sections/0/items/0/meanings/Partial: a meaning is given for \"Partial\", which is not one of the item's responses (Compliant, Non-compliant)"]
+    );
+    let unknown = service(
+        r#"[{"id": "r1", "label": "Send the referral", "type": "requirement", "level": "MUST",
+             "options": ["Compliant"], "meanings": {"Compliant": "sort_of"}}]"#,
+    );
+    assert!(load_template(&unknown).is_err());
+}
+
+// ---------------------------------------------------------------------------------------------
 // Dates
 
 #[test]
@@ -1728,6 +1951,7 @@ mod properties {
             },
             9 => ItemKind::Declaration {
                 options: vec!["Yes".into(), "No".into()],
+                meanings: Default::default(),
             },
             10 => ItemKind::Guidance {
                 acknowledge: n >= 128,
@@ -1745,6 +1969,7 @@ mod properties {
                 evidence_expected: String::new(),
                 applies_to: None,
                 options: vec!["Yes".into(), "No".into(), "Out of Scope".into()],
+                meanings: Default::default(),
             }),
         }
     }

@@ -268,6 +268,17 @@ fn export_into(
         step(progress, ExportStage::Workbook, 0, 1);
         let report = filled::write(draft, &snap, &filled_tmp)?;
         filled_cells_verified = report.cells.len();
+        if report.converted.is_some() {
+            // Said with the name the file will have, never the staging path it was built at.
+            let source = draft
+                .source_workbook()
+                .map(|w| w.file_name.clone())
+                .unwrap_or_default();
+            warnings.push(ExportWarning {
+                item: None,
+                message: scal_workbook::converted_sentence(&source, Path::new(&filled_name)),
+            });
+        }
         warnings.extend(report.warnings.into_iter().map(|message| ExportWarning {
             item: None,
             message: format!("{filled_name}: {message}"),

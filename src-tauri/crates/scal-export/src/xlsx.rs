@@ -19,7 +19,7 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Formula, ProtectionOptions, Workbook as XlsxBook, Worksheet,
     XlsxError,
 };
-use scal_core::template::{Column, ColumnField, ACKNOWLEDGED, OTHER};
+use scal_core::template::{Column, ColumnField, Meaning, ACKNOWLEDGED, OTHER};
 use scal_core::{Item, ItemKind, Section, SectionKind, Severity, Value};
 
 use crate::names::{truncate_utf16, SheetNames};
@@ -258,7 +258,7 @@ struct Book<'a> {
     /// The current sheet's validations: (rule, row, col).
     rules: Vec<(Rule, u32, u16)>,
     /// The current sheet's comment cells that turn red: (comment col, response col, row).
-    red_comments: Vec<(u16, u16, u32)>,
+    red_comments: Vec<(u16, u16, u32, Vec<String>)>,
     /// The current sheet's text cells: (row, col, length of each paragraph).
     cell_text: Vec<(u32, u16, Vec<u32>)>,
 }
@@ -518,23 +518,31 @@ impl<'a> Book<'a> {
             ws.add_data_validation(r, c, r, c, &dv.set_multi_range(ranges))?;
         }
 
-        // (comment column, response column) -> the comment cells under that rule.
-        type Columns = (u16, u16);
+        // (comment column, response column, unmet responses) -> the comment cells under it.
+        type Columns = (u16, u16, Vec<String>);
         let mut red: Vec<(Columns, Vec<(u32, u16)>)> = Vec::new();
-        for (comment_col, response_col, row) in std::mem::take(&mut self.red_comments) {
-            let key = (comment_col, response_col);
+        for (comment_col, response_col, row, unmet) in std::mem::take(&mut self.red_comments) {
+            let key = (comment_col, response_col, unmet);
             match red.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, cells)) => cells.push((row, comment_col)),
                 None => red.push((key, vec![(row, comment_col)])),
             }
         }
-        for ((comment_col, response_col), cells) in red {
+        for ((comment_col, response_col, unmet), cells) in red {
             let (ranges, (first_row, _)) = ranges(cells);
             // Relative to the first cell of the ranges, as Excel reads a rule over many cells.
             let r = first_row + 1;
+            let resp = column_letter(response_col);
+            let tests: Vec<String> = unmet
+                .iter()
+                .map(|w| format!("${resp}{r}=\"{}\"", w.replace('"', "\"\"")))
+                .collect();
+            let answered = match tests.as_slice() {
+                [one] => one.clone(),
+                many => format!("OR({})", many.join(",")),
+            };
             let rule = format!(
-                "=AND(${resp}{r}=\"No\",LEN(TRIM(${com}{r}))=0)",
-                resp = column_letter(response_col),
+                "=AND({answered},LEN(TRIM(${com}{r}))=0)",
                 com = column_letter(comment_col)
             );
             let cf = ConditionalFormatFormula::new()
@@ -572,8 +580,9 @@ impl<'a> Book<'a> {
         truncate_utf16(s, CELL_TEXT_MAX).to_string()
     }
 
-    /// The comment cell, red when the answer is "No" and no mitigation is given (the NHS
-    /// workbook's only built-in check, `AND($G21="No",$H21="")`).
+    /// The comment cell, red when the answer is "No" (any response meaning not met or partly
+    /// met: "Non-compliant", "Semi-compliant") and no mitigation is given (the NHS workbook's
+    /// only built-in check, `AND($G21="No",$H21="")`).
     fn comment_cell(
         &mut self,
         ws: &mut Worksheet,
@@ -588,8 +597,18 @@ impl<'a> Book<'a> {
             .map(|a| a.comment.clone())
             .unwrap_or_default();
         self.answer_text(ws, sheet, at, &item.id, &comment, "comment")?;
-        if item.options().iter().any(|o| o == "No") {
-            self.red_comments.push((at.1, response_col, at.0));
+        let mut unmet: Vec<String> = item
+            .meanings()
+            .into_iter()
+            .filter(|(_, m)| matches!(m, Some(Meaning::NotMet | Meaning::PartlyMet)))
+            .map(|(o, _)| o)
+            .collect();
+        // A plain choice offering "No" (HSCN connection) keeps the workbook's rule.
+        if unmet.is_empty() && item.options().iter().any(|o| o == "No") {
+            unmet.push("No".to_string());
+        }
+        if !unmet.is_empty() {
+            self.red_comments.push((at.1, response_col, at.0, unmet));
         }
         Ok(())
     }

@@ -4,16 +4,104 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use scal_core::answer::is_placeholder;
-use scal_core::template::{ItemCells, SectionCells, WorkbookSource, DEFAULT_PLACEHOLDER};
+use scal_core::template::{
+    Condition, ItemCells, Meaning, SectionCells, WorkbookSource, DEFAULT_PLACEHOLDER,
+};
 use scal_core::{Item, ItemKind, Level, Section, SectionKind, Template};
 use sha2::{Digest, Sha256};
 
 use crate::error::ImportError;
 use crate::ooxml::{SheetState, Workbook};
 use crate::recognise::{self, Found, FoundItem, TableKind};
+use crate::structure::{self, Role};
 use crate::view::View;
 use crate::words::{normalise, slug};
 use crate::{ImportOptions, ImportSummary, Imported, Note, SectionSummary, Skipped, TableSummary};
+
+fn response_sets(items: &[Item]) -> Vec<crate::ResponseSet> {
+    let mut sets: Vec<crate::ResponseSet> = Vec::new();
+    for item in items {
+        if !matches!(
+            item.kind,
+            ItemKind::Requirement(_) | ItemKind::Declaration { .. }
+        ) {
+            continue;
+        }
+        let options: Vec<(String, Option<Meaning>)> = item
+            .options()
+            .into_iter()
+            .map(|o| {
+                let m = item.meaning_of(&o);
+                (o, m)
+            })
+            .collect();
+        match sets.iter_mut().find(|s| s.options == options) {
+            Some(set) => set.items += 1,
+            None => sets.push(crate::ResponseSet { options, items: 1 }),
+        }
+    }
+    sets
+}
+
+/// Writes down what each response of a requirement or declaration means: the mapping's word
+/// where it gives one, else the meaning the response's own words carry (`Meaning::infer`). A
+/// response with neither is left without one (the summary says so), and asks nothing more.
+fn set_meanings(kind: &mut ItemKind, mapped: Option<&BTreeMap<String, String>>) {
+    let (options, meanings) = match kind {
+        ItemKind::Requirement(r) => (&r.options, &mut r.meanings),
+        ItemKind::Declaration { options, meanings } => (&*options, meanings),
+        _ => return,
+    };
+    for option in options {
+        let given = mapped
+            .and_then(|m| m.get(option))
+            .and_then(|w| Meaning::ALL.into_iter().find(|m| m.as_str() == w));
+        if let Some(meaning) = given.or_else(|| Meaning::infer(option)) {
+            meanings.insert(option.clone(), meaning);
+        }
+    }
+}
+
+/// The role question of a provider/consumer catalogue: its id within the section, its options.
+const ROLE_QUESTION_ID: &str = "product-role";
+const ROLE_OPTIONS: [&str; 3] = ["Provider", "Consumer", "Both"];
+
+/// Below this confidence (per cent) a sheet is not guessed at: the user maps it.
+const UNSURE: u8 = 50;
+
+/// Why nothing was taken from a sheet, in a sentence: what was looked for and what was seen.
+fn nothing_found(found: &Found) -> String {
+    match found.tables.first() {
+        Some(t) if !t.reading.is_empty() => format!(
+            "a table was found at row {} ({}), but no row of it asks anything",
+            t.header_row, t.reading
+        ),
+        Some(t) => format!(
+            "a table was found at row {}, but no row of it asks anything",
+            t.header_row
+        ),
+        None => "no form, declaration block or requirements table was found on it (no header row over rows of IDs, dropdowns or questions)".to_string(),
+    }
+}
+
+/// A sheet NHS's assessor fills, never the supplier: its cells are formulas over the supplier's
+/// tabs, or its name says it is NHS's assessment or review.
+fn assessor_sheet(view: &View<'_>) -> Option<String> {
+    if let Some((cross, filled)) = structure::computed_from_other_sheets(view) {
+        return Some(format!(
+            "it is the assessor's: {cross} of its {filled} filled cells are formulas over the supplier's other tabs; fill carries it untouched and it is never asked"
+        ));
+    }
+    let n = normalise(&view.sheet.name);
+    let nhs = n.contains("nhs") || n.contains("assessor") || n.contains("scrutiny");
+    if nhs && (n.contains("assess") || n.contains("review") || n.contains("scrutiny")) {
+        return Some(
+            "it is the assessor's (its name says NHS fills it); fill carries it untouched and it is never asked"
+                .to_string(),
+        );
+    }
+    None
+}
 
 /// Why a sheet is not a section, from its name alone: tabs about the template itself.
 fn skip_by_name(name: &str) -> Option<&'static str> {
@@ -60,26 +148,52 @@ pub(crate) fn build(
         .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
     let sha256 = hex::encode(Sha256::digest(bytes));
     let mut skipped = Vec::new();
-    let mut notes = Vec::new();
+    let mut notes: Vec<Note> = wb
+        .notes
+        .iter()
+        .map(|(sheet, message)| Note {
+            sheet: sheet.clone(),
+            cell: None,
+            message: message.clone(),
+        })
+        .collect();
     let mut placeholders: Vec<String> = Vec::new();
     let mut recognised: Vec<(usize, Found)> = Vec::new();
+    if let Some(mapping) = &options.mapping {
+        crate::mapping::check_against(mapping, wb, file)?;
+    }
     for (index, sheet) in wb.sheets.iter().enumerate() {
         let skip = |reason: &str| Skipped {
             sheet: sheet.name.clone(),
             rows: None,
             reason: reason.to_string(),
         };
+        let mapped = options
+            .mapping
+            .as_ref()
+            .and_then(|m| m.sheets.get(&sheet.name));
+        if let Some(m) = mapped.filter(|m| m.not_asked) {
+            let why = if m.why.trim().is_empty() {
+                "the mapping says it is not asked".to_string()
+            } else {
+                format!("the mapping says it is not asked: {}", m.why.trim())
+            };
+            skipped.push(skip(&why));
+            continue;
+        }
+        // A sheet the mapping reads is read, hidden or named like guidance or not.
+        let mapped = mapped.filter(|m| m.header_row.is_some());
         if sheet.part.is_none() {
             skipped.push(skip("it is not a worksheet (a chart or a macro sheet)"));
             continue;
         }
-        if sheet.state != SheetState::Visible && !options.include_hidden {
+        if sheet.state != SheetState::Visible && !options.include_hidden && mapped.is_none() {
             skipped.push(skip(
                 "it is hidden in the workbook, so the supplier is not asked it (hidden sheets can be imported on request)",
             ));
             continue;
         }
-        if let Some(reason) = skip_by_name(&sheet.name) {
+        if let Some(reason) = skip_by_name(&sheet.name).filter(|_| mapped.is_none()) {
             skipped.push(skip(reason));
             continue;
         }
@@ -89,15 +203,32 @@ pub(crate) fn build(
             ));
             continue;
         };
+        if let Some(reason) = assessor_sheet(&view).filter(|_| mapped.is_none()) {
+            skipped.push(skip(&reason));
+            continue;
+        }
         for list in view.all_lists() {
             placeholders.extend(list.into_iter().filter(|o| is_placeholder(o)));
         }
-        let found = recognise::recognise(&view);
+        let found = recognise::recognise(&view, mapped);
         if found.kind().is_none() {
-            skipped.push(skip(
-                "no form, declaration block or requirements table was found on it",
-            ));
+            skipped.push(skip(&nothing_found(&found)));
             continue;
+        }
+        let answered: Vec<&recognise::TableInfo> =
+            found.tables.iter().filter(|t| t.items > 0).collect();
+        if let Some(best) = answered.iter().map(|t| t.confidence).max() {
+            if best < UNSURE {
+                let how = answered
+                    .iter()
+                    .map(|t| format!("row {}: {}", t.header_row, t.reading))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                skipped.push(skip(&format!(
+                    "unsure how to read it ({best}% sure: {how}); say which columns are which in a mapping (scal import-template --map MAPPING.json)"
+                )));
+                continue;
+            }
         }
         for (rows, reason) in &found.skipped {
             skipped.push(Skipped {
@@ -116,18 +247,24 @@ pub(crate) fn build(
         recognised.push((index, found));
     }
     if recognised.is_empty() {
-        let detail = match skipped.first() {
-            Some(s) => format!(
-                "{} sheet(s) were skipped, the first (\"{}\") because {}",
-                skipped.iter().filter(|s| s.rows.is_none()).count(),
-                s.sheet,
-                s.reason
-            ),
-            None => "it has no sheets with content".to_string(),
+        let whole: Vec<&Skipped> = skipped.iter().filter(|s| s.rows.is_none()).collect();
+        let detail = if whole.is_empty() {
+            "it has no sheets with content".to_string()
+        } else {
+            let each: Vec<String> = whole
+                .iter()
+                .map(|s| format!("\"{}\": {}", s.sheet, s.reason))
+                .collect();
+            format!(
+                "{} sheet(s) were left out: {}",
+                whole.len(),
+                each.join("; ")
+            )
         };
         return Err(ImportError::NothingRecognised {
             file: file.to_string(),
             detail,
+            skipped,
         });
     }
 
@@ -166,18 +303,63 @@ pub(crate) fn build(
         );
         let ids = item_ids(&section_id, &found.items);
         let mut items = Vec::new();
-        for (fi, id) in found.items.iter().zip(ids) {
+        // A table that says which rows are a provider's and which a consumer's asks first which
+        // the product is, and shows only its rows (the template's visibility rules).
+        let role_question = found.roles.iter().any(|(_, r)| *r != Role::Both).then(|| {
+            let mut id = format!("{section_id}.{ROLE_QUESTION_ID}");
+            while ids.contains(&id) {
+                id.push('-');
+                id.push('x');
+            }
+            id
+        });
+        if let Some(id) = &role_question {
+            items.push(Item {
+                id: id.clone(),
+                label: "Which part does the product play?".to_string(),
+                text: "Some requirements on this tab are for a provider system, some for a consumer, some for both. Only the rows for the part you choose are asked.".to_string(),
+                guidance: String::new(),
+                required: true,
+                visible_when: None,
+                kind: ItemKind::Choice {
+                    options: ROLE_OPTIONS.iter().map(|o| o.to_string()).collect(),
+                    other: false,
+                },
+            });
+        }
+        for (index, (fi, id)) in found.items.iter().zip(ids).enumerate() {
             if fi.cells != ItemCells::default() {
                 source_items.insert(id.clone(), fi.cells.clone());
             }
+            let role = found.roles.iter().find(|(i, _)| *i == index).map(|x| x.1);
+            let visible_when = match (&role_question, role) {
+                (Some(q), Some(Role::Provider)) => Some(Condition {
+                    item: q.clone(),
+                    equals: None,
+                    any_of: vec![ROLE_OPTIONS[0].to_string(), ROLE_OPTIONS[2].to_string()],
+                }),
+                (Some(q), Some(Role::Consumer)) => Some(Condition {
+                    item: q.clone(),
+                    equals: None,
+                    any_of: vec![ROLE_OPTIONS[1].to_string(), ROLE_OPTIONS[2].to_string()],
+                }),
+                _ => None,
+            };
+            let mut kind = fi.kind.clone();
+            let mapped_meanings = options
+                .mapping
+                .as_ref()
+                .and_then(|m| m.sheets.get(&sheet.name))
+                .map(|m| &m.meanings);
+            set_meanings(&mut kind, mapped_meanings);
             items.push(Item {
                 id,
                 label: fi.label.clone(),
                 text: fi.text.clone(),
                 guidance: fi.guidance.clone(),
                 required: fi.required,
-                visible_when: None,
-                kind: fi.kind.clone(),
+                visible_when,
+                kind,
             });
         }
         let hidden = sheet.state != SheetState::Visible;
@@ -187,6 +369,15 @@ pub(crate) fn build(
                 sheet: sheet.name.clone(),
                 status: found.status.clone(),
                 hidden,
+                added_columns: found
+                    .tables
+                    .iter()
+                    .flat_map(|t| t.added.iter())
+                    .map(|(cell, header)| scal_core::template::AddedColumn {
+                        cell: cell.clone(),
+                        header: header.clone(),
+                    })
+                    .collect(),
             },
         );
         summaries.push(section_summary(
@@ -232,6 +423,7 @@ pub(crate) fn build(
             size: bytes.len() as u64,
             sections: source_sections,
             items: source_items,
+            mapping: options.mapping.clone(),
         }),
     };
     let json = serde_json::to_string_pretty(&template).map_err(|e| ImportError::Internal {
@@ -253,6 +445,9 @@ pub(crate) fn build(
         file: file.to_string(),
         reason: e.to_string(),
     })?;
+    let legacy = wb.legacy.then(|| {
+        format!("{file_name} is a legacy Excel 97-2003 workbook (.xls): it was read as it is, and `scal fill` writes the answers into an .xlsx copy of it, since an .xls cannot be patched in place")
+    });
     Ok(Imported {
         template,
         json: format!("{json}\n"),
@@ -266,6 +461,7 @@ pub(crate) fn build(
             sections: summaries,
             skipped,
             notes,
+            legacy,
         },
     })
 }
@@ -332,6 +528,7 @@ fn section_summary(
         requirements_by_level: by_level,
         requirements_without_id: without_id,
         items_by_type: by_type,
+        responses: response_sets(items),
         tables: found
             .tables
             .iter()
@@ -340,11 +537,16 @@ fn section_summary(
                     TableKind::Form => "form",
                     TableKind::Declarations => "declarations",
                     TableKind::Requirements => "requirements",
+                    TableKind::Catalogue => "catalogue",
+                    TableKind::Questions => "questions",
                     TableKind::Guidance => "guidance",
                 },
                 header_row: t.header_row,
                 items: t.items,
                 columns: t.columns.clone(),
+                confidence: t.confidence,
+                reading: t.reading.clone(),
+                added_columns: t.added.clone(),
             })
             .collect(),
     }

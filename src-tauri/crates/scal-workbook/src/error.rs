@@ -9,10 +9,12 @@ pub enum ImportError {
     Empty { file: String },
     #[error("{file} is not an Excel workbook (.xlsx): {reason}")]
     NotXlsx { file: String, reason: String },
-    #[error(
-        "{file} is a legacy .xls workbook or a password-protected one: open it in Excel and save it as an .xlsx workbook without a password"
-    )]
-    LegacyOrEncrypted { file: String },
+    #[error("{file} is not an Excel workbook: {reason}")]
+    NotAWorkbook { file: String, reason: String },
+    #[error("{file} is protected by a password: open it in Excel and save it again without one")]
+    PasswordProtected { file: String },
+    #[error("{file} is an Excel 5.0/95 workbook, older than the Excel 97-2003 (.xls) format this reads: open it in Excel and save it as an .xlsx workbook")]
+    OldExcel { file: String },
     #[error("{file} has an encrypted part ({part}): save the workbook again without a password")]
     Encrypted { file: String, part: String },
     #[error("{file} is too large to import: {what}")]
@@ -28,7 +30,20 @@ pub enum ImportError {
     #[error("{file} has no worksheets")]
     NoSheets { file: String },
     #[error("{file} holds no sheet recognised as a SCAL section (a form, a declaration block or a requirements table); {detail}")]
-    NothingRecognised { file: String, detail: String },
+    NothingRecognised {
+        file: String,
+        detail: String,
+        /// Every sheet left out, and why: what `--json` prints even though the import failed.
+        skipped: Vec<crate::Skipped>,
+    },
+    #[error("{file} has no sheet \"{sheet}\" (its sheets: {sheets})")]
+    NoSuchSheet {
+        file: String,
+        sheet: String,
+        sheets: String,
+    },
+    #[error("the mapping {file} cannot be used: {reason}")]
+    Mapping { file: String, reason: String },
     #[error("{} cannot be read: {reason}", path.display())]
     Io { path: PathBuf, reason: String },
     #[error(
@@ -70,6 +85,16 @@ pub enum FillError {
         sheet: String,
         reason: String,
     },
+    #[error("{file}: sheet \"{sheet}\" already uses column {column} (cell {cell} is not empty), where the template's section \"{section}\" adds a column to answer in; nothing was written")]
+    ColumnInUse {
+        file: String,
+        sheet: String,
+        column: String,
+        cell: String,
+        section: String,
+    },
+    #[error("{} cannot be written as the legacy .xls format; name an .xlsx file instead (for example {suggestion})", path.display())]
+    LegacyOutput { path: PathBuf, suggestion: String },
     #[error("{} cannot be written: {reason}", path.display())]
     Write { path: PathBuf, reason: String },
     #[error("{} was written but reading it back found that {problem}; the file was not kept", path.display())]

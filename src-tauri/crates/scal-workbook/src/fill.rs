@@ -17,7 +17,8 @@ use zip::{CompressionMethod, ZipArchive, ZipWriter};
 use crate::error::{io_reason, FillError};
 use crate::ooxml::{read_rels, read_workbook_xml, workbook_part};
 use crate::package::{zip_reason, Package};
-use crate::patch::{patch_shared_strings, patch_sheet, Stored};
+use crate::patch::{cells_in_use, patch_shared_strings, patch_sheet_styled, style_at, Stored};
+use crate::table::grow_table;
 
 /// The most characters an Excel cell holds, counted as Excel counts them (UTF-16 code units:
 /// an emoji counts two); longer text is cut, with a warning.
@@ -62,6 +63,10 @@ pub struct FillReport {
     pub cells: Vec<FilledCell>,
     /// Sentences about what could not be written where the user might expect it.
     pub warnings: Vec<String>,
+    /// One sentence per sheet given columns the workbook had none of to answer in, e.g. `added
+    /// a Response and a Comment column to sheet "Reqs" (columns V–W)`: the one case where a
+    /// fill adds cells beyond the answers and changes a part other than sheets and strings.
+    pub added_columns: Vec<String>,
     /// The sheets whose XML was patched.
     pub sheets: Vec<String>,
     /// Zip entries copied byte for byte, and patched.
@@ -70,6 +75,9 @@ pub struct FillReport {
     /// The filled workbook's SHA-256 and size.
     pub sha256: String,
     pub size: u64,
+    /// When the workbook was a legacy `.xls`: the sentence saying the fill wrote a new `.xlsx`
+    /// copy instead of patching it (shown by the CLI and the app).
+    pub converted: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +88,8 @@ pub struct FilledCell {
     pub value: String,
     /// The item answered here; `None` for a section's Status.
     pub item: Option<String>,
-    /// `response`, `option`, `other`, `comment`, `evidence` or `status`.
+    /// `response`, `option`, `other`, `comment`, `evidence`, `status`, or `header` for the
+    /// header of a column the fill added.
     pub role: &'static str,
 }
 
@@ -115,8 +124,12 @@ pub fn fill_bytes(
     input: &FillInput<'_>,
     out: &Path,
 ) -> Result<(Vec<u8>, FillReport), FillError> {
+    refuse_legacy_output(out)?;
     let source = verify_source(template, original)?;
     let file = source.file_name.clone();
+    if crate::xls::is_ole(original) {
+        return crate::legacy::fill_legacy(original, &file, template, input, out);
+    }
     let mut warnings = Vec::new();
     let plan = plan_writes(template, input, &mut warnings);
 
@@ -171,6 +184,111 @@ pub fn fill_bytes(
     };
 
     let mut patched: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut plan = plan;
+    let mut styles: BTreeMap<String, BTreeMap<(u32, u32), String>> = BTreeMap::new();
+    let mut added_columns = Vec::new();
+    for add in added_columns_of(template, &file)? {
+        let part = part_of(&add.sheet).ok_or_else(|| FillError::SheetMissing {
+            file: file.clone(),
+            sheet: add.sheet.clone(),
+            section: add.section.clone(),
+        })?;
+        let fail = |reason: String| FillError::Patch {
+            file: file.clone(),
+            sheet: add.sheet.clone(),
+            reason,
+        };
+        let text = pkg
+            .read_text(&part)?
+            .ok_or_else(|| FillError::SheetMissing {
+                file: file.clone(),
+                sheet: add.sheet.clone(),
+                section: add.section.clone(),
+            })?;
+        let cols: Vec<u32> = add.columns.iter().map(|c| c.0 .1).collect();
+        if let Some(&(r, c)) = cells_in_use(&text, &cols, add.header_row)
+            .map_err(fail)?
+            .first()
+        {
+            return Err(FillError::ColumnInUse {
+                file: file.clone(),
+                sheet: add.sheet.clone(),
+                column: column_letters(c),
+                cell: scal_core::template::cell_ref(r, c),
+                section: add.section.clone(),
+            });
+        }
+        let first = cols.iter().copied().min().unwrap_or(0);
+        let header_style = match first.checked_sub(1) {
+            Some(left) => style_at(&text, (add.header_row, left)).map_err(fail)?,
+            None => None,
+        };
+        let mut headers: Vec<String> = add.columns.iter().map(|c| c.1.clone()).collect();
+        let mut table_note = String::new();
+        let same_row = add.columns.iter().all(|c| c.0 .0 == add.header_row);
+        let contiguous = cols
+            .iter()
+            .enumerate()
+            .all(|(i, c)| u32::try_from(i).is_ok_and(|i| *c == first + i));
+        if same_row && contiguous {
+            let rels = read_rels(&mut pkg, &part)?;
+            let mut tables: Vec<String> = rels
+                .values()
+                .filter(|r| !r.external && r.kind.ends_with("/table"))
+                .map(|r| r.target.clone())
+                .collect();
+            tables.sort();
+            for t in tables {
+                let Some(xml) = pkg.read_text(&t)? else {
+                    continue;
+                };
+                let grown =
+                    grow_table(&xml, add.header_row, first, &headers).map_err(|reason| {
+                        FillError::Patch {
+                            file: file.clone(),
+                            sheet: t.clone(),
+                            reason,
+                        }
+                    })?;
+                if let Some(g) = grown {
+                    table_note = format!(" and widened its table \"{}\" to take them", g.name);
+                    headers = g.columns;
+                    patched.insert(t.to_ascii_lowercase(), g.xml.into_bytes());
+                    break;
+                }
+            }
+        }
+        let writes = plan.entry(add.sheet.clone()).or_default();
+        for (&(at, _), header) in add.columns.iter().zip(&headers) {
+            let header_write = Write {
+                value: header.clone(),
+                item: None,
+                section: add.section.clone(),
+                role: "header",
+            };
+            if let Some(old) = writes.insert(at, header_write) {
+                warnings.push(format!(
+                    "sheet \"{}\" cell {} is the header of an added column, so the {} of {} was not written there",
+                    add.sheet,
+                    scal_core::template::cell_ref(at.0, at.1),
+                    old.role,
+                    old.who()
+                ));
+            }
+            if let Some(style) = &header_style {
+                styles
+                    .entry(add.sheet.clone())
+                    .or_default()
+                    .insert(at, style.clone());
+            }
+        }
+        added_columns.push(format!(
+            "added {} column to sheet \"{}\" ({}){table_note}",
+            header_list(&headers),
+            add.sheet,
+            column_span(&cols)
+        ));
+    }
     let mut refs_delta = 0i64;
     let mut cells = Vec::new();
     let mut patched_sheets = Vec::new();
@@ -195,11 +313,14 @@ pub fn fill_bytes(
             .iter()
             .map(|(&at, w)| (at, store(&w.value)))
             .collect();
-        let result = patch_sheet(&text, &stored).map_err(|reason| FillError::Patch {
-            file: file.clone(),
-            sheet: sheet.clone(),
-            reason,
-        })?;
+        let no_styles = BTreeMap::new();
+        let forced = styles.get(sheet).unwrap_or(&no_styles);
+        let result =
+            patch_sheet_styled(&text, &stored, forced).map_err(|reason| FillError::Patch {
+                file: file.clone(),
+                sheet: sheet.clone(),
+                reason,
+            })?;
         for (r, c) in &result.formula_cells {
             let w = &writes[&(*r, *c)];
             warnings.push(format!(
@@ -249,8 +370,125 @@ pub fn fill_bytes(
         sha256: hex::encode(Sha256::digest(&bytes)),
         cells,
         warnings,
+        added_columns,
+        converted: None,
     };
     Ok((bytes, report))
+}
+
+/// The columns a fill adds to one section's sheet.
+struct Addition {
+    section: String,
+    sheet: String,
+    /// The row of the first header: the table's header row.
+    header_row: u32,
+    /// Each header cell (zero-based) and its text, left to right.
+    columns: Vec<((u32, u32), String)>,
+}
+
+/// Every section's added columns, in the template's order; a header cell that is not a cell
+/// is refused.
+fn added_columns_of(template: &Template, file: &str) -> Result<Vec<Addition>, FillError> {
+    let Some(source) = &template.source else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for section in &template.sections {
+        let Some(cells) = source.sections.get(&section.id) else {
+            continue;
+        };
+        if cells.added_columns.is_empty() {
+            continue;
+        }
+        let mut columns = Vec::new();
+        for a in &cells.added_columns {
+            let at = parse_cell_ref(&a.cell).ok_or_else(|| FillError::Patch {
+                file: file.to_string(),
+                sheet: cells.sheet.clone(),
+                reason: format!(
+                    "the template's section \"{}\" adds a column at \"{}\", which is not a cell",
+                    section.id, a.cell
+                ),
+            })?;
+            columns.push((at, a.header.clone()));
+        }
+        columns.sort_by_key(|c| (c.0 .1, c.0 .0));
+        out.push(Addition {
+            section: section.id.clone(),
+            sheet: cells.sheet.clone(),
+            header_row: columns.first().map_or(0, |c| c.0 .0),
+            columns,
+        });
+    }
+    Ok(out)
+}
+
+/// A column's letters (zero-based 21 → `V`).
+fn column_letters(col: u32) -> String {
+    scal_core::template::cell_ref(0, col)
+        .trim_end_matches('1')
+        .to_string()
+}
+
+/// `columns V–W` for a run, `column V` for one, `columns V, X` otherwise.
+fn column_span(cols: &[u32]) -> String {
+    let mut sorted = cols.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    match sorted.as_slice() {
+        [] => "no column".to_string(),
+        [one] => format!("column {}", column_letters(*one)),
+        [first, .., last] if sorted.windows(2).all(|w| w[1] == w[0] + 1) => {
+            format!(
+                "columns {}–{}",
+                column_letters(*first),
+                column_letters(*last)
+            )
+        }
+        _ => format!(
+            "columns {}",
+            sorted
+                .iter()
+                .map(|c| column_letters(*c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// `a Response and a Comment column` (with "an" before a vowel).
+fn header_list(headers: &[String]) -> String {
+    let named: Vec<String> = headers
+        .iter()
+        .map(|h| {
+            let article = if h.chars().next().is_some_and(|c| "aeiouAEIOU".contains(c)) {
+                "an"
+            } else {
+                "a"
+            };
+            format!("{article} {h}")
+        })
+        .collect();
+    match named.as_slice() {
+        [] => "no".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// A fill writes .xlsx, whatever it was filled from: an output named `.xls` is refused before
+/// any work, with the name to use instead.
+pub fn refuse_legacy_output(out: &Path) -> Result<(), FillError> {
+    let is_xls = out
+        .extension()
+        .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("xls"));
+    if is_xls {
+        return Err(FillError::LegacyOutput {
+            path: out.to_path_buf(),
+            suggestion: out.with_extension("xlsx").display().to_string(),
+        });
+    }
+    Ok(())
 }
 
 /// Checks that `bytes` are the workbook `template` was imported from (by SHA-256) and returns
@@ -278,15 +516,15 @@ pub fn verify_source<'t>(
 
 /// One cell to write.
 #[derive(Debug, Clone)]
-struct Write {
-    value: String,
-    item: Option<String>,
-    section: String,
-    role: &'static str,
+pub(crate) struct Write {
+    pub(crate) value: String,
+    pub(crate) item: Option<String>,
+    pub(crate) section: String,
+    pub(crate) role: &'static str,
 }
 
 impl Write {
-    fn who(&self) -> String {
+    pub(crate) fn who(&self) -> String {
         match &self.item {
             Some(i) => format!("item \"{i}\""),
             None => format!("section \"{}\"", self.section),
@@ -295,9 +533,13 @@ impl Write {
 }
 
 /// Sheet → cell → what to write there.
-type Plan = BTreeMap<String, BTreeMap<(u32, u32), Write>>;
+pub(crate) type Plan = BTreeMap<String, BTreeMap<(u32, u32), Write>>;
 
-fn plan_writes(template: &Template, input: &FillInput<'_>, warnings: &mut Vec<String>) -> Plan {
+pub(crate) fn plan_writes(
+    template: &Template,
+    input: &FillInput<'_>,
+    warnings: &mut Vec<String>,
+) -> Plan {
     let mut plan: Plan = BTreeMap::new();
     let Some(source) = &template.source else {
         return plan;
@@ -652,7 +894,7 @@ fn rezip(
 
 /// Reads the filled workbook with calamine, an independent reader, and checks every cell
 /// written holds what was written.
-fn verify(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), FillError> {
+pub(crate) fn verify(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), FillError> {
     // calamine is another crate's parser reading a file that came from outside: should it
     // panic on something the importer let through, that is a failed check, not a crash.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -6,6 +6,9 @@
 //!   the supplier and product form, declaration blocks, requirement tables in any column
 //!   layout, endpoint headings and GUIDANCE rows, evidence slots, the Status cell — and builds a
 //!   template that passes `scal_core::load_template`, with a map of where every answer goes.
+//! - A legacy `.xls` (told apart by content: the OLE signature) is read into the same model
+//!   (`xls`), so it is recognised as its `.xlsx` would be; its fill writes a new `.xlsx` copy
+//!   (`legacy`), since BIFF8 cannot be patched in place, and the report says so.
 //! - [`fill`] copies the original workbook entry by entry and patches only the sheets (and the
 //!   shared strings) that receive answers, then reads the result back with calamine and checks
 //!   that every answer landed before the file is put in place.
@@ -21,12 +24,18 @@
 mod build;
 mod error;
 mod fill;
+mod legacy;
+mod mapping;
 mod ooxml;
 mod package;
 mod patch;
+mod preview;
 mod recognise;
+mod structure;
+mod table;
 mod view;
 mod words;
+mod xls;
 mod xml;
 
 use std::collections::BTreeMap;
@@ -37,10 +46,16 @@ use scal_core::{SectionKind, Template};
 
 pub use error::{FillError, ImportError};
 pub use fill::{
-    evidence_reference, fill, fill_bytes, verify_source, write_atomic, EvidenceRef, FillInput,
-    FillReport, FilledCell, MAX_CELL_CHARS,
+    evidence_reference, fill, fill_bytes, refuse_legacy_output, verify_source, write_atomic,
+    EvidenceRef, FillInput, FillReport, FilledCell, MAX_CELL_CHARS,
 };
+pub use legacy::converted_sentence;
+pub use mapping::{parse_mapping, read_mapping, MAX_MAPPING_BYTES, MEANINGS};
 pub use package::{MAX_ENTRIES, MAX_PART_BYTES, MAX_TOTAL_BYTES, MAX_WORKBOOK_BYTES};
+pub use preview::{
+    column_letters, sheet_names, sheet_preview, PreviewRow, SheetPreview, MAX_PREVIEW_COLUMNS,
+    MAX_PREVIEW_ROWS,
+};
 
 /// How to import: all optional; the defaults suit the workbook as NHS England sends it.
 #[derive(Debug, Clone, Default)]
@@ -53,6 +68,9 @@ pub struct ImportOptions {
     pub version: Option<String>,
     /// The template title; default: the workbook's title property, else from the file name.
     pub title: Option<String>,
+    /// How to read the sheets the importer cannot tell alone (`--map`, or `--like` an earlier
+    /// version's template): it wins over recognition on the sheets it names.
+    pub mapping: Option<scal_core::template::Mapping>,
 }
 
 /// A workbook imported as a template.
@@ -82,6 +100,8 @@ pub struct ImportSummary {
     pub skipped: Vec<Skipped>,
     /// Things worth knowing about what was imported (a dropdown whose list cannot be read).
     pub notes: Vec<Note>,
+    /// For a legacy `.xls` workbook, the sentence saying so (and what a fill will write).
+    pub legacy: Option<String>,
 }
 
 impl ImportSummary {
@@ -106,6 +126,17 @@ pub struct SectionSummary {
     /// Requirements whose row has no ID (their item ids are generated).
     pub requirements_without_id: usize,
     pub tables: Vec<TableSummary>,
+    /// The sets of responses its requirements and declarations offer, each with what every
+    /// response means (inferred from its words, or as the mapping says) and how many items
+    /// offer it: what decides when a mitigation or a justification is asked.
+    pub responses: Vec<ResponseSet>,
+}
+
+/// One set of responses and what each means.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseSet {
+    pub options: Vec<(String, Option<scal_core::template::Meaning>)>,
+    pub items: usize,
 }
 
 impl SectionSummary {
@@ -117,13 +148,20 @@ impl SectionSummary {
 /// One block found under a header row.
 #[derive(Debug, Clone)]
 pub struct TableSummary {
-    /// `form`, `declarations`, `requirements` or `guidance`.
+    /// `form`, `declarations`, `requirements`, `catalogue`, `questions` or `guidance`.
     pub kind: &'static str,
     /// The header row, 1-based as Excel shows it.
     pub header_row: u32,
     pub items: usize,
     /// (field, header) per column, left to right; field `other` for a column not read.
     pub columns: Vec<(String, String)>,
+    /// How sure the reading is, 0–100: below 50 a sheet is not guessed at but left to a mapping.
+    pub confidence: u8,
+    /// How the table was read: which column answers (and why), where the IDs are, which
+    /// columns are the assessor's.
+    pub reading: String,
+    /// Columns `fill` adds, for a catalogue with no column to answer in: (header cell, header).
+    pub added_columns: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,9 +191,18 @@ pub fn import_bytes_with(
     file_name: &str,
     options: &ImportOptions,
 ) -> Result<Imported, ImportError> {
-    let mut pkg = package::Package::open(bytes, file_name)?;
-    let wb = ooxml::read_workbook(&mut pkg)?;
+    let wb = read_any(bytes, file_name)?;
     build::build(&wb, file_name, bytes, options)
+}
+
+/// The workbook model of either format, told apart by content (an OLE compound file is a
+/// legacy .xls; anything else must be an .xlsx package), never by the file's extension.
+pub(crate) fn read_any(bytes: &[u8], file_name: &str) -> Result<ooxml::Workbook, ImportError> {
+    if xls::is_ole(bytes) {
+        return xls::read_workbook(bytes, file_name);
+    }
+    let mut pkg = package::Package::open(bytes, file_name)?;
+    ooxml::read_workbook(&mut pkg)
 }
 
 /// Imports the workbook at `path`.

@@ -64,6 +64,9 @@ pub(crate) struct SheetData {
 pub(crate) struct CellValue {
     pub text: String,
     pub formula: bool,
+    /// A formula that reads another sheet (`='3 - End User'!D9`): a cell computed from the
+    /// supplier's answers elsewhere, as on an assessor's summary tab.
+    pub cross_sheet: bool,
 }
 
 /// An inclusive, zero-based rectangle of cells.
@@ -118,6 +121,10 @@ pub(crate) struct Workbook {
     pub sheets: Vec<SheetInfo>,
     pub names: Vec<DefinedName>,
     pub title: Option<String>,
+    /// Read from a legacy `.xls` (BIFF8), not OOXML.
+    pub legacy: bool,
+    /// (sheet, sentence): what the reader could not take from a sheet.
+    pub notes: Vec<(String, String)>,
 }
 
 impl Workbook {
@@ -345,6 +352,8 @@ pub(crate) fn read_workbook(pkg: &mut Package<'_>) -> Result<Workbook, ImportErr
         sheets,
         names,
         title,
+        legacy: false,
+        notes: Vec::new(),
     })
 }
 
@@ -450,7 +459,13 @@ struct CellBuf {
     value: String,
     inline: String,
     formula: bool,
+    /// The formula's text, kept only up to `FORMULA_KEPT` bytes (enough to see a sheet name).
+    formula_text: String,
+    shared_index: Option<String>,
 }
+
+/// How much of a cell's formula is kept to tell whether it reads another sheet.
+const FORMULA_KEPT: usize = 4_096;
 
 /// One worksheet: non-empty cells, merged ranges, data validations.
 pub(crate) fn parse_sheet(
@@ -471,8 +486,11 @@ pub(crate) fn parse_sheet(
         Inline,
         Formula1,
         Sqref,
+        Formula,
     }
     let mut sink = Sink::None;
+    // Shared formulas: the master cell holds the text, the others only its index.
+    let mut shared_cross: HashMap<String, bool> = HashMap::new();
     let mut in_phonetic = false;
     let mut validation: Option<(String, String, String)> = None;
     loop {
@@ -516,10 +534,11 @@ pub(crate) fn parse_sheet(
                     "f" if cell.is_some() => {
                         if let Some(c) = cell.as_mut() {
                             c.formula = true;
+                            if xml::attr(e, "t").as_deref() == Some("shared") {
+                                c.shared_index = xml::attr(e, "si");
+                            }
                         }
-                        if !empty {
-                            sink = Sink::None;
-                        }
+                        sink = if empty { Sink::None } else { Sink::Formula };
                     }
                     "t" if cell.is_some() && !empty && !in_phonetic => sink = Sink::Inline,
                     "rPh" if !empty => in_phonetic = true,
@@ -562,11 +581,25 @@ pub(crate) fn parse_sheet(
             Event::End(e) => match e.local_name().as_ref() {
                 "c" => {
                     if let Some(c) = cell.take() {
-                        store_cell(&mut data, c, shared, budget)?;
+                        let cross = if c.formula_text.is_empty() {
+                            c.shared_index
+                                .as_ref()
+                                .and_then(|i| shared_cross.get(i))
+                                .copied()
+                                .unwrap_or(false)
+                        } else {
+                            let cross = c.formula_text.contains('!');
+                            if let Some(i) = &c.shared_index {
+                                shared_cross.insert(i.clone(), cross);
+                            }
+                            cross
+                        };
+                        store_cell(&mut data, c, cross, shared, budget)?;
                     }
                     sink = Sink::None;
                 }
                 "v" | "t" if sink == Sink::Value || sink == Sink::Inline => sink = Sink::None,
+                "f" if sink == Sink::Formula => sink = Sink::None,
                 "rPh" => in_phonetic = false,
                 "formula1" | "sqref" => sink = Sink::None,
                 "dataValidation" => {
@@ -599,6 +632,14 @@ pub(crate) fn parse_sheet(
                         xml::push_text(other, &mut v.2)?;
                     }
                 }
+                Sink::Formula => {
+                    if let Some(c) = cell
+                        .as_mut()
+                        .filter(|c| c.formula_text.len() < FORMULA_KEPT)
+                    {
+                        xml::push_text(other, &mut c.formula_text)?;
+                    }
+                }
                 Sink::None => {}
             },
         }
@@ -616,6 +657,7 @@ fn bad_ref(what: &str, value: &str) -> SheetError {
 fn store_cell(
     data: &mut SheetData,
     c: CellBuf,
+    cross_sheet: bool,
     shared: &[String],
     budget: &mut Budget,
 ) -> Result<(), SheetError> {
@@ -650,6 +692,7 @@ fn store_cell(
         CellValue {
             text,
             formula: c.formula,
+            cross_sheet,
         },
     );
     Ok(())

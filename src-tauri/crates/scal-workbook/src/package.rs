@@ -46,7 +46,12 @@ impl<'a> Package<'a> {
             });
         }
         if bytes.starts_with(&OLE_MAGIC) {
-            return Err(ImportError::LegacyOrEncrypted { file });
+            return Err(ImportError::NotXlsx {
+                file,
+                reason:
+                    "it is a legacy .xls workbook (or an OLE file), not the zip package an .xlsx is"
+                        .to_string(),
+            });
         }
         if !bytes.starts_with(b"PK") {
             return Err(ImportError::NotXlsx {

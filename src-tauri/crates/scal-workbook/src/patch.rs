@@ -39,6 +39,8 @@ struct CellSpan {
     style: Option<String>,
     shared: bool,
     formula: bool,
+    /// It holds something: a value, an inline string or a formula.
+    filled: bool,
 }
 
 #[derive(Debug)]
@@ -148,6 +150,7 @@ fn scan(text: &str) -> Result<Layout, String> {
                             style: xml::attr(e, "s"),
                             shared: xml::attr(e, "t").as_deref() == Some("s"),
                             formula: false,
+                            filled: false,
                         };
                         if empty {
                             if let Some(row) = row.as_mut() {
@@ -160,6 +163,12 @@ fn scan(text: &str) -> Result<Layout, String> {
                     "f" => {
                         if let Some(c) = cell.as_mut() {
                             c.formula = true;
+                            c.filled = true;
+                        }
+                    }
+                    "v" | "is" if !empty => {
+                        if let Some(c) = cell.as_mut() {
+                            c.filled = true;
                         }
                     }
                     _ => {}
@@ -218,9 +227,54 @@ fn cell_xml(prefix: &str, row: u32, col: u32, style: Option<&str>, value: &Store
 }
 
 /// Replaces or inserts each cell of `writes` (zero-based (row, column) → value).
+#[cfg(test)]
 pub(crate) fn patch_sheet(
     text: &str,
     writes: &BTreeMap<(u32, u32), Stored>,
+) -> Result<Patched, String> {
+    patch_sheet_styled(text, writes, &BTreeMap::new())
+}
+
+/// The cells of `cols` (zero-based) at or below row `from_row` that hold something (a value, an
+/// inline string or a formula), in row order; cells holding only a style are empty.
+pub(crate) fn cells_in_use(
+    text: &str,
+    cols: &[u32],
+    from_row: u32,
+) -> Result<Vec<(u32, u32)>, String> {
+    let layout = scan(text)?;
+    let mut out: Vec<(u32, u32)> = layout
+        .rows
+        .iter()
+        .filter(|r| r.row >= from_row)
+        .flat_map(|r| {
+            r.cells
+                .iter()
+                .filter(|c| c.filled && cols.contains(&c.col))
+                .map(move |c| (r.row, c.col))
+        })
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// The style index (`s`) of the cell at zero-based (row, column), if the cell exists and has one.
+pub(crate) fn style_at(text: &str, at: (u32, u32)) -> Result<Option<String>, String> {
+    let layout = scan(text)?;
+    Ok(layout
+        .rows
+        .iter()
+        .find(|r| r.row == at.0)
+        .and_then(|r| r.cells.iter().find(|c| c.col == at.1))
+        .and_then(|c| c.style.clone()))
+}
+
+/// As [`patch_sheet`], with a style index forced on some of the cells written (the headers of
+/// added columns, styled as the header beside them).
+pub(crate) fn patch_sheet_styled(
+    text: &str,
+    writes: &BTreeMap<(u32, u32), Stored>,
+    styles: &BTreeMap<(u32, u32), String>,
 ) -> Result<Patched, String> {
     let layout = scan(text)?;
     let prefix = layout.prefix.clone();
@@ -242,7 +296,8 @@ pub(crate) fn patch_sheet(
         let Some(row) = layout.rows.iter().find(|x| x.row == *r) else {
             let mut xml_cells = String::new();
             for (c, v) in cells {
-                xml_cells.push_str(&cell_xml(&prefix, *r, *c, col_style(*c).as_deref(), v));
+                let style = styles.get(&(*r, *c)).cloned().or_else(|| col_style(*c));
+                xml_cells.push_str(&cell_xml(&prefix, *r, *c, style.as_deref(), v));
                 out.shared_refs_delta += i64::from(matches!(v, Stored::Shared(_)));
             }
             new_rows.push((
@@ -254,8 +309,10 @@ pub(crate) fn patch_sheet(
         // Cells to insert, grouped by the byte position they go before.
         let mut inserts: BTreeMap<usize, String> = BTreeMap::new();
         for (c, v) in cells {
+            let forced = styles.get(&(*r, *c));
             let new_style = |existing: Option<&String>| {
-                existing
+                forced
+                    .or(existing)
                     .cloned()
                     .or_else(|| row.style.clone())
                     .or_else(|| col_style(*c))

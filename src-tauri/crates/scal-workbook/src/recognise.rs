@@ -11,11 +11,13 @@ use scal_core::template::{
     MAX_COLUMNS, MAX_ROWS,
 };
 
+use crate::structure::{self, role_of, Role};
 use crate::view::{ListAt, View};
 use crate::words::{
     asks_whether, assessment_of, clip, first_line, header_word, is_blankish, level_from_text,
     level_of, looks_like_id, normalise, rest_lines, says_multiple, HeaderWord,
 };
+use scal_core::template::{parse_column, SheetMapping};
 
 /// The longest label an item gets; the rest of a long label moves to its text.
 const LABEL_MAX: usize = 120;
@@ -36,6 +38,8 @@ pub(crate) struct Found {
     pub notes: Vec<(Option<String>, String)>,
     /// Blocks of rows that were not taken, and why (rows, reason).
     pub skipped: Vec<(String, String)>,
+    /// Who each item is for, by item index, where its table says (a "Prov/Cons" column).
+    pub roles: Vec<(usize, Role)>,
 }
 
 impl Found {
@@ -94,6 +98,12 @@ pub(crate) enum TableKind {
     Form,
     Declarations,
     Requirements,
+    /// A requirements catalogue with no column to answer in: fill adds a response and a
+    /// comment column at its right edge.
+    Catalogue,
+    /// Rows of questions, each answered in the row's own input cell (a dropdown or a box),
+    /// with no requirement IDs: a questionnaire, a checklist of controls.
+    Questions,
     Guidance,
 }
 
@@ -106,6 +116,12 @@ pub(crate) struct TableInfo {
     pub items: usize,
     /// (field name, header text) of each column, left to right.
     pub columns: Vec<(String, String)>,
+    /// How sure the reading is, 0–100.
+    pub confidence: u8,
+    /// How the table was read, in a sentence (which column answers, where the IDs are).
+    pub reading: String,
+    /// For a catalogue: the columns fill adds (header cell, header).
+    pub added: Vec<(String, String)>,
 }
 
 /// A header row's columns.
@@ -123,6 +139,12 @@ struct Table {
     heading: Option<String>,
     /// For a form: the label and guidance columns.
     label_col: u32,
+    /// Columns only NHS's assessor fills: never asked, never written.
+    assessor: Vec<u32>,
+    /// The column saying whether a row is for a provider or a consumer.
+    role_col: Option<u32>,
+    /// A catalogue: response and comment go in added columns.
+    added: bool,
 }
 
 impl Table {
@@ -160,7 +182,12 @@ enum Mode {
     Block(Table),
 }
 
-pub(crate) fn recognise(view: &View<'_>) -> Found {
+pub(crate) fn recognise(view: &View<'_>, mapping: Option<&SheetMapping>) -> Found {
+    // A mapping's header row is the sheet's one table; no other row starts one.
+    let forced = mapping.filter(|m| m.header_row.is_some());
+    let forced_row = forced
+        .and_then(|m| m.header_row)
+        .map(|h| h.saturating_sub(1));
     let mut found = Found::default();
     let rows = view.rows();
     let mut mode = Mode::Intro;
@@ -188,9 +215,20 @@ pub(crate) fn recognise(view: &View<'_>) -> Found {
         }
         // A bound, so a hostile sheet of header rows cannot make recognition quadratic; real
         // tabs have two or three blocks.
-        let may_start_block = found.tables.len() < MAX_BLOCKS;
+        let may_start_block = found.tables.len() < MAX_BLOCKS && forced_row.is_none_or(|h| h == r);
         if let Some(table) = may_start_block
-            .then(|| header(view, r, &texts, &rows[i + 1..], &mut found))
+            .then(|| {
+                let in_block = matches!(mode, Mode::Block(_));
+                header(
+                    view,
+                    r,
+                    &texts,
+                    &rows[i + 1..],
+                    in_block,
+                    forced,
+                    &mut found,
+                )
+            })
             .flatten()
         {
             flush_unclaimed(&mut unclaimed, &mut found);
@@ -227,8 +265,12 @@ pub(crate) fn recognise(view: &View<'_>) -> Found {
                         declaration_row(view, table, r, &texts, &mut found);
                         i + 1
                     }
-                    TableKind::Requirements => {
+                    TableKind::Requirements | TableKind::Catalogue => {
                         requirement_row(view, table, r, &texts, &mut found);
+                        i + 1
+                    }
+                    TableKind::Questions => {
+                        question_row(view, table, r, &texts, &mut found);
                         i + 1
                     }
                     TableKind::Guidance => {
@@ -276,8 +318,13 @@ fn header(
     r: u32,
     texts: &[(u32, &str)],
     below: &[u32],
+    in_block: bool,
+    forced: Option<&SheetMapping>,
     found: &mut Found,
 ) -> Option<Table> {
+    if forced.is_none() && !structure::may_be_header(view, r, texts) {
+        return None;
+    }
     let mut cols = Vec::new();
     for &(c, t) in texts {
         let first = first_line(t);
@@ -288,58 +335,341 @@ fn header(
         }
         cols.push((c, view.end_col(r, c), header_word(t), t.to_string()));
     }
-    let words: Vec<HeaderWord> = cols.iter().filter_map(|c| c.2).collect();
-    let has = |f: ColumnField| words.contains(&HeaderWord::Field(f));
-    let distinct = {
-        let mut d = words.clone();
-        d.dedup();
-        d.len()
-    };
-    let response_header = cols
-        .iter()
-        .find(|c| c.2 == Some(HeaderWord::Field(ColumnField::Response)))
-        .map(|c| normalise(&c.3));
     use ColumnField::*;
-    let requirement_words = [
-        Reference,
-        Category,
-        HowAssessed,
-        TestCases,
-        EvidenceExpected,
-        ImplementationReference,
-        TestReference,
-        Reviewer,
-    ];
-    let kind = if has(Response) {
-        if requirement_words.iter().any(|f| has(*f)) && distinct >= 3 {
-            TableKind::Requirements
-        } else if response_header
-            .as_deref()
-            .is_some_and(|h| h.contains("declaration"))
-            && distinct >= 3
-        {
-            TableKind::Declarations
-        } else if has(Guidance)
-            && !has(Comment)
-            && !has(Level)
-            && words
-                .iter()
-                .all(|w| matches!(w, HeaderWord::Field(Guidance | Response | Label)))
-        {
-            TableKind::Form
-        } else if distinct >= 3 {
-            TableKind::Requirements
-        } else {
-            return None;
+    // Structure first: which columns hold IDs, dropdowns, the assessor's formulas.
+    let probe = structure::probe(view, r, texts, below);
+    let assessor: Vec<u32> = cols
+        .iter()
+        .filter(|c| {
+            c.2 == Some(HeaderWord::Field(Reviewer))
+                || structure::is_assessor_header(&c.3)
+                || (probe.cross_in(c.0) >= 2 && probe.cross_in(c.0) * 2 >= probe.rows)
+        })
+        .map(|c| c.0)
+        .collect();
+    for c in &mut cols {
+        if assessor.contains(&c.0) {
+            c.2 = Some(HeaderWord::Field(Reviewer));
         }
-    } else if distinct >= 3 && (has(Level) || has(Guidance)) && (has(Label) || has(Text)) {
-        TableKind::Guidance
-    } else {
+    }
+    let word_kind = word_kind(&cols);
+    // Inside a table, only a row whose words make a header on their own starts another: a
+    // data row with a header-like word in it ("Declaration of Usage") is still a data row.
+    if in_block && word_kind.is_none() && forced.is_none() {
         return None;
+    }
+    if let Some(m) = forced {
+        return Some(mapped_table(
+            view, r, texts, below, cols, assessor, &probe, m, found,
+        ));
+    }
+    let lists = probe.list_columns(&assessor);
+    let word_resp = cols
+        .iter()
+        .find(|c| c.2 == Some(HeaderWord::Field(Response)))
+        .map(|c| c.0);
+    let best_list = lists.first().copied();
+    // The column of dropdowns is the response column whatever its header says; a header
+    // that says "response" over no dropdown gives way to one that has them.
+    let response_col = match (word_resp, best_list) {
+        (Some(w), Some((l, n))) if probe.lists_in(w) == 0 && n >= 2 => Some(l),
+        (Some(w), _) => Some(w),
+        (None, Some((l, n))) if n >= 2 || (n >= 1 && probe.rows <= 2) => Some(l),
+        _ => None,
     };
+    let role_col = probe.role_column();
+    let mut not_ids: Vec<u32> = assessor.clone();
+    not_ids.extend(response_col);
+    let id_col = probe.id_column(&not_ids);
+    let speaks = structure::speaks_of_requirements(texts);
+    let mut confidence: f32;
+    let mut reading = Vec::new();
+    let kind = match word_kind {
+        Some(k @ (TableKind::Form | TableKind::Declarations)) => {
+            confidence = 0.9;
+            k
+        }
+        _ => {
+            if let Some(resp) = response_col {
+                let lists_in = probe.lists_in(resp);
+                let data_rows = id_col.map_or(probe.rows, |(_, n)| n).max(1);
+                let coverage = (lists_in as f32 / data_rows as f32).min(1.0);
+                let by_word = word_resp == Some(resp);
+                confidence = 0.45 + 0.35 * coverage + if by_word { 0.2 } else { 0.1 };
+                if let Some(&(second, n2)) = lists.get(1) {
+                    if let Some((best, n1)) = best_list {
+                        if !by_word && n2 * 5 >= n1 * 4 {
+                            confidence -= 0.45;
+                            reading.push(format!(
+                                "columns {} and {} both carry dropdowns",
+                                col_name(best),
+                                col_name(second)
+                            ));
+                        }
+                    }
+                }
+                let header = cols
+                    .iter()
+                    .find(|c| c.0 == resp)
+                    .map_or("", |c| c.3.as_str());
+                reading.push(if by_word || lists_in == 0 {
+                    format!(
+                        "answers in column {} (\"{}\")",
+                        col_name(resp),
+                        clip(first_line(header), 40)
+                    )
+                } else {
+                    format!(
+                        "answers in column {} (\"{}\"), the column of dropdowns",
+                        col_name(resp),
+                        clip(first_line(header), 40)
+                    )
+                });
+                for c in &mut cols {
+                    if c.0 == resp {
+                        c.2 = Some(HeaderWord::Field(Response));
+                    } else if c.2 == Some(HeaderWord::Field(Response)) {
+                        c.2 = None;
+                    }
+                }
+                // Without IDs, a table is still one of requirements when its header speaks of
+                // them: how they are assessed, their tests, the evidence expected.
+                let requirement_columns = [
+                    Reference,
+                    HowAssessed,
+                    TestCases,
+                    EvidenceExpected,
+                    ImplementationReference,
+                    TestReference,
+                ]
+                .iter()
+                .any(|f| has_field(&cols, *f));
+                if id_col.is_some()
+                    || word_kind == Some(TableKind::Requirements) && (requirement_columns || speaks)
+                {
+                    TableKind::Requirements
+                } else {
+                    TableKind::Questions
+                }
+            } else if let Some((_, n)) = id_col.filter(|&(_, n)| n >= 3 && speaks) {
+                confidence = 0.55 + 0.3 * (n as f32 / probe.rows.max(1) as f32).min(1.0);
+                reading.push(
+                    "no column to answer in: fill adds a Response and a Comment column".to_string(),
+                );
+                TableKind::Catalogue
+            } else if word_kind == Some(TableKind::Guidance) && assessor.is_empty() {
+                // Guidance beside approval or review columns is the assessor's part.
+                confidence = 0.7;
+                TableKind::Guidance
+            } else {
+                return None;
+            }
+        }
+    };
+    finish(
+        view,
+        r,
+        texts,
+        below,
+        Reading {
+            kind,
+            cols,
+            assessor,
+            response_col,
+            id_col,
+            role_col,
+            confidence,
+            reading,
+        },
+        &probe,
+        found,
+    )
+    .into()
+}
+
+/// What a header row was judged to be, before its table is set up.
+struct Reading {
+    kind: TableKind,
+    cols: Vec<(u32, u32, Option<HeaderWord>, String)>,
+    assessor: Vec<u32>,
+    response_col: Option<u32>,
+    id_col: Option<(u32, usize)>,
+    role_col: Option<u32>,
+    confidence: f32,
+    reading: Vec<String>,
+}
+
+/// A table read as its mapping says: the columns it names hold those fields, whatever the
+/// header or the rows would suggest.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the header's parts, passed on from header()"
+)]
+fn mapped_table(
+    view: &View<'_>,
+    r: u32,
+    texts: &[(u32, &str)],
+    below: &[u32],
+    mut cols: Vec<(u32, u32, Option<HeaderWord>, String)>,
+    assessor: Vec<u32>,
+    probe: &structure::Probe,
+    m: &SheetMapping,
+    found: &mut Found,
+) -> Table {
+    use ColumnField::*;
+    let c = &m.columns;
+    let named: Vec<(Option<u32>, ColumnField)> = vec![
+        (c.id.as_deref().and_then(parse_column), Reference),
+        (c.question.as_deref().and_then(parse_column), Label),
+        (c.guidance.as_deref().and_then(parse_column), Guidance),
+        (c.response.as_deref().and_then(parse_column), Response),
+        (c.comment.as_deref().and_then(parse_column), Comment),
+    ];
+    for col in &mut cols {
+        // A field the mapping places elsewhere is not read from this column.
+        if let Some(HeaderWord::Field(f)) = col.2 {
+            if named.iter().any(|(at, nf)| at.is_some() && *nf == f) {
+                col.2 = None;
+            }
+        }
+        if col.2 == Some(HeaderWord::Requirement) {
+            col.2 = None;
+        }
+    }
+    for (at, field) in &named {
+        let Some(at) = *at else { continue };
+        match cols.iter_mut().find(|col| col.0 == at) {
+            Some(col) => col.2 = Some(HeaderWord::Field(*field)),
+            None => cols.push((at, at, Some(HeaderWord::Field(*field)), String::new())),
+        }
+    }
+    cols.sort_by_key(|col| col.0);
+    let response_col = named[3].0;
+    let id_col = named[0].0.map(|c| (c, probe.ids_in(c)));
+    let kind = match (response_col, id_col) {
+        (Some(_), Some(_)) => TableKind::Requirements,
+        (Some(_), None) => TableKind::Questions,
+        (None, _) => TableKind::Catalogue,
+    };
+    let assessor: Vec<u32> = assessor
+        .into_iter()
+        .filter(|a| named.iter().all(|(at, _)| *at != Some(*a)))
+        .collect();
+    finish(
+        view,
+        r,
+        texts,
+        below,
+        Reading {
+            kind,
+            cols,
+            assessor,
+            response_col,
+            id_col,
+            role_col: probe.role_column(),
+            confidence: 1.0,
+            reading: vec!["as the mapping says".to_string()],
+        },
+        probe,
+        found,
+    )
+}
+
+/// Sets up a table from its reading: the label column where no header names one, the response
+/// and comment cells (added ones for a catalogue), the usual dropdown, the summary's entry.
+fn finish(
+    view: &View<'_>,
+    r: u32,
+    texts: &[(u32, &str)],
+    below: &[u32],
+    reading: Reading,
+    probe: &structure::Probe,
+    found: &mut Found,
+) -> Table {
+    use ColumnField::*;
+    let Reading {
+        kind,
+        mut cols,
+        assessor,
+        response_col,
+        id_col,
+        role_col,
+        confidence,
+        mut reading,
+    } = reading;
+    let role_col =
+        role_col.filter(|_| matches!(kind, TableKind::Requirements | TableKind::Catalogue));
+    if let Some((c, n)) =
+        id_col.filter(|_| matches!(kind, TableKind::Requirements | TableKind::Catalogue))
+    {
+        reading.push(format!(
+            "requirement IDs in column {} ({n} rows)",
+            col_name(c)
+        ));
+        for col in &mut cols {
+            if col.0 == c && col.2 != Some(HeaderWord::Field(Category)) {
+                col.2 = Some(HeaderWord::Field(Reference));
+            } else if col.0 != c && col.2 == Some(HeaderWord::Field(Reference)) {
+                col.2 = None;
+            }
+        }
+    }
+    if let Some(c) = role_col {
+        reading.push(format!("who each row is for in column {}", col_name(c)));
+    }
+    if kind == TableKind::Catalogue {
+        // The workbook has no answer column: what it calls notes is the requirement's text.
+        let has_text = has_field(&cols, Text);
+        for col in &mut cols {
+            match col.2 {
+                Some(HeaderWord::Field(Comment)) => {
+                    col.2 = Some(HeaderWord::Field(if has_text { Guidance } else { Text }))
+                }
+                Some(HeaderWord::Field(Response)) => col.2 = None,
+                _ => {}
+            }
+        }
+    }
+    if !assessor.is_empty() {
+        let names: Vec<String> = assessor.iter().map(|&c| col_name(c)).collect();
+        reading.push(format!(
+            "column(s) {} are the assessor's: never asked",
+            names.join(", ")
+        ));
+    }
+    // A table with no column named as the label: the prose column a person reads is it.
+    if matches!(
+        kind,
+        TableKind::Requirements | TableKind::Catalogue | TableKind::Questions
+    ) && !cols.iter().any(|c| {
+        matches!(
+            c.2,
+            Some(HeaderWord::Field(Label)) | Some(HeaderWord::Requirement)
+        )
+    }) {
+        let taken = |c: u32| {
+            Some(c) == response_col
+                || Some(c) == id_col.map(|x| x.0)
+                || Some(c) == role_col
+                || assessor.contains(&c)
+        };
+        if let Some(best) = cols
+            .iter()
+            .filter(|c| c.2.is_none() && !taken(c.0) && response_col.is_none_or(|r| c.0 < r))
+            .map(|c| (c.0, probe.prose_in(c.0)))
+            .filter(|&(_, n)| n > 0)
+            .max_by_key(|&(c, n)| (n, std::cmp::Reverse(c)))
+        {
+            for c in &mut cols {
+                if c.0 == best.0 {
+                    c.2 = Some(HeaderWord::Field(Label));
+                }
+            }
+        }
+    }
     // "Requirement" is the label unless an Item column names it, then the text.
-    let has_label = has(Label);
-    let has_text = has(Text);
+    let has_label = has_field(&cols, Label);
+    let has_text = has_field(&cols, Text);
     for c in &mut cols {
         if c.2 == Some(HeaderWord::Requirement) {
             c.2 = Some(HeaderWord::Field(match (has_label, has_text) {
@@ -354,16 +684,43 @@ fn header(
             .find(|c| c.2 == Some(HeaderWord::Field(f)))
             .map(|c| (c.0, c.1))
     };
-    let response = field_col(Response);
-    // The comment goes in the first comment column right of the response ("in the box to the
-    // right"), else in the first comment column there is.
-    let comment = response
-        .and_then(|(_, end)| {
-            cols.iter()
-                .find(|c| c.0 > end && c.2 == Some(HeaderWord::Field(Comment)))
-                .map(|c| c.0)
-        })
-        .or_else(|| field_col(Comment).map(|c| c.0));
+    let mut added = Vec::new();
+    let (response, comment) = if kind == TableKind::Catalogue {
+        let resp = probe.right_edge + 1;
+        let comment = resp + 1;
+        added.push((cell_ref(r, resp), "Response".to_string()));
+        added.push((cell_ref(r, comment), "Comment".to_string()));
+        (Some((resp, resp)), Some(comment))
+    } else {
+        let response = field_col(Response);
+        // The comment goes in the first comment column right of the response ("in the box to
+        // the right"), else in the first comment column there is; a questionnaire's unnamed
+        // box right of its dropdowns ("Give further information") is its comment.
+        let comment = response
+            .and_then(|(_, end)| {
+                cols.iter()
+                    .find(|c| c.0 > end && c.2 == Some(HeaderWord::Field(Comment)))
+                    .map(|c| c.0)
+            })
+            .or_else(|| field_col(Comment).map(|c| c.0))
+            .or_else(|| {
+                let (_, end) = response?;
+                if !matches!(kind, TableKind::Questions | TableKind::Requirements) {
+                    return None;
+                }
+                cols.iter()
+                    .find(|c| {
+                        c.0 > end
+                            && c.2.is_none()
+                            && !assessor.contains(&c.0)
+                            && probe.ids_in(c.0) == 0
+                            && probe.lists_in(c.0) == 0
+                            && Some(c.0) != role_col
+                    })
+                    .map(|c| c.0)
+            });
+        (response, comment)
+    };
     let label_col = if kind == TableKind::Form {
         texts.first().map_or(0, |t| t.0)
     } else {
@@ -381,6 +738,7 @@ fn header(
                 _ => None,
             })
     });
+    let confidence = (confidence.clamp(0.0, 1.0) * 100.0).round() as u8;
     let columns: Vec<(String, String)> = cols
         .iter()
         .map(|(_, _, w, h)| {
@@ -392,7 +750,7 @@ fn header(
             (name, clip(h, 60))
         })
         .collect();
-    if kind == TableKind::Requirements {
+    if matches!(kind, TableKind::Requirements | TableKind::Catalogue) {
         let template_columns: Vec<Column> = cols
             .iter()
             .filter_map(|(_, _, w, h)| match w {
@@ -412,8 +770,11 @@ fn header(
         header_row: r + 1,
         items: 0,
         columns,
+        confidence,
+        reading: reading.join("; "),
+        added: added.clone(),
     });
-    Some(Table {
+    Table {
         kind,
         info: found.tables.len() - 1,
         response: response.map(|c| c.0),
@@ -423,7 +784,88 @@ fn header(
         heading: None,
         label_col,
         cols,
-    })
+        assessor,
+        role_col,
+        added: kind == TableKind::Catalogue,
+    }
+}
+
+/// A heading row of a table: it groups the rows under it and asks nothing.
+fn heading_item(label: String, text: String, guidance: String) -> FoundItem {
+    FoundItem {
+        label,
+        text,
+        guidance,
+        required: false,
+        kind: ItemKind::Guidance {
+            acknowledge: false,
+            heading: true,
+        },
+        cells: ItemCells::default(),
+    }
+}
+
+fn has_field(cols: &[(u32, u32, Option<HeaderWord>, String)], f: ColumnField) -> bool {
+    cols.iter().any(|c| c.2 == Some(HeaderWord::Field(f)))
+}
+
+/// What the header's words alone make of a table (the reading before its rows are looked at).
+fn word_kind(cols: &[(u32, u32, Option<HeaderWord>, String)]) -> Option<TableKind> {
+    use ColumnField::*;
+    let words: Vec<HeaderWord> = cols.iter().filter_map(|c| c.2).collect();
+    let has = |f: ColumnField| words.contains(&HeaderWord::Field(f));
+    let distinct = {
+        let mut d = words.clone();
+        d.dedup();
+        d.len()
+    };
+    let response_header = cols
+        .iter()
+        .find(|c| c.2 == Some(HeaderWord::Field(Response)))
+        .map(|c| normalise(&c.3));
+    let requirement_words = [
+        Reference,
+        Category,
+        HowAssessed,
+        TestCases,
+        EvidenceExpected,
+        ImplementationReference,
+        TestReference,
+        Reviewer,
+    ];
+    if has(Response) {
+        if requirement_words.iter().any(|f| has(*f)) && distinct >= 3 {
+            Some(TableKind::Requirements)
+        } else if response_header
+            .as_deref()
+            .is_some_and(|h| h.contains("declaration"))
+            && distinct >= 3
+        {
+            Some(TableKind::Declarations)
+        } else if has(Guidance)
+            && !has(Comment)
+            && !has(Level)
+            && words
+                .iter()
+                .all(|w| matches!(w, HeaderWord::Field(Guidance | Response | Label)))
+        {
+            Some(TableKind::Form)
+        } else if distinct >= 3 {
+            Some(TableKind::Requirements)
+        } else {
+            None
+        }
+    } else if distinct >= 3 && (has(Level) || has(Guidance)) && (has(Label) || has(Text)) {
+        Some(TableKind::Guidance)
+    } else {
+        None
+    }
+}
+
+/// A column's letters (`F`).
+pub(crate) fn col_name(c: u32) -> String {
+    let a1 = cell_ref(0, c);
+    a1.trim_end_matches('1').to_string()
 }
 
 pub(crate) fn field_name(f: ColumnField) -> &'static str {
@@ -612,6 +1054,14 @@ fn table_heading<'t>(
         if texts[0].0 != resp && !view.is_continuation(r, resp) && !view.text(r, resp).is_empty() {
             return None;
         }
+        // A questionnaire gives each question its own dropdown, or asks in words a box
+        // answers: either way the row is a question, not a heading.
+        if t.kind == TableKind::Questions
+            && (matches!(view.list_at(r, resp), Some(ListAt::Options(_)))
+                || structure::reads_as_question(texts[0].1))
+        {
+            return None;
+        }
     }
     Some(texts[0].1)
 }
@@ -648,17 +1098,9 @@ fn push_heading(
     }
     let label = split_label(text, &mut extra);
     t.heading = Some(label.clone());
-    found.items.push(FoundItem {
-        label,
-        text: join(&extra),
-        guidance: String::new(),
-        required: false,
-        kind: ItemKind::Guidance {
-            acknowledge: false,
-            heading: true,
-        },
-        cells: ItemCells::default(),
-    });
+    found
+        .items
+        .push(heading_item(label, join(&extra), String::new()));
     true
 }
 
@@ -734,7 +1176,10 @@ fn declaration_row(
         text: text.to_string(),
         guidance: join(&extra),
         required: true,
-        kind: ItemKind::Declaration { options },
+        kind: ItemKind::Declaration {
+            options,
+            meanings: Default::default(),
+        },
         cells: ItemCells {
             response: Some(cell_ref(r, resp)),
             comment: comment_cell(view, r, t.comment, resp),
@@ -754,7 +1199,8 @@ fn requirement_row(
     if push_heading(view, t, r, texts, found) {
         return;
     }
-    if view.is_continuation(r, resp) {
+    if view.is_continuation(r, resp) || view.is_formula(r, resp) {
+        // A computed cell (a PASS/FAIL over the rows below) is nobody's answer.
         return;
     }
     use ColumnField::*;
@@ -774,6 +1220,25 @@ fn requirement_row(
     } else {
         (None, category_cell.to_string())
     };
+    if t.added && reference.is_none() {
+        // A catalogue's row without an ID groups the rows under it (a capability).
+        let words = [get(Label), get(Text), category_cell, reference_cell]
+            .into_iter()
+            .find(|w| !w.is_empty())
+            .unwrap_or("");
+        if !words.is_empty() {
+            let mut extra = Vec::new();
+            let label = split_label(words, &mut extra);
+            t.heading = Some(label.clone());
+            found
+                .items
+                .push(heading_item(label, join(&extra), String::new()));
+        }
+        return;
+    }
+    let role = t
+        .role_col
+        .and_then(|c| role_of(cell_text(view, r, Some(c))));
     let category = if category.is_empty() {
         t.heading.clone().unwrap_or_default()
     } else {
@@ -790,10 +1255,12 @@ fn requirement_row(
         split_label(label_cell, &mut extra)
     } else if !text.is_empty() {
         clip(first_line(text), 80)
+    } else if !guidance_cell.is_empty() {
+        clip(first_line(guidance_cell), 80)
     } else if let Some(reference) = &reference {
         reference.clone()
     } else {
-        clip(first_line(guidance_cell), 80)
+        String::new()
     };
     let mut guidance = vec![guidance_cell.to_string()];
     guidance.append(&mut extra);
@@ -859,8 +1326,13 @@ fn requirement_row(
             actioned_by: get(ActionedBy).to_string(),
             test_cases,
             evidence_expected: evidence_expected.to_string(),
-            applies_to: None,
+            applies_to: match role {
+                Some(Role::Provider) => Some("provider".to_string()),
+                Some(Role::Consumer) => Some("consumer".to_string()),
+                _ => None,
+            },
             options,
+            meanings: Default::default(),
         }),
         cells: ItemCells {
             response: Some(cell_ref(r, resp)),
@@ -871,6 +1343,75 @@ fn requirement_row(
             ..ItemCells::default()
         },
     });
+    if let Some(role) = role {
+        found.roles.push((found.items.len() - 1, role));
+    }
+}
+
+/// A row of a questions table: the label a person reads, its guidance, and the row's own
+/// input cell (a dropdown or a box) under the response column.
+fn question_row(view: &View<'_>, t: &mut Table, r: u32, texts: &[(u32, &str)], found: &mut Found) {
+    let Some(resp) = t.response else { return };
+    if push_heading(view, t, r, texts, found) {
+        return;
+    }
+    if view.is_continuation(r, resp) || view.is_formula(r, resp) {
+        return;
+    }
+    use ColumnField::*;
+    let get = |f: ColumnField| cell_text(view, r, t.col(f));
+    let mut label = get(Label);
+    let text = get(Text);
+    if label.is_empty() {
+        label = text;
+    }
+    if label.is_empty() {
+        // A category cell alone (with a note beside it) heads the questions under it.
+        let category = get(Category);
+        let guidance = get(Guidance).to_string();
+        if !category.is_empty() {
+            let mut extra = Vec::new();
+            let heading = split_label(category, &mut extra);
+            t.heading = Some(heading.clone());
+            found
+                .items
+                .push(heading_item(heading, join(&extra), guidance));
+        }
+        return;
+    }
+    if t.default_options.is_some()
+        && view.list_at(r, resp).is_none()
+        && !view.text(r, resp).is_empty()
+    {
+        // Where the questions have dropdowns, a row with words but no dropdown in the answer
+        // column ("Select from the drop down") heads the questions under it.
+        let mut extra = Vec::new();
+        let heading = split_label(label, &mut extra);
+        t.heading = Some(heading.clone());
+        found.items.push(heading_item(
+            heading,
+            join(&extra),
+            view.text(r, resp).to_string(),
+        ));
+        return;
+    }
+    let mut extra = Vec::new();
+    let label = split_label(label, &mut extra);
+    let text = if text == get(Label) {
+        String::new()
+    } else {
+        text.to_string()
+    };
+    let mut guidance = vec![get(Guidance).to_string()];
+    guidance.append(&mut extra);
+    for (c, header) in t.extra_cols() {
+        let v = cell_text(view, r, Some(c));
+        if !v.is_empty() && c != resp && Some(c) != t.comment && !t.assessor.contains(&c) {
+            guidance.push(format!("{}: {v}", clip(first_line(header), 60)));
+        }
+    }
+    let item = question_item(view, t, r, (r, resp), label, text, join(&guidance), found);
+    found.items.push(item);
 }
 
 /// A row of a guidance table (Architecture): read, acknowledged, with notes where the table has
@@ -1044,17 +1585,9 @@ fn form_group(view: &View<'_>, t: &mut Table, rows: &[u32], i: usize, found: &mu
     if let FormRow::Heading { label, comment_col } = first {
         let mut extra = Vec::new();
         let label = split_label(label, &mut extra);
-        found.items.push(FoundItem {
-            label,
-            text: join(&extra),
-            guidance: String::new(),
-            required: false,
-            kind: ItemKind::Guidance {
-                acknowledge: false,
-                heading: true,
-            },
-            cells: ItemCells::default(),
-        });
+        found
+            .items
+            .push(heading_item(label, join(&extra), String::new()));
         // A heading starts a new part of the form; its own "Comments" header (or none) says
         // where comments go in that part.
         t.comment = comment_col;

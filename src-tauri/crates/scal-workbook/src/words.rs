@@ -123,7 +123,10 @@ fn word_of(t: &str) -> Option<HeaderWord> {
         return f(Reviewer);
     }
     if t.starts_with("requirement id")
-        || t.starts_with("req id")
+        || t.contains("req id")
+        || t.contains("req. id")
+        || t.contains("requirement id")
+        || t.ends_with(" id")
         || t.starts_with("req. id")
         || t.starts_with("requirement ref")
         || matches!(

@@ -51,7 +51,7 @@ fn answers_for(t: &Template) -> Answers {
                 Value::Many(v)
             }
             ItemKind::YesNo { .. } => Value::One(if n % 2 == 0 { "Yes" } else { "No" }.into()),
-            ItemKind::Declaration { options }
+            ItemKind::Declaration { options, .. }
             | ItemKind::Requirement(scal_core::template::Requirement { options, .. }) => {
                 Value::One(options[n % options.len()].clone())
             }
@@ -79,19 +79,7 @@ fn answers_for(t: &Template) -> Answers {
     answers
 }
 
-/// Every filled cell of every sheet, as calamine reads it.
-fn all_cells(bytes: &[u8]) -> BTreeMap<(String, u32, u32), Data> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("calamine opens it");
-    let mut out = BTreeMap::new();
-    for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).expect("every sheet reads");
-        for (r, c, v) in range.used_cells() {
-            let (r0, c0) = range.start().unwrap_or((0, 0));
-            out.insert((name.clone(), r0 + r as u32, c0 + c as u32), v.clone());
-        }
-    }
-    out
-}
+use common::all_cells;
 
 struct Filled {
     original: Vec<u8>,

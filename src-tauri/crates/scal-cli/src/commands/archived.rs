@@ -84,6 +84,7 @@ pub fn restore(ctx: &Ctx, path: &Path, id: &str, to: &str, out: &mut Out) -> Cli
         ))
     })?;
     let mut draft = open(path)?;
+    let to = &super::item_or_section(draft.template(), to)?;
     let a = draft.restore_archived(id, to, &ctx.author).map_err(store)?;
     let mut what = Vec::new();
     if let Some(v) = &a.value {

@@ -8,7 +8,7 @@ use scal_store::fsutil::{sibling_temp_path, sync_dir};
 use scal_store::{Draft, EvidenceLink, OutputRefused};
 
 use super::show::evidence_dto;
-use super::{open, open_read_only, store, Ctx};
+use super::{item_id, open, open_read_only, store, Ctx};
 use crate::dto::EvidenceListEntry;
 use crate::error::{CliError, CliResult};
 use crate::output::{byte_progress_bar, clip, size, Align, Out, Table};
@@ -27,6 +27,7 @@ pub fn attach(
     out: &mut Out,
 ) -> CliResult<Outcome> {
     let mut draft = open(path)?;
+    let item = &item_id(draft.template(), item)?;
     let big = std::fs::metadata(file).is_ok_and(|m| m.len() >= PROGRESS_FROM_BYTES);
     let bar = (big && std::io::stderr().is_terminal())
         .then(|| byte_progress_bar("Copying into the draft"));

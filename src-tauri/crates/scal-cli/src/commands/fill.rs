@@ -16,8 +16,9 @@ use crate::Outcome;
 pub struct FillArgs {
     /// The draft file (*.scal), created from a template imported from a workbook.
     pub draft: PathBuf,
-    /// Where to write the filled workbook (.xlsx). A file already there is replaced only when
-    /// this draft wrote it and nobody changed it since; never the draft or its workbook.
+    /// Where to write the filled workbook (.xlsx; a legacy .xls workbook is filled into a new
+    /// .xlsx copy). A file already there is replaced only when this draft wrote it and nobody
+    /// changed it since; never the draft or its workbook.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
 }
@@ -58,6 +59,7 @@ fn print_report(report: &FillReport, draft: &Path, to: &Path, out: &mut Out) {
         ("comment", "comment"),
         ("evidence", "evidence reference"),
         ("status", "section status"),
+        ("header", "added column header"),
     ] {
         let n = count(role);
         if n > 0 {
@@ -76,15 +78,29 @@ fn print_report(report: &FillReport, draft: &Path, to: &Path, out: &mut Out) {
         report.cells.len(),
         report.sheets.len()
     ));
-    out.line(format!(
-        "Verified: every cell written read back as written; {} other part(s) of the workbook copied unchanged.",
-        report.entries_copied
-    ));
+    match &report.converted {
+        Some(sentence) => {
+            out.line(format!("{sentence}."));
+            out.line("Verified: every cell written read back as written.");
+        }
+        None => out.line(format!(
+            "Verified: every cell written read back as written; {} other part(s) of the workbook copied unchanged.",
+            report.entries_copied
+        )),
+    }
     out.line(format!(
         "  {}  SHA-256 {}",
         size(report.size),
         report.sha256
     ));
+    for added in &report.added_columns {
+        // "Added a Response and a Comment column to sheet "Reqs" (columns V–W)."
+        let mut sentence = added.clone();
+        if let Some(first) = sentence.get(..1) {
+            sentence = format!("{}{}.", first.to_uppercase(), &sentence[1..]);
+        }
+        out.line(sentence);
+    }
     for w in &report.warnings {
         out.line(format!("warning: {w}"));
     }

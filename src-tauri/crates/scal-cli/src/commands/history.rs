@@ -5,7 +5,7 @@ use std::path::Path;
 
 use scal_store::HistoryEntry;
 
-use super::{open_read_only, place_of, store, when};
+use super::{item_or_section, open_read_only, place_of, store, when};
 use crate::dto::{HistoryEntryDto, HistoryEvidenceDto, HistoryOutput, ValueDto};
 use crate::error::{CliError, CliResult};
 use crate::output::{clip, size, Align, Out, Table};
@@ -15,6 +15,8 @@ pub fn run(path: &Path, item: Option<&str>, json: bool, out: &mut Out) -> CliRes
     let draft = open_read_only(path)?;
     let template = draft.template();
     let all = draft.history(None).map_err(store)?;
+    let item = item.map(|i| item_or_section(template, i)).transpose()?;
+    let item = item.as_deref();
     let entries: Vec<&HistoryEntry> = match item {
         None => all.iter().collect(),
         Some(id) => {

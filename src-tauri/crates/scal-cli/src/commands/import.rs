@@ -36,19 +36,57 @@ pub struct ImportArgs {
     /// The template's version (default: from the file name, e.g. "vsn2.0" gives 2.0.0).
     #[arg(long = "template-version", value_name = "X.Y.Z")]
     pub version: Option<String>,
+    /// Read the sheets it names as it says: per sheet, the header row, which column holds the
+    /// ID, question, guidance, response and comment, what each response means, or that the
+    /// sheet is not asked (schemas/scal-mapping.schema.json). Kept in the template.
+    #[arg(long, value_name = "MAPPING.json", conflicts_with = "like")]
+    pub map: Option<PathBuf>,
+    /// Read this workbook with the mapping kept in a template imported from an earlier version
+    /// of it.
+    #[arg(long, value_name = "OLD-TEMPLATE.json")]
+    pub like: Option<PathBuf>,
     #[command(flatten)]
     pub json: JsonFlag,
 }
 
 pub fn run(args: ImportArgs, out: &mut Out) -> CliResult<Outcome> {
+    let mapping = match (&args.map, &args.like) {
+        (Some(map), _) => {
+            Some(scal_workbook::read_mapping(map).map_err(|e| CliError::new(e.to_string()))?)
+        }
+        (None, Some(like)) => Some(mapping_of(like)?),
+        (None, None) => None,
+    };
     let options = ImportOptions {
         include_hidden: args.include_hidden,
         id: args.id.clone(),
         version: args.version.clone(),
         title: None,
+        mapping,
     };
-    let imported = scal_workbook::import_path_with(&args.workbook, &options)
-        .map_err(|e| CliError::new(e.to_string()))?;
+    let imported = match scal_workbook::import_path_with(&args.workbook, &options) {
+        Ok(imported) => imported,
+        Err(e) => {
+            // Even a failed import says, sheet by sheet, why nothing was taken.
+            if let (true, scal_workbook::ImportError::NothingRecognised { skipped, .. }) =
+                (args.json.json, &e)
+            {
+                out.json(&FailedImport {
+                    workbook: args.workbook.display().to_string(),
+                    error: e.to_string(),
+                    skipped: skipped
+                        .iter()
+                        .map(|k| SkippedDto {
+                            sheet: k.sheet.clone(),
+                            rows: k.rows.clone(),
+                            reason: k.reason.clone(),
+                        })
+                        .collect(),
+                })?;
+            }
+            return Err(CliError::new(e.to_string()));
+        }
+    };
     let same_file = args
         .out
         .canonicalize()
@@ -98,6 +136,31 @@ pub fn run(args: ImportArgs, out: &mut Out) -> CliResult<Outcome> {
     Ok(Outcome::Success)
 }
 
+/// The mapping kept in a template imported earlier (`--like`).
+fn mapping_of(template: &Path) -> CliResult<scal_core::template::Mapping> {
+    let (json, _) = super::new::template_json(&template.display().to_string())?;
+    let t = scal_core::load_template(&json).map_err(|e| {
+        CliError::new(format!(
+            "{} is not a valid template: {e}",
+            template.display()
+        ))
+    })?;
+    t.source.and_then(|s| s.mapping).ok_or_else(|| {
+        CliError::new(format!(
+            "{} keeps no mapping (it was imported without --map): import the new workbook with --map instead",
+            template.display()
+        ))
+    })
+}
+
+/// `scal import-template --json` when nothing could be imported: why, sheet by sheet.
+#[derive(Debug, Serialize)]
+struct FailedImport {
+    workbook: String,
+    error: String,
+    skipped: Vec<SkippedDto>,
+}
+
 fn kind_name(kind: SectionKind) -> &'static str {
     match kind {
         SectionKind::Form => "form",
@@ -120,6 +183,9 @@ fn print_summary(imported: &Imported, workbook: &Path, template: &Path, out: &mu
         items,
         s.requirements()
     ));
+    if let Some(legacy) = &s.legacy {
+        out.line(format!("{legacy}."));
+    }
     out.blank();
     let mut table = Table::new(&[
         ("SECTION", Align::Left),
@@ -168,6 +234,60 @@ fn print_summary(imported: &Imported, workbook: &Path, template: &Path, out: &mu
         ]);
     }
     out.table(&table);
+    out.blank();
+    out.line("How each table was read:");
+    let mut tables = Table::new(&[
+        ("SHEET", Align::Left),
+        ("ROW", Align::Right),
+        ("TABLE", Align::Left),
+        ("ITEMS", Align::Right),
+        ("SURE", Align::Right),
+        ("READING", Align::Left),
+    ])
+    .indent(2);
+    for sec in &s.sections {
+        for t in sec.tables.iter().filter(|t| t.items > 0) {
+            tables.row(vec![
+                clip(&sec.sheet, 30),
+                t.header_row.to_string(),
+                t.kind.to_string(),
+                t.items.to_string(),
+                format!("{}%", t.confidence),
+                if t.reading.is_empty() {
+                    "by its header's words".to_string()
+                } else {
+                    t.reading.clone()
+                },
+            ]);
+        }
+    }
+    out.table(&tables);
+    // What each response means decides what else an answer needs: say it once per set.
+    let mut sets: Vec<(String, usize)> = Vec::new();
+    for sec in &s.sections {
+        for set in &sec.responses {
+            let words = set
+                .options
+                .iter()
+                .map(|(o, m)| match m {
+                    Some(m) => format!("{o} = {}", m.as_str().replace('_', " ")),
+                    None => format!("{o} = (no meaning: asks nothing more)"),
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            match sets.iter_mut().find(|(w, _)| *w == words) {
+                Some((_, n)) => *n += set.items,
+                None => sets.push((words, set.items)),
+            }
+        }
+    }
+    if !sets.is_empty() {
+        out.blank();
+        out.line("What the responses mean (a mitigation when not met or partly met, a justification when not applicable):");
+        for (words, n) in &sets {
+            out.line(format!("  {words}  ({n} items)"));
+        }
+    }
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     for sec in &s.sections {
         for (k, v) in &sec.items_by_type {
@@ -258,6 +378,8 @@ struct ImportOutput {
 #[derive(Debug, Serialize)]
 struct WorkbookDto {
     file_name: String,
+    /// `xlsx`, or `xls` for a legacy workbook (a fill writes an .xlsx copy of it).
+    format: &'static str,
     sha256: String,
     size: u64,
 }
@@ -291,6 +413,19 @@ struct SectionDto {
     requirements_by_level: BTreeMap<&'static str, usize>,
     requirements_without_id: usize,
     tables: Vec<TableDto>,
+    responses: Vec<ResponseSetDto>,
+}
+
+#[derive(Debug, Serialize)]
+struct ResponseSetDto {
+    options: Vec<ResponseDto>,
+    items: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct ResponseDto {
+    response: String,
+    meaning: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -299,6 +434,15 @@ struct TableDto {
     header_row: u32,
     items: usize,
     columns: Vec<ColumnDto>,
+    confidence: u8,
+    reading: String,
+    added_columns: Vec<AddedDto>,
+}
+
+#[derive(Debug, Serialize)]
+struct AddedDto {
+    cell: String,
+    header: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -327,6 +471,7 @@ impl ImportOutput {
         ImportOutput {
             workbook: WorkbookDto {
                 file_name: s.file_name.clone(),
+                format: if s.legacy.is_some() { "xls" } else { "xlsx" },
                 sha256: s.sha256.clone(),
                 size: s.size,
             },
@@ -357,6 +502,21 @@ impl ImportOutput {
                     requirements: x.requirements,
                     requirements_by_level: x.requirements_by_level.clone(),
                     requirements_without_id: x.requirements_without_id,
+                    responses: x
+                        .responses
+                        .iter()
+                        .map(|set| ResponseSetDto {
+                            options: set
+                                .options
+                                .iter()
+                                .map(|(o, m)| ResponseDto {
+                                    response: o.clone(),
+                                    meaning: m.map(|m| m.as_str()),
+                                })
+                                .collect(),
+                            items: set.items,
+                        })
+                        .collect(),
                     tables: x
                         .tables
                         .iter()
@@ -369,6 +529,16 @@ impl ImportOutput {
                                 .iter()
                                 .map(|(field, header)| ColumnDto {
                                     field: field.clone(),
+                                    header: header.clone(),
+                                })
+                                .collect(),
+                            confidence: t.confidence,
+                            reading: t.reading.clone(),
+                            added_columns: t
+                                .added_columns
+                                .iter()
+                                .map(|(cell, header)| AddedDto {
+                                    cell: cell.clone(),
                                     header: header.clone(),
                                 })
                                 .collect(),

@@ -172,6 +172,32 @@ fn open_for_review(path: &Path) -> CliResult<Draft> {
 /// Where an item or section sits in a template, for grouping and labelling: (section id,
 /// section title, label). `None` for an id the template does not have (an item of an older
 /// template revision, or of the other draft in a two-draft diff).
+/// The id of the item a person named: its id, or its requirement ID where that names one item
+/// (`Template::resolve_item`); anything else is one sentence, exit 2.
+fn item_id(template: &scal_core::Template, name: &str) -> CliResult<String> {
+    template
+        .resolve_item(name)
+        .map(|(_, item)| item.id.clone())
+        .map_err(|e| CliError::new(e.to_string()))
+}
+
+/// As [`item_id`] for commands that also take a section, or an id the template no longer has
+/// (history, review comments): a section or item id is kept as given, a requirement ID naming
+/// one item becomes its id, one naming several is refused, and anything else is kept for the
+/// command to judge.
+fn item_or_section(template: &scal_core::Template, name: &str) -> CliResult<String> {
+    if template.section(name).is_some() || template.item(name).is_some() {
+        return Ok(name.to_string());
+    }
+    match template.resolve_item(name) {
+        Ok((_, item)) => Ok(item.id.clone()),
+        Err(e @ scal_core::template::ResolveError::Ambiguous { .. }) => {
+            Err(CliError::new(e.to_string()))
+        }
+        Err(scal_core::template::ResolveError::Unknown { .. }) => Ok(name.to_string()),
+    }
+}
+
 fn place_of<'a>(
     template: &'a scal_core::Template,
     id: &str,

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use scal_store::ReviewThread;
 
-use super::{open_for_review, open_read_only, place_of, store, when, Ctx};
+use super::{item_or_section, open_for_review, open_read_only, place_of, store, when, Ctx};
 use crate::dto::{ReviewCommentDto, ReviewThreadDto, ReviewsOutput};
 use crate::error::{CliError, CliResult};
 use crate::output::Out;
@@ -24,6 +24,7 @@ pub fn add(
 ) -> CliResult<Outcome> {
     let parent = reply_to.map(|n| comment_number(path, n)).transpose()?;
     let mut draft = open_for_review(path)?;
+    let item = &item_or_section(draft.template(), item)?;
     let comment = draft
         .add_review_comment(item, text, parent, &ctx.author)
         .map_err(store)?;
@@ -50,6 +51,8 @@ pub fn list(
 ) -> CliResult<Outcome> {
     let draft = open_read_only(path)?;
     let template = draft.template();
+    let item = item.map(|i| item_or_section(template, i)).transpose()?;
+    let item = item.as_deref();
     if let Some(id) = item {
         if place_of(template, id).is_none()
             && draft.review_comments(Some(id)).map_err(store)?.is_empty()

@@ -10,7 +10,7 @@ use scal_core::upgrade::{Added, Carry, ItemRef, Removed, TemplateRef, UpgradePla
 use scal_store::NewWorkbook;
 use serde::Serialize;
 
-use super::{open, open_read_only, store, Ctx};
+use super::{item_or_section, open, open_read_only, store, Ctx};
 use crate::dto::{SnapshotDto, ValueDto};
 use crate::error::CliResult;
 use crate::output::{clip, Align, Out, Table};
@@ -157,6 +157,7 @@ pub fn confirm(ctx: &Ctx, path: &Path, item: Option<&str>, out: &mut Out) -> Cli
         return Ok(Outcome::Success);
     };
     let mut draft = open(path)?;
+    let item = &item_or_section(draft.template(), item)?;
     draft.confirm(item, &ctx.author).map_err(store)?;
     let label = draft
         .template()

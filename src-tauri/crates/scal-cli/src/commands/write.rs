@@ -5,7 +5,7 @@ use std::path::Path;
 use scal_core::answer::parse_input;
 use scal_store::{AnswerChange, StoreError};
 
-use super::{open, store, Ctx};
+use super::{item_id, open, store, Ctx};
 use crate::answers_file;
 use crate::error::{CliError, CliResult};
 use crate::output::{clip, Out};
@@ -20,6 +20,7 @@ pub fn answer(
     out: &mut Out,
 ) -> CliResult<Outcome> {
     let mut draft = open(path)?;
+    let item = &item_id(draft.template(), item)?;
     // Judged before the store sees it so the message is the one `normalize` gives, naming the
     // item; the store judges again on write, whoever calls it.
     let value =
@@ -57,11 +58,7 @@ pub fn comment(
     out: &mut Out,
 ) -> CliResult<Outcome> {
     let mut draft = open(path)?;
-    if draft.template().item(item).is_none() {
-        return Err(CliError::new(
-            scal_core::AnswerError::UnknownItem(item.to_string()).to_string(),
-        ));
-    }
+    let item = &item_id(draft.template(), item)?;
     let text = text.trim();
     let changed = draft
         .apply(

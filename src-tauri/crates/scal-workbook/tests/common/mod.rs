@@ -942,3 +942,23 @@ pub fn reference_file(relative: &str, test: &str) -> Option<std::path::PathBuf> 
         }
     }
 }
+
+/// Every filled cell of every sheet, as calamine reads it: (sheet, row, column) → value.
+#[allow(
+    dead_code,
+    reason = "not every test binary that includes this file reads cells back"
+)]
+pub fn all_cells(bytes: &[u8]) -> std::collections::BTreeMap<(String, u32, u32), calamine::Data> {
+    use calamine::Reader as _;
+    let mut book: calamine::Xlsx<_> =
+        calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).expect("calamine opens it");
+    let mut out = std::collections::BTreeMap::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).expect("every sheet reads");
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, c, v) in range.used_cells() {
+            out.insert((name.clone(), r0 + r as u32, c0 + c as u32), v.clone());
+        }
+    }
+    out
+}
