@@ -135,12 +135,25 @@ pub struct ExportOutcome {
     pub answers_verified: usize,
     /// Evidence files in the pack, each re-hashed after writing.
     pub evidence_files: usize,
+    /// The pack's read-back (`verify_pack` on the file as written, before it was moved in by
+    /// rename or link, so the same bytes): what was re-hashed. `None` when no pack was asked.
+    /// A face shows this rather than reading the pack a third time.
+    pub pack_checked: Option<PackChecked>,
     /// Cells written into the NHS workbook and read back, when the draft has one (0 otherwise).
     pub filled_cells_verified: usize,
     /// The draft's record of this export; `None` when the draft was open for review only.
     pub record_id: Option<i64>,
     /// The snapshot of the draft as exported ("as submitted"), taken with the record.
     pub snapshot_id: Option<i64>,
+}
+
+/// What the read-back of a pack re-hashed; every entry matched its manifest (a mismatch fails
+/// the export instead).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackChecked {
+    /// Entries re-hashed (manifest.json excluded).
+    pub files: usize,
+    pub bytes: u64,
 }
 
 /// The names the exported files get in the output folder.
@@ -299,6 +312,7 @@ fn export_into(
 
     let pack_tmp = staging.path(&pack_name);
     let mut pack_hash = None;
+    let mut pack_checked = None;
     if options.pack {
         pack_hash = Some(pack::write(
             draft,
@@ -319,6 +333,10 @@ fn export_into(
                 problem: m.to_string(),
             });
         }
+        pack_checked = Some(PackChecked {
+            files: report.files_checked,
+            bytes: report.bytes_checked,
+        });
     }
     step(progress, ExportStage::Finishing, 0, 1);
     let mut chosen: Vec<(ExportKind, PathBuf, String)> = Vec::new();
@@ -423,6 +441,7 @@ fn export_into(
             .count(),
         answers_verified,
         evidence_files: snap.files.len(),
+        pack_checked,
         filled_cells_verified,
         record_id,
         snapshot_id,

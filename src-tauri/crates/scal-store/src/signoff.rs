@@ -5,6 +5,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::params;
+use scal_core::Answers;
 
 use crate::draft::{clean_author, now};
 use crate::{answers_digest, Draft, StoreError};
@@ -87,6 +88,16 @@ impl Draft {
             return Ok(None);
         };
         let stale = answers_digest(&self.answers()?) != signoff.answers_digest;
+        Ok(Some(SignoffStatus { signoff, stale }))
+    }
+
+    /// As [`Draft::signoff`], judged against `answers`, the draft's answers as the caller has
+    /// just read them: they are not read again.
+    pub fn signoff_given(&self, answers: &Answers) -> Result<Option<SignoffStatus>, StoreError> {
+        let Some(signoff) = self.signoffs()?.pop() else {
+            return Ok(None);
+        };
+        let stale = answers_digest(answers) != signoff.answers_digest;
         Ok(Some(SignoffStatus { signoff, stale }))
     }
 

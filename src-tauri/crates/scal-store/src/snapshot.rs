@@ -319,11 +319,22 @@ impl Draft {
     /// The items whose answer, comment or evidence differ from the snapshot of the latest
     /// export; `None` when the draft has never been exported.
     pub fn changed_since_last_export(&self) -> Result<Option<BTreeSet<String>>, StoreError> {
+        if self.latest_export_snapshot()?.is_none() {
+            return Ok(None);
+        }
+        self.changed_since_last_export_given(&self.current_state()?)
+    }
+
+    /// As [`Draft::changed_since_last_export`], against `now`, the draft as the caller has
+    /// just read it (`current_state`): the answers are not read again.
+    pub fn changed_since_last_export_given(
+        &self,
+        now: &SnapshotState,
+    ) -> Result<Option<BTreeSet<String>>, StoreError> {
         let Some(info) = self.latest_export_snapshot()? else {
             return Ok(None);
         };
         let then = self.snapshot_state(info.id)?;
-        let now = self.current_state()?;
         let then_refs = then.evidence_refs();
         let now_refs = now.evidence_refs();
         let diff = scal_core::diff::diff(

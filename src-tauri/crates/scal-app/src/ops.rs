@@ -1,0 +1,199 @@
+//! Every write the faces offer, each returning what the face shows next. The store judges and
+//! records (normalising values, refusing what a mode forbids, keeping history); this module
+//! decides which store calls make up a use case and what is read back afterwards.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use scal_core::Answer;
+use scal_export::{ExportOptions, ExportOutcome, ExportProgress};
+use scal_store::{AnswerChange, Draft, EvidenceLink, SectionStatus};
+
+use crate::summary::{self, Summary};
+use crate::{names, AppError, AppResult};
+
+/// An answer saved: the item's answer as stored (after the store normalised it) and the
+/// after-write summary.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    /// The item's id (a requirement ID given for it is resolved).
+    pub item: String,
+    pub answer: Answer,
+    pub summary: Summary,
+}
+
+/// Sets (or clears) the answer and comment of the item `name` names (its id, or its
+/// requirement ID where that names one item).
+pub fn answer(
+    draft: &mut Draft,
+    name: &str,
+    change: AnswerChange,
+    author: &str,
+    today: NaiveDate,
+) -> AppResult<Saved> {
+    let item = names::item_id(draft.template(), name)?;
+    draft.set_answer(&item, change, author)?;
+    let summary = summary::read(draft, today)?;
+    let answer = summary.answers.get(&item).cloned().unwrap_or(Answer {
+        value: None,
+        comment: String::new(),
+    });
+    Ok(Saved {
+        item,
+        answer,
+        summary,
+    })
+}
+
+/// Applies many changes in one transaction (all or nothing); returns how many items changed.
+pub fn apply(
+    draft: &mut Draft,
+    changes: &[(String, AnswerChange)],
+    author: &str,
+    today: NaiveDate,
+) -> AppResult<(usize, Summary)> {
+    let changed = draft.apply(changes, author)?;
+    Ok((changed, summary::read(draft, today)?))
+}
+
+/// A section's status set: the status as recorded, and the summary.
+pub fn set_status(
+    draft: &mut Draft,
+    name: &str,
+    status: &str,
+    author: &str,
+    today: NaiveDate,
+) -> AppResult<(String, SectionStatus, Summary)> {
+    let section = names::section(draft.template(), name)
+        .map(|s| s.id.clone())
+        .unwrap_or_else(|| name.trim().to_string());
+    draft.set_section_status_on(&section, status, author, today)?;
+    let summary = summary::read(draft, today)?;
+    let recorded = summary
+        .section_status
+        .get(&section)
+        .cloned()
+        .ok_or_else(|| AppError::refused(format!("section \"{section}\" has no status yet")))?;
+    Ok((section, recorded, summary))
+}
+
+/// A file attached: its link, whether the draft already held the same content (stored once),
+/// and the summary.
+#[derive(Debug, Clone)]
+pub struct Attached {
+    pub link: EvidenceLink,
+    pub deduplicated: bool,
+    pub summary: Summary,
+}
+
+/// Streams `file` into the draft and links it to the item `name` names.
+pub fn attach(
+    draft: &mut Draft,
+    name: &str,
+    file: &Path,
+    author: &str,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(u64, u64),
+) -> AppResult<Attached> {
+    let item = names::item_id(draft.template(), name)?;
+    let before: std::collections::HashSet<String> =
+        draft.evidence()?.into_iter().map(|l| l.sha256).collect();
+    let link = draft.attach(&item, file, author, progress)?;
+    Ok(Attached {
+        deduplicated: before.contains(&link.sha256),
+        summary: summary::read(draft, today)?,
+        link,
+    })
+}
+
+/// Unlinks evidence link `link_id`; the blob stays while another link or snapshot needs it.
+pub fn detach(
+    draft: &mut Draft,
+    link_id: i64,
+    author: &str,
+    today: NaiveDate,
+) -> AppResult<(EvidenceLink, Summary)> {
+    let link = draft.detach(link_id, author)?;
+    Ok((link, summary::read(draft, today)?))
+}
+
+/// Exports the submission pack. Every file is read back before it is moved in (the export's
+/// own check); the outcome carries that check (`pack_checked`), so no face re-reads the pack.
+pub fn export(
+    draft: &mut Draft,
+    out_dir: &Path,
+    options: &ExportOptions,
+    progress: &mut dyn FnMut(ExportProgress),
+) -> AppResult<ExportOutcome> {
+    Ok(scal_export::export(draft, out_dir, options, progress)?)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failing test")]
+
+    use super::*;
+
+    fn draft(dir: &Path) -> Draft {
+        let t = crate::source::bundled(&scal_core::bundled_templates()[0].id).unwrap();
+        crate::open::create(&dir.join("d.scal"), &t, "Ada").unwrap()
+    }
+
+    #[test]
+    fn a_saved_answer_comes_back_as_stored_with_the_report_that_follows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = draft(dir.path());
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let item = d.template().sections[0].items[0].id.clone();
+        let before = summary::read(&d, today).unwrap().report.progress.answered;
+        let saved = answer(
+            &mut d,
+            &item,
+            AnswerChange::comment("  said once  "),
+            "Ada",
+            today,
+        )
+        .unwrap();
+        assert_eq!(saved.answer, d.answers().unwrap()[&item]);
+        assert_eq!(
+            saved.summary.report,
+            scal_core::check(d.template(), &d.state().unwrap(), today)
+        );
+        assert!(saved.summary.report.progress.answered >= before);
+    }
+
+    #[test]
+    fn an_unknown_item_is_refused_in_a_sentence_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = draft(dir.path());
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let e = answer(
+            &mut d,
+            "NO-SUCH-1",
+            AnswerChange::comment("x"),
+            "Ada",
+            today,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("NO-SUCH-1"), "{e}");
+        assert!(d.answers().unwrap().is_empty());
+        assert!(d.history(None).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_same_file_attached_twice_is_stored_once_and_said_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut d = draft(dir.path());
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let items: Vec<String> = d.template().items().map(|(_, i)| i.id.clone()).collect();
+        let file = dir.path().join("pen test.pdf");
+        #[allow(clippy::disallowed_methods, reason = "test fixture")]
+        std::fs::write(&file, b"%PDF-1.4 report").unwrap();
+        let a = attach(&mut d, &items[0], &file, "Ada", today, &mut |_, _| {}).unwrap();
+        assert!(!a.deduplicated);
+        let b = attach(&mut d, &items[1], &file, "Ada", today, &mut |_, _| {}).unwrap();
+        assert!(b.deduplicated);
+        assert_eq!(b.summary.evidence.len(), 2);
+    }
+}
