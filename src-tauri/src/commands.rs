@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
-use scal_store::{AnswerChange, Draft, SnapshotReason};
+use scal_store::{AnswerChange, SnapshotReason};
 
 use crate::dto::*;
 use crate::error::CmdResult;
@@ -57,8 +57,8 @@ pub async fn new_draft(
     data: State<'_, DataDir>,
     template_id: Option<String>,
 ) -> CmdResult<Option<DraftView>> {
-    let (json, title) = match template_id {
-        Some(id) => views::bundled_json(&id)?,
+    let template = match template_id {
+        Some(id) => scal_app::source::bundled(&id)?,
         None => {
             let Some(file) = seam::ask(
                 &app,
@@ -70,15 +70,15 @@ pub async fn new_draft(
             else {
                 return Ok(None);
             };
-            views::template_file_json(&file)?
+            scal_app::source::template_file(&file)?
         }
     };
-    let Some(path) = ask_new_draft_path(&app, &title)? else {
+    let Some(path) = ask_new_draft_path(&app, &template.title)? else {
         return Ok(None);
     };
     state.grant(&path);
     state.replace(|| {
-        let draft = Draft::create(&path, &json, &scal_store::default_author())?;
+        let draft = scal_app::open::create(&path, &template, &scal_store::default_author())?;
         Ok(OpenDraft {
             draft,
             read_only_reason: String::new(),
@@ -160,30 +160,7 @@ fn open_path(
     path: &Path,
     read_only: bool,
 ) -> CmdResult<DraftView> {
-    state.replace(|| {
-        let (draft, read_only_reason) = if read_only {
-            // A reviewer comments and signs off, which needs a writable file; a file that
-            // cannot be written is still opened, read-only.
-            let writable = std::fs::metadata(path).is_ok_and(|m| !m.permissions().readonly());
-            if writable {
-                (
-                    Draft::open_for_review(path)?,
-                    "comment and sign off; answers cannot be changed.".to_string(),
-                )
-            } else {
-                (
-                    Draft::open_read_only(path)?,
-                    "the file cannot be written, so nothing can be changed.".to_string(),
-                )
-            }
-        } else {
-            (Draft::open(path)?, String::new())
-        };
-        Ok(OpenDraft {
-            draft,
-            read_only_reason,
-        })
-    })?;
+    state.replace(|| Ok(scal_app::open::open_as_asked(path, read_only)?))?;
     state.with(|o| views::remember_and_view(data, o))
 }
 
@@ -220,9 +197,14 @@ pub async fn set_answer(
             value: Some(value.map(Into::into)),
             comment: Some(comment),
         };
-        o.draft
-            .set_answer(&item, change, &scal_store::default_author())?;
-        views::save_result(&o.draft, &item)
+        let saved = scal_app::ops::answer(
+            &mut o.draft,
+            &item,
+            change,
+            &scal_store::default_author(),
+            views::today(),
+        )?;
+        Ok(views::save_result(o.draft.template(), &saved))
     })
 }
 
@@ -233,9 +215,14 @@ pub async fn set_section_status(
     status: String,
 ) -> CmdResult<SectionStatusResult> {
     state.with(|o| {
-        o.draft
-            .set_section_status(&section, &status, &scal_store::default_author())?;
-        views::section_status_result(&o.draft, &section)
+        let set = scal_app::ops::set_status(
+            &mut o.draft,
+            &section,
+            &status,
+            &scal_store::default_author(),
+            views::today(),
+        )?;
+        Ok(views::section_status_result(o.draft.template(), set))
     })
 }
 
@@ -289,8 +276,13 @@ pub async fn unlink_evidence(
         .parse()
         .map_err(|_| CmdError::new(format!("\"{link_id}\" is not an evidence link.")))?;
     state.with(|o| {
-        o.draft.detach(id, &scal_store::default_author())?;
-        views::evidence_result(&o.draft, false)
+        let (_, s) = scal_app::ops::detach(
+            &mut o.draft,
+            id,
+            &scal_store::default_author(),
+            views::today(),
+        )?;
+        Ok(views::evidence_result(o.draft.template(), &s, false))
     })
 }
 
@@ -565,7 +557,7 @@ pub async fn copy_preview(
 #[tauri::command]
 pub async fn copy_apply(state: State<'_, AppState>, sections: Vec<String>) -> CmdResult<DraftView> {
     let path = copy_source(&state)?;
-    let from = Draft::open_read_only(&path)?;
+    let from = scal_app::open::open(&path, scal_app::Mode::ReadOnly)?;
     state.with(|o| {
         o.draft.copy_answers_from(
             &from,
@@ -588,7 +580,7 @@ fn copy_preview_of(
     path: &Path,
     sections: &[String],
 ) -> CmdResult<CopyPreviewDto> {
-    let from = Draft::open_read_only(path)?;
+    let from = scal_app::open::open(path, scal_app::Mode::ReadOnly)?;
     state.with(|o| {
         let plan = o.draft.plan_copy_from(&from, sections)?;
         Ok(versions::copy_preview(path, &from, &o.draft, &plan))
@@ -681,15 +673,13 @@ pub async fn create_from_import(
         .ok_or_else(|| CmdError::new("Import a workbook first."))?;
     state.grant(&path);
     let created = state.replace(|| {
-        let draft = match &pending.workbook {
-            Some((file_name, bytes)) => Draft::create_from_workbook(
-                &path,
-                &pending.json,
-                scal_store::NewWorkbook { file_name, bytes },
-                &scal_store::default_author(),
-            )?,
-            None => Draft::create(&path, &pending.json, &scal_store::default_author())?,
+        let template = scal_app::source::TemplateText {
+            json: pending.json.clone().into(),
+            title: title.clone(),
+            described: String::new(),
+            workbook: pending.workbook.clone(),
         };
+        let draft = scal_app::open::create(&path, &template, &scal_store::default_author())?;
         Ok(OpenDraft {
             draft,
             read_only_reason: String::new(),

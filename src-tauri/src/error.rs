@@ -43,6 +43,15 @@ impl From<scal_store::StoreError> for CmdError {
     }
 }
 
+impl From<scal_app::AppError> for CmdError {
+    fn from(e: scal_app::AppError) -> CmdError {
+        match e {
+            scal_app::AppError::Store(e) => e.into(),
+            e => CmdError::new(capitalise(&e.to_string())),
+        }
+    }
+}
+
 impl From<scal_core::AnswerError> for CmdError {
     fn from(e: scal_core::AnswerError) -> CmdError {
         CmdError {

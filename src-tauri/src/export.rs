@@ -1,6 +1,6 @@
-//! Export: runs `scal_export::export` on a blocking worker thread, with its progress sent
-//! through a channel, then re-reads the pack with `scal_export::verify_pack`, so the UI shows a
-//! verification that was done on the files as written, not a promise.
+//! Export: runs the layer's export on a blocking worker thread, with its progress sent through
+//! a channel. The export reads every file back before moving it in (the pack re-hashed against
+//! its manifest); the UI shows that check, done on the bytes as written, not a promise.
 
 use std::path::PathBuf;
 
@@ -43,30 +43,19 @@ pub async fn export_off_thread(
                     total: p.total,
                 });
             };
-            Ok(scal_export::export(
+            Ok(scal_app::ops::export(
                 &mut o.draft,
                 &out_dir,
                 &options,
                 &mut progress,
             )?)
         })?;
-        let pack = outcome.files.iter().find(|f| f.kind == ExportKind::Pack);
-        let verification = match pack {
-            Some(f) => {
-                let _ = channel.send(ProgressEvent {
-                    stage: "Verifying the pack".into(),
-                    done: 0,
-                    total: 1,
-                });
-                let report = scal_export::verify_pack(&f.path)?;
-                Some(VerificationDto {
-                    ok: report.confirmed(),
-                    checked: u32::try_from(report.files_checked).unwrap_or(u32::MAX),
-                    problems: report.mismatches.iter().map(ToString::to_string).collect(),
-                })
-            }
-            None => None,
-        };
+        // The export read the pack back before moving it in: its check is shown, not redone.
+        let verification = outcome.pack_checked.map(|c| VerificationDto {
+            ok: true,
+            checked: u32::try_from(c.files).unwrap_or(u32::MAX),
+            problems: Vec::new(),
+        });
         let has_filled = outcome
             .files
             .iter()

@@ -1,10 +1,8 @@
 //! Snapshots, diffs, review comments and the sign-off: DTOs built from the store's answers.
 //! The store decides (what changed, what is stale, how comments thread); this only translates.
 
-use std::collections::BTreeMap;
-
-use scal_core::diff::{ChangeKind, Diff, ItemDiff, Side};
-use scal_store::{Draft, ReviewComment, ReviewThread, SnapshotInfo, SnapshotState};
+use scal_core::diff::{ChangeKind, Diff, ItemDiff};
+use scal_store::{Draft, ReviewComment, ReviewThread, SnapshotInfo};
 
 use crate::dto::*;
 use crate::error::CmdResult;
@@ -37,54 +35,29 @@ fn count(n: usize) -> u32 {
 }
 
 /// The two sides of a comparison: snapshot ids, `None` for the draft now. With neither given,
-/// the latest snapshot against now (what `scal diff` does too).
+/// the latest snapshot against now (the layer decides, as for `scal diff`).
 pub fn diff(d: &Draft, request: &DiffRequest) -> CmdResult<DiffDto> {
-    let from = match request.from {
-        Some(id) => Some(d.snapshot_info(i64::from(id))?),
-        None => Some(d.latest_snapshot()?.ok_or_else(|| {
+    use scal_app::diff::Pick;
+    let c = scal_app::diff::snapshots(
+        d,
+        request.from.map(|id| Pick::Id(i64::from(id))),
+        request.to.map(|id| Pick::Id(i64::from(id))),
+    )
+    .map_err(|e| match e {
+        scal_app::AppError::NoSnapshot { .. } => {
             CmdError::new("There is no snapshot to compare with yet: take one first.")
-        })?),
+        }
+        e => e.into(),
+    })?;
+    let name = |s: &scal_app::diff::DiffSide| match &s.snapshot {
+        Some(info) => (scal_app::diff::describe(info), info.at.clone()),
+        None => ("the draft now".to_string(), String::new()),
     };
-    let to = request
-        .to
-        .map(|id| d.snapshot_info(i64::from(id)))
-        .transpose()?;
-    let side = |info: &Option<SnapshotInfo>| -> CmdResult<((String, String), SnapshotState)> {
-        Ok(match info {
-            Some(s) => ((describe(s), s.at.clone()), d.snapshot_state(s.id)?),
-            None => (
-                ("the draft now".to_string(), String::new()),
-                d.current_state()?,
-            ),
-        })
-    };
-    let (from_name, old) = side(&from)?;
-    let (to_name, new) = side(&to)?;
-    let (old_refs, new_refs) = (old.evidence_refs(), new.evidence_refs());
-    let diff = scal_core::diff::diff(
-        Side {
-            answers: &old.answers,
-            evidence: &old_refs,
-        },
-        Side {
-            answers: &new.answers,
-            evidence: &new_refs,
-        },
-    );
-    Ok(diff_dto(d.template(), &diff, from_name, to_name))
-}
-
-fn describe(s: &SnapshotInfo) -> String {
-    let what = if s.label.is_empty() {
-        s.reason.describe()
-    } else {
-        s.label.as_str()
-    };
-    format!("snapshot {} “{what}”", s.id)
+    Ok(diff_dto(d.template(), &c.diff, name(&c.from), name(&c.to)))
 }
 
 /// Groups the diff by the template's sections, in template order; items the template no
-/// longer has go last.
+/// longer has go last (the layer's grouping).
 /// `from` and `to`: (what each side is, when it was taken).
 pub fn diff_dto(
     t: &scal_core::Template,
@@ -92,40 +65,24 @@ pub fn diff_dto(
     from: (String, String),
     to: (String, String),
 ) -> DiffDto {
-    let mut by_section: BTreeMap<usize, Vec<DiffItemDto>> = BTreeMap::new();
     let (mut changed, mut added, mut removed) = (0, 0, 0);
-    for i in &diff.items {
-        let dto = item_dto(t, i);
-        match dto.change.as_str() {
-            "added" => added += 1,
-            "removed" => removed += 1,
-            _ => changed += 1,
-        }
-        let pos = t
-            .item(&i.item)
-            .and_then(|(s, _)| t.sections.iter().position(|x| x.id == s.id))
-            .unwrap_or(usize::MAX);
-        by_section.entry(pos).or_default().push(dto);
-    }
-    let order = |t: &scal_core::Template, id: &str| {
-        t.items()
-            .position(|(_, i)| i.id == id)
-            .unwrap_or(usize::MAX)
-    };
-    let sections = by_section
+    let sections = scal_app::diff::by_section(t, diff)
         .into_iter()
-        .map(|(pos, mut items)| {
-            items.sort_by_key(|i| order(t, &i.item));
-            let (section, title) = t
-                .sections
-                .get(pos)
-                .map(|s| (s.id.clone(), s.title.clone()))
-                .unwrap_or_else(|| (String::new(), "Not in the current template".to_string()));
-            DiffSectionDto {
-                section,
-                title,
-                items,
-            }
+        .map(|g| DiffSectionDto {
+            section: g.section,
+            title: g.title,
+            items: g
+                .items
+                .into_iter()
+                .map(|i| {
+                    match scal_app::diff::item_change(i) {
+                        ChangeKind::Added => added += 1,
+                        ChangeKind::Removed => removed += 1,
+                        ChangeKind::Changed => changed += 1,
+                    }
+                    item_dto(t, i)
+                })
+                .collect(),
         })
         .collect();
     DiffDto {
@@ -141,22 +98,7 @@ pub fn diff_dto(
 }
 
 fn item_dto(t: &scal_core::Template, i: &ItemDiff) -> DiffItemDto {
-    // The item as a whole: its value decides; else its comment; else its evidence.
-    let kind = i
-        .value
-        .as_ref()
-        .map(|v| v.kind)
-        .or(i.comment.as_ref().map(|c| c.kind))
-        .unwrap_or_else(|| {
-            let all = |k: ChangeKind| i.evidence.iter().all(|e| e.kind == k);
-            if all(ChangeKind::Added) {
-                ChangeKind::Added
-            } else if all(ChangeKind::Removed) {
-                ChangeKind::Removed
-            } else {
-                ChangeKind::Changed
-            }
-        });
+    let kind = scal_app::diff::item_change(i);
     let side = |value: Option<&scal_core::Value>, comment: Option<&String>| {
         (value.is_some() || comment.is_some_and(|c| !c.is_empty())).then(|| AnswerDto {
             value: value.map(ValueDto::from),
@@ -172,7 +114,7 @@ fn item_dto(t: &scal_core::Template, i: &ItemDiff) -> DiffItemDto {
     };
     DiffItemDto {
         item: i.item.clone(),
-        label: views::name_of(t, &i.item).0,
+        label: scal_app::names::label_of(t, &i.item).0,
         change: kind.as_str().to_string(),
         old: side(
             i.value.as_ref().and_then(|v| v.old.as_ref()),
@@ -189,15 +131,13 @@ fn item_dto(t: &scal_core::Template, i: &ItemDiff) -> DiffItemDto {
     }
 }
 
-/// The items that differ from the last export, as the store decides.
-pub fn changed(d: &Draft) -> CmdResult<ChangedDto> {
-    let last = d.exports()?.pop();
-    let items = d.changed_since_last_export()?;
-    Ok(ChangedDto {
-        exported: items.is_some(),
-        last_export_at: last.map(|x| x.at).unwrap_or_default(),
-        items: items.unwrap_or_default().into_iter().collect(),
-    })
+/// The items that differ from the last export, as the layer's summary holds them.
+pub fn changed_dto(c: &scal_app::Changed) -> ChangedDto {
+    ChangedDto {
+        exported: c.exported,
+        last_export_at: c.last_export_at.clone().unwrap_or_default(),
+        items: c.items.iter().cloned().collect(),
+    }
 }
 
 fn comment_dto(c: &ReviewComment) -> ReviewCommentDto {
@@ -221,22 +161,27 @@ fn thread_dto(t: &ReviewThread) -> ReviewThreadDto {
     }
 }
 
-pub fn signoff(d: &Draft) -> CmdResult<Option<SignoffDto>> {
-    Ok(d.signoff()?.map(|s| SignoffDto {
+fn signoff_dto(s: scal_store::SignoffStatus) -> SignoffDto {
+    SignoffDto {
         name: s.signoff.name,
         role: s.signoff.role,
         signed_on: s.signoff.signed_on.format("%Y-%m-%d").to_string(),
         at: s.signoff.at,
         by: s.signoff.by,
         stale: s.stale,
-    }))
+    }
 }
 
 /// Review comments, the sign-off, and what an upgrade or an export left to look at.
 pub fn review_state(d: &Draft) -> CmdResult<ReviewState> {
+    review_state_with(d, &scal_app::summary::read(d, views::today())?)
+}
+
+/// As [`review_state`], with the draft as `s` has just read it.
+pub fn review_state_with(d: &Draft, s: &scal_app::Summary) -> CmdResult<ReviewState> {
     Ok(ReviewState {
         threads: d.review_threads(None)?.iter().map(thread_dto).collect(),
-        signoff: signoff(d)?,
+        signoff: d.signoff_given(&s.answers)?.map(signoff_dto),
         archived: d
             .archived_answers()?
             .iter()
@@ -247,7 +192,7 @@ pub fn review_state(d: &Draft) -> CmdResult<ReviewState> {
             .iter()
             .map(crate::versions::reconfirm_dto)
             .collect(),
-        changed: changed(d)?,
+        changed: changed_dto(&s.changed),
     })
 }
 

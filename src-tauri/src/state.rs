@@ -5,15 +5,10 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use scal_store::Draft;
-
 use crate::dto::CmdError;
 
-/// The draft in the window, with why it is read-only when it is.
-pub struct OpenDraft {
-    pub draft: Draft,
-    pub read_only_reason: String,
-}
+/// The draft in the window, with why it is read-only when it is (the layer's opening policy).
+pub use scal_app::Opened as OpenDraft;
 
 /// A template the user has chosen but not yet acted on: read from a workbook (before "Create
 /// draft") or picked for an upgrade (between the dry run and "Apply"). Held here so the file

@@ -66,82 +66,41 @@ fn carry_line(c: &Carry) -> UpgradeLineDto {
     }
 }
 
-fn group(key: &str, title: &str, explanation: &str, lines: Vec<UpgradeLineDto>) -> UpgradeGroupDto {
-    UpgradeGroupDto {
-        key: key.to_string(),
-        title: title.to_string(),
-        explanation: explanation.to_string(),
-        lines,
-    }
-}
-
-/// The upgrade report, grouped as the plan groups it.
+/// The upgrade report, in the layer's groups, order and titles (as `scal upgrade` prints it).
 pub fn report(p: &UpgradePlan, snapshot: Option<SnapshotDto>) -> UpgradeReportDto {
-    let carries = |list: &[Carry]| list.iter().map(carry_line).collect::<Vec<_>>();
-    let groups = vec![
-        group(
-            "carried_reworded",
-            "Reworded: carried, to re-confirm",
-            "Same ID, but the wording or level changed: the answer is carried over and flagged for re-confirmation.",
-            carries(&p.carried_reworded),
-        ),
-        group(
-            "matched_by_similarity",
-            "Matched by close wording: to re-confirm",
-            "A different ID (or none) with close wording: the answer is carried over and flagged for re-confirmation.",
-            carries(&p.matched_by_similarity),
-        ),
-        group(
-            "no_longer_fits",
-            "Answer no longer fits: to re-confirm",
-            "The new item does not accept the old value: the old value is archived, whatever still fits is kept.",
-            carries(&p.no_longer_fits),
-        ),
-        group(
-            "matched_by_text",
-            "Matched by identical wording",
-            "A different ID with the same wording: the answer is carried over.",
-            carries(&p.matched_by_text),
-        ),
-        group(
-            "removed",
-            "Removed: archived",
-            "No counterpart in the new version: what the draft holds is kept in the archive, visible and restorable.",
-            p.removed
-                .iter()
-                .map(|r| UpgradeLineDto {
-                    from: Some(r.item.name()),
-                    to: None,
-                    section: r.item.section_title.clone(),
-                    reason: r.reason.clone(),
-                    holds: holds(r.answer.as_ref(), r.evidence.len()),
-                    reconfirm: false,
-                })
-                .collect(),
-        ),
-        group(
-            "new",
-            "New: to answer",
-            "Not in the draft's template: unanswered until you answer it.",
-            p.new
-                .iter()
-                .map(|a| UpgradeLineDto {
-                    from: None,
-                    to: Some(a.item.name()),
-                    section: a.item.section_title.clone(),
-                    reason: a.reason.clone(),
-                    holds: String::new(),
-                    reconfirm: false,
-                })
-                .collect(),
-        ),
-        group(
-            "carried",
-            "Carried over unchanged",
-            "Same ID and wording: the answer moves across as it is.",
-            carries(&p.carried),
-        ),
-    ];
+    use scal_app::upgrade::Lines;
+    let groups = scal_app::upgrade::groups(p)
+        .map(|(g, lines)| UpgradeGroupDto {
+            key: g.key.to_string(),
+            title: g.title.to_string(),
+            explanation: g.explanation.to_string(),
+            lines: match lines {
+                Lines::Carried(list) => list.iter().map(carry_line).collect(),
+                Lines::Removed(list) => list
+                    .iter()
+                    .map(|r| UpgradeLineDto {
+                        from: Some(r.item.name()),
+                        to: None,
+                        section: r.item.section_title.clone(),
+                        reason: r.reason.clone(),
+                        holds: holds(r.answer.as_ref(), r.evidence.len()),
+                        reconfirm: false,
+                    })
+                    .collect(),
+                Lines::New(list) => list
+                    .iter()
+                    .map(|a| UpgradeLineDto {
+                        from: None,
+                        to: Some(a.item.name()),
+                        section: a.item.section_title.clone(),
+                        reason: a.reason.clone(),
+                        holds: String::new(),
+                        reconfirm: false,
+                    })
+                    .collect(),
+            },
+        })
+        .collect();
     UpgradeReportDto {
         from: format!("{} {}", p.from.title, p.from.version),
         to: format!("{} {}", p.to.title, p.to.version),
@@ -252,7 +211,7 @@ pub fn load_source<R: tauri::Runtime>(
     use crate::seam::{self, Dialog};
     Ok(Some(match source {
         TemplateSource::Bundled { id } => crate::state::PendingTemplate {
-            json: crate::views::bundled_json(id)?.0,
+            json: scal_app::source::bundled(id)?.json.into_owned(),
             workbook: None,
         },
         TemplateSource::File => {
@@ -267,7 +226,7 @@ pub fn load_source<R: tauri::Runtime>(
                 return Ok(None);
             };
             crate::state::PendingTemplate {
-                json: crate::views::template_file_json(&file)?.0,
+                json: scal_app::source::template_file(&file)?.json.into_owned(),
                 workbook: None,
             }
         }

@@ -1,7 +1,6 @@
 //! Building the DTOs the commands return from an open draft, and the few multi-step actions
 //! (open the sample, attach off the UI thread) the commands share.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tauri::ipc::Channel;
@@ -13,9 +12,6 @@ use crate::dto::*;
 use crate::error::CmdResult;
 use crate::recent::DataDir;
 use crate::state::{AppState, OpenDraft};
-
-/// The largest template file read (a real SCAL template is well under 1 MB).
-const MAX_TEMPLATE_BYTES: u64 = 20 * 1024 * 1024;
 
 pub fn today() -> chrono::NaiveDate {
     chrono::Local::now().date_naive()
@@ -39,50 +35,6 @@ pub fn start_info(data: &DataDir) -> StartInfo {
         first_launch: data.first_launch(),
         version: env!("CARGO_PKG_VERSION").to_string(),
     }
-}
-
-/// (JSON, title) of a bundled template.
-pub fn bundled_json(id: &str) -> CmdResult<(String, String)> {
-    let json = scal_core::bundled_template_json(id)
-        .ok_or_else(|| CmdError::new(format!("There is no bundled template \"{id}\".")))?;
-    let title = scal_core::bundled_template(id)
-        .map(|t| t.title)
-        .unwrap_or_else(|| id.to_string());
-    Ok((json.to_string(), title))
-}
-
-/// (JSON, title) of a template file, checked before any draft is made from it.
-pub fn template_file_json(file: &Path) -> CmdResult<(String, String)> {
-    // A named pipe would make the read wait forever: only a regular file is opened.
-    let size = scal_store::fsutil::regular_file(file)
-        .map_err(|why| {
-            CmdError::new(crate::error::capitalise(&format!(
-                "{}.",
-                why.sentence(file, "a SCAL template (.json)")
-            )))
-        })?
-        .len();
-    if size > MAX_TEMPLATE_BYTES {
-        return Err(CmdError::new(format!(
-            "{} is {} MB, too large to be a SCAL template.",
-            file.display(),
-            size / (1024 * 1024)
-        )));
-    }
-    let json = std::fs::read_to_string(file).map_err(|e| {
-        CmdError::new(format!(
-            "Could not read {}: {}.",
-            file.display(),
-            scal_core::text::io_reason(&e)
-        ))
-    })?;
-    let template = scal_core::load_template(&json).map_err(|e| {
-        CmdError::new(format!(
-            "{} is not a valid SCAL template: {e}",
-            file.display()
-        ))
-    })?;
-    Ok((json, template.title))
 }
 
 pub fn recent_entry(draft: &Draft) -> RecentDraft {
@@ -110,25 +62,33 @@ pub fn remember_and_view(data: &DataDir, open: &mut OpenDraft) -> CmdResult<Draf
     draft_view(open)
 }
 
+/// The whole draft for the window, from one read (`scal_app::summary`).
 pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
     let d = &open.draft;
-    let state = d.state()?;
-    let report = scal_core::check(d.template(), &state, today());
+    let s = scal_app::summary::read(d, today())?;
     Ok(DraftView {
         path: d.path().display().to_string(),
         read_only: d.is_read_only(),
         read_only_reason: open.read_only_reason.clone(),
         review_mode: d.is_review(),
         template: d.template().into(),
-        answers: state
+        answers: s
             .answers
             .iter()
             .map(|(k, a)| (k.clone(), a.into()))
             .collect(),
-        evidence: d.evidence()?.iter().map(evidence_dto).collect(),
-        section_status: state.section_status.clone(),
-        section_status_info: section_status_info(d)?,
-        report: ReportDto::new(&report, d.template(), &state.answers),
+        evidence: s.evidence.iter().map(evidence_dto).collect(),
+        section_status: s
+            .section_status
+            .iter()
+            .map(|(k, st)| (k.clone(), st.status.clone()))
+            .collect(),
+        section_status_info: s
+            .section_status
+            .iter()
+            .map(|(k, st)| (k.clone(), status_dto(st.clone())))
+            .collect(),
+        report: report_dto(d.template(), &s),
         last_change: d.last_change_at()?.unwrap_or_default(),
         exports: d
             .exports()?
@@ -146,16 +106,9 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
                 ),
             })
             .collect(),
-        review: crate::review::review_state(d)?,
+        review: crate::review::review_state_with(d, &s)?,
         workbook: d.source_workbook().map(|w| w.file_name.clone()),
     })
-}
-
-pub fn section_status_info(d: &Draft) -> CmdResult<BTreeMap<String, SectionStatusDto>> {
-    Ok(d.section_statuses()?
-        .into_iter()
-        .map(|(section, s)| (section, status_dto(s)))
-        .collect())
 }
 
 fn status_dto(s: scal_store::SectionStatus) -> SectionStatusDto {
@@ -166,43 +119,31 @@ fn status_dto(s: scal_store::SectionStatus) -> SectionStatusDto {
     }
 }
 
-pub fn section_status_result(d: &Draft, section: &str) -> CmdResult<SectionStatusResult> {
-    let status = d
-        .section_statuses()?
-        .remove(section)
-        .map(status_dto)
-        .ok_or_else(|| CmdError::new(format!("Section \"{section}\" has no status yet.")))?;
-    Ok(SectionStatusResult {
-        section: section.to_string(),
-        status,
-        report: report(d)?,
-    })
+/// The report as the UI takes it, from the layer's summary.
+pub fn report_dto(t: &scal_core::Template, s: &scal_app::Summary) -> ReportDto {
+    ReportDto::new(&s.report, t, &s.answers)
 }
 
-pub fn report(d: &Draft) -> CmdResult<ReportDto> {
-    let state = d.state()?;
-    let report = scal_core::check(d.template(), &state, today());
-    Ok(ReportDto::new(&report, d.template(), &state.answers))
+pub fn section_status_result(
+    t: &scal_core::Template,
+    (section, status, s): (String, scal_store::SectionStatus, scal_app::Summary),
+) -> SectionStatusResult {
+    SectionStatusResult {
+        section,
+        status: status_dto(status),
+        report: report_dto(t, &s),
+    }
 }
 
-pub fn save_result(d: &Draft, item: &str) -> CmdResult<SaveResult> {
-    let state = d.state()?;
-    let report = scal_core::check(d.template(), &state, today());
-    Ok(SaveResult {
-        item: item.to_string(),
-        answer: state
-            .answers
-            .get(item)
-            .map(AnswerDto::from)
-            .unwrap_or(AnswerDto {
-                value: None,
-                comment: String::new(),
-            }),
-        report: ReportDto::new(&report, d.template(), &state.answers),
+pub fn save_result(t: &scal_core::Template, saved: &scal_app::ops::Saved) -> SaveResult {
+    SaveResult {
+        item: saved.item.clone(),
+        answer: AnswerDto::from(&saved.answer),
+        report: report_dto(t, &saved.summary),
         saved_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        changed: crate::review::changed(d)?,
-        signoff_stale: d.signoff()?.is_some_and(|s| s.stale),
-    })
+        changed: crate::review::changed_dto(&saved.summary.changed),
+        signoff_stale: saved.summary.signoff_stale,
+    }
 }
 
 pub fn evidence_dto(l: &EvidenceLink) -> EvidenceDto {
@@ -217,12 +158,16 @@ pub fn evidence_dto(l: &EvidenceLink) -> EvidenceDto {
     }
 }
 
-pub fn evidence_result(d: &Draft, deduplicated: bool) -> CmdResult<EvidenceResult> {
-    Ok(EvidenceResult {
-        evidence: d.evidence()?.iter().map(evidence_dto).collect(),
-        report: report(d)?,
+pub fn evidence_result(
+    t: &scal_core::Template,
+    s: &scal_app::Summary,
+    deduplicated: bool,
+) -> EvidenceResult {
+    EvidenceResult {
+        evidence: s.evidence.iter().map(evidence_dto).collect(),
+        report: report_dto(t, s),
         deduplicated,
-    })
+    }
 }
 
 /// Sends progress at most about a hundred times per job, however large the file.
@@ -252,13 +197,20 @@ pub async fn attach_off_thread(
     tauri::async_runtime::spawn_blocking(move || {
         let state = app.state::<AppState>();
         state.with(|o| {
-            let had: std::collections::HashSet<String> =
-                o.draft.evidence()?.into_iter().map(|l| l.sha256).collect();
             let mut progress = progress_sink(channel, "Attaching");
-            let link =
-                o.draft
-                    .attach(&item, &path, &scal_store::default_author(), &mut progress)?;
-            evidence_result(&o.draft, had.contains(&link.sha256))
+            let a = scal_app::ops::attach(
+                &mut o.draft,
+                &item,
+                &path,
+                &scal_store::default_author(),
+                today(),
+                &mut progress,
+            )?;
+            Ok(evidence_result(
+                o.draft.template(),
+                &a.summary,
+                a.deduplicated,
+            ))
         })
     })
     .await
@@ -308,22 +260,6 @@ pub fn history(d: &Draft, item: Option<&str>) -> CmdResult<Vec<HistoryEntryDto>>
         .collect())
 }
 
-/// What a person calls an item (its requirement reference and label) or a section (its title),
-/// and the section it belongs to.
-pub fn name_of(t: &scal_core::Template, id: &str) -> (String, String) {
-    if let Some((s, i)) = t.item(id) {
-        let label = match i.requirement().and_then(|r| r.reference.as_deref()) {
-            Some(r) => format!("{r}: {}", i.label),
-            None => i.label.clone(),
-        };
-        return (label, s.id.clone());
-    }
-    match t.section(id) {
-        Some(s) => (s.title.clone(), s.id.clone()),
-        None => (id.to_string(), String::new()),
-    }
-}
-
 pub fn history_entry(t: &scal_core::Template, h: &HistoryEntry) -> HistoryEntryDto {
     let side = |value: &Option<scal_core::Value>, comment: &Option<String>| {
         (value.is_some() || comment.is_some()).then(|| AnswerDto {
@@ -332,7 +268,7 @@ pub fn history_entry(t: &scal_core::Template, h: &HistoryEntry) -> HistoryEntryD
         })
     };
     let detail = history_detail(h);
-    let (label, section) = name_of(t, &h.item);
+    let (label, section) = scal_app::names::label_of(t, &h.item);
     HistoryEntryDto {
         at: h.at.clone(),
         who: h.author.clone(),
@@ -409,7 +345,13 @@ pub fn open_sample(state: &AppState, data: &DataDir) -> CmdResult<DraftView> {
                 ))
             })?;
             let author = scal_store::default_author();
-            let mut draft = Draft::create(&path, json, &author)?;
+            let text = scal_app::source::TemplateText {
+                json: json.into(),
+                title: template.title.clone(),
+                described: String::new(),
+                workbook: None,
+            };
+            let mut draft = scal_app::open::create(&path, &text, &author)?;
             let answers = crate::sample::sample_answers(&template, today());
             draft.apply(&answers, &author)?;
             return Ok(OpenDraft {
@@ -418,7 +360,7 @@ pub fn open_sample(state: &AppState, data: &DataDir) -> CmdResult<DraftView> {
             });
         }
         Ok(OpenDraft {
-            draft: Draft::open(&path)?,
+            draft: scal_app::open::open(&path, scal_app::Mode::Edit)?,
             read_only_reason: String::new(),
         })
     })?;

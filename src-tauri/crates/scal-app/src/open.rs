@@ -12,7 +12,7 @@
 
 use std::path::Path;
 
-use scal_store::{Draft, NewWorkbook};
+use scal_store::{Draft, NewWorkbook, StoreError};
 
 use crate::source::TemplateText;
 use crate::AppResult;
@@ -43,6 +43,18 @@ pub fn open(path: &Path, mode: Mode) -> AppResult<Draft> {
         Mode::Review => Draft::open_for_review(path)?,
         Mode::ReadOnly => Draft::open_read_only(path)?,
     })
+}
+
+/// Opens `path` to write an output from it (a fill), so the draft records the file it wrote and
+/// may replace it next time; a draft that cannot be written to (a read-only file, one that needs
+/// recovery first) is still read, and records nothing.
+pub fn for_output(path: &Path) -> AppResult<Draft> {
+    match Draft::open(path) {
+        Err(StoreError::NotWritable { .. } | StoreError::NeedsRecovery { .. }) => {
+            Ok(Draft::open_read_only(path)?)
+        }
+        opened => Ok(opened?),
+    }
 }
 
 /// Opens `path` as a person asked: to edit, or (with `review`) to review — and a file that

@@ -18,6 +18,8 @@ use crate::{names, AppError, AppResult};
 pub struct Saved {
     /// The item's id (a requirement ID given for it is resolved).
     pub item: String,
+    /// False when the item already held exactly that (nothing was written, no history).
+    pub changed: bool,
     pub answer: Answer,
     pub summary: Summary,
 }
@@ -32,7 +34,7 @@ pub fn answer(
     today: NaiveDate,
 ) -> AppResult<Saved> {
     let item = names::item_id(draft.template(), name)?;
-    draft.set_answer(&item, change, author)?;
+    let changed = draft.apply(&[(item.clone(), change)], author)? > 0;
     let summary = summary::read(draft, today)?;
     let answer = summary.answers.get(&item).cloned().unwrap_or(Answer {
         value: None,
@@ -40,6 +42,7 @@ pub fn answer(
     });
     Ok(Saved {
         item,
+        changed,
         answer,
         summary,
     })

@@ -124,15 +124,25 @@ pub fn imported_workbook(path: &Path) -> AppResult<TemplateText> {
     })
 }
 
-/// `template` with the workbook it was imported from, checked by its SHA-256: the one `given`,
-/// else the file of its recorded name beside the template file `spec`. A template not imported
-/// from a workbook is returned as it is (and refused when a workbook was given).
+/// `template` with the workbook it was imported from (see [`workbook_for`]).
 pub fn with_workbook(
     mut template: TemplateText,
     spec: &str,
     given: Option<&Path>,
 ) -> AppResult<TemplateText> {
-    let t = scal_core::load_template(&template.json)
+    template.workbook = workbook_for(&template.json, spec, given)?;
+    Ok(template)
+}
+
+/// The workbook the template `json` (named `spec` by the person) was imported from, checked by
+/// its SHA-256: the one `given`, else the file of its recorded name beside the template file
+/// `spec`. `None` for a template not imported from a workbook (refused when one was given).
+pub fn workbook_for(
+    json: &str,
+    spec: &str,
+    given: Option<&Path>,
+) -> AppResult<Option<(String, Vec<u8>)>> {
+    let t = scal_core::load_template(json)
         .map_err(|e| AppError::Template(format!("{spec} is not a valid template: {e}")))?;
     let Some(source) = &t.source else {
         return match given {
@@ -141,7 +151,7 @@ pub fn with_workbook(
                 p.display(),
                 t.id
             ))),
-            None => Ok(template),
+            None => Ok(None),
         };
     };
     let path = match given {
@@ -169,8 +179,7 @@ pub fn with_workbook(
             path.display()
         ))
     })?;
-    template.workbook = Some((source.file_name.clone(), bytes));
-    Ok(template)
+    Ok(Some((source.file_name.clone(), bytes)))
 }
 
 #[cfg(test)]

@@ -28,15 +28,12 @@ pub struct Summary {
 /// The items that differ from the last export.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changed {
+    /// False until the draft has been exported once (an export's snapshot exists): nothing can
+    /// be "changed since" before then.
+    pub exported: bool,
     /// When the draft was last exported; `None` when it never was.
     pub last_export_at: Option<String>,
     pub items: BTreeSet<String>,
-}
-
-impl Changed {
-    pub fn exported(&self) -> bool {
-        self.last_export_at.is_some()
-    }
 }
 
 /// Reads the draft once and works out everything a face shows after a change.
@@ -70,9 +67,7 @@ pub fn read(draft: &Draft, today: NaiveDate) -> AppResult<Summary> {
         template_rev: draft.template_rev(),
     };
     let last_export_at = draft.exports()?.pop().map(|x| x.at);
-    let items = draft
-        .changed_since_last_export_given(&now)?
-        .unwrap_or_default();
+    let items = draft.changed_since_last_export_given(&now)?;
     let signoff_stale = draft.signoff_given(&now.answers)?.is_some_and(|s| s.stale);
     Ok(Summary {
         answers: now.answers,
@@ -80,8 +75,9 @@ pub fn read(draft: &Draft, today: NaiveDate) -> AppResult<Summary> {
         section_status: now.section_status,
         report,
         changed: Changed {
+            exported: items.is_some(),
             last_export_at,
-            items,
+            items: items.unwrap_or_default(),
         },
         signoff_stale,
     })
@@ -130,7 +126,7 @@ mod tests {
             s.changed.items,
             d.changed_since_last_export().unwrap().unwrap_or_default()
         );
-        assert!(!s.changed.exported(), "a manual snapshot is not an export");
+        assert!(!s.changed.exported, "a manual snapshot is not an export");
         assert!(!s.signoff_stale);
     }
 }

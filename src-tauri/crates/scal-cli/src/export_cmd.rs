@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use scal_export::{ExportKind, ExportOptions, ExportProgress, ExportStage};
-use scal_store::Draft;
 
 use crate::commands::Ctx;
 use crate::error::{CliError, CliResult};
@@ -64,7 +63,8 @@ pub fn export(ctx: &Ctx, args: ExportArgs, out: &mut Out) -> CliResult<Outcome> 
         today: Some(ctx.today),
         author: Some(ctx.author.clone()),
     };
-    let mut draft = Draft::open(&args.draft).map_err(|e| CliError::new(e.to_string()))?;
+    let mut draft = scal_app::open::open(&args.draft, scal_app::Mode::Edit)
+        .map_err(|e| CliError::new(e.to_string()))?;
     let bar = std::io::stderr()
         .is_terminal()
         .then(|| byte_progress_bar(""));
@@ -77,7 +77,7 @@ pub fn export(ctx: &Ctx, args: ExportArgs, out: &mut Out) -> CliResult<Outcome> 
             bar.set_message(p.stage.describe());
         }
     };
-    let result = scal_export::export(&mut draft, &args.out, &options, &mut progress);
+    let result = scal_app::ops::export(&mut draft, &args.out, &options, &mut progress);
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }

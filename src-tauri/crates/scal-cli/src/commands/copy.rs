@@ -5,7 +5,7 @@
 use std::io::IsTerminal as _;
 use std::path::Path;
 
-use scal_core::upgrade::{normalized_text, CopyPlan, ItemRef};
+use scal_core::upgrade::{CopyPlan, ItemRef};
 use serde::Serialize;
 
 use super::upgrade::TemplateDto;
@@ -82,13 +82,7 @@ pub fn run(ctx: &Ctx, args: CopyArgs<'_>, out: &mut Out) -> CliResult<Outcome> {
 /// The sections named by `--sections`: each argument split at commas, where a run of pieces
 /// that together make a section's title ("IG, Security & Clinical Safety") is kept whole.
 fn section_names(given: &[String], template: &scal_core::Template) -> Vec<String> {
-    let names = |name: &str| {
-        let wanted = normalized_text(name);
-        template
-            .sections
-            .iter()
-            .any(|s| s.id == name || normalized_text(&s.title) == wanted)
-    };
+    let names = |name: &str| scal_app::names::section(template, name).is_some();
     let mut out = Vec::new();
     for arg in given {
         let parts: Vec<&str> = arg.split(',').collect();

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use scal_core::diff::{Diff, Side};
+use scal_app::diff::Pick;
+use scal_core::diff::Diff;
 use scal_core::Template;
-use scal_store::{Draft, SnapshotInfo, SnapshotState};
+use scal_store::SnapshotState;
 
-use super::snapshot::{find, no_snapshots};
-use super::{open_read_only, place_of, store, when};
+use super::{app, open_read_only, place_of, store, when};
 use crate::dto::{
     DiffCommentDto, DiffEvidenceDto, DiffItemDto, DiffOutput, DiffSideDto, DiffSummaryDto,
     DiffValueDto, SnapshotDto, ValueDto,
@@ -45,18 +45,7 @@ pub fn run(
             "give one draft (its snapshots are compared) or two drafts (compared with each other)",
         )),
     };
-    let from_refs = from_side.state.evidence_refs();
-    let to_refs = to_side.state.evidence_refs();
-    let diff = scal_core::diff::diff(
-        Side {
-            answers: &from_side.state.answers,
-            evidence: &from_refs,
-        },
-        Side {
-            answers: &to_side.state.answers,
-            evidence: &to_refs,
-        },
-    );
+    let diff = scal_app::diff::compare(&from_side.state, &to_side.state);
     let output = DiffOutput {
         summary: summary(&diff),
         items: items(&diff, &templates),
@@ -79,40 +68,33 @@ fn one_draft(
     to: Option<&str>,
 ) -> CliResult<(Read, Read, Vec<Template>)> {
     let draft = open_read_only(path)?;
-    let from_info = match from {
-        Some(which) => find(&draft, path, which)?,
-        None => draft
-            .latest_snapshot()
-            .map_err(store)?
-            .ok_or_else(|| no_snapshots(path))?,
+    let pick = |which: Option<&str>| -> CliResult<Option<Pick>> {
+        which
+            .map(|w| Pick::parse(w).map_err(|_| not_a_snapshot(path, w)))
+            .transpose()
     };
-    let from_side = snapshot_side(&draft, path, &from_info)?;
-    let to_side = match to {
-        Some(which) => {
-            let info = find(&draft, path, which)?;
-            snapshot_side(&draft, path, &info)?
-        }
-        None => Read {
-            state: draft.current_state().map_err(store)?,
-            dto: DiffSideDto {
-                kind: "now",
-                path: path.display().to_string(),
-                snapshot: None,
+    let c = scal_app::diff::snapshots(&draft, pick(from)?, pick(to)?).map_err(app)?;
+    let side = |s: scal_app::diff::DiffSide| Read {
+        dto: DiffSideDto {
+            kind: if s.snapshot.is_some() {
+                "snapshot"
+            } else {
+                "now"
             },
+            path: path.display().to_string(),
+            snapshot: s.snapshot.as_ref().map(SnapshotDto::from),
         },
+        state: s.state,
     };
-    Ok((from_side, to_side, vec![draft.template().clone()]))
+    Ok((side(c.from), side(c.to), vec![draft.template().clone()]))
 }
 
-fn snapshot_side(draft: &Draft, path: &Path, info: &SnapshotInfo) -> CliResult<Read> {
-    Ok(Read {
-        state: draft.snapshot_state(info.id).map_err(store)?,
-        dto: DiffSideDto {
-            kind: "snapshot",
-            path: path.display().to_string(),
-            snapshot: Some(SnapshotDto::from(info)),
-        },
-    })
+pub(super) fn not_a_snapshot(path: &Path, which: &str) -> CliError {
+    CliError::new(format!(
+        "\"{}\" is not a snapshot: give its number from `scal snapshots {}`, or \"latest\"",
+        which.trim(),
+        path.display()
+    ))
 }
 
 /// Two drafts as they are now, each opened read-only. Items are named by the second draft's

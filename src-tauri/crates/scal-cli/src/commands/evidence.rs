@@ -37,11 +37,18 @@ pub fn attach(
             bar.set_position(done);
         }
     };
-    let link = draft.attach(item, file, &ctx.author, &mut progress);
+    let attached = scal_app::ops::attach(
+        &mut draft,
+        item,
+        file,
+        &ctx.author,
+        ctx.today,
+        &mut progress,
+    );
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
-    let link = link.map_err(store)?;
+    let link = attached.map_err(super::app)?.link;
     out.line(format!(
         "Attached {} ({}) to {} as link {}.",
         link.file_name,
@@ -60,7 +67,8 @@ pub fn detach(ctx: &Ctx, path: &Path, link: &str, out: &mut Out) -> CliResult<Ou
         ))
     })?;
     let mut draft = open(path)?;
-    let link = draft.detach(id, &ctx.author).map_err(store)?;
+    let (link, _) =
+        scal_app::ops::detach(&mut draft, id, &ctx.author, ctx.today).map_err(super::app)?;
     out.line(format!(
         "Detached {} from {} (link {}). The draft's history still records it.",
         link.file_name, link.item, link.id

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use scal_store::{Draft, StoreError};
+use scal_store::Draft;
 use scal_workbook::FillReport;
 
-use super::{open_read_only, Ctx};
+use super::Ctx;
 use crate::error::{CliError, CliResult};
 use crate::output::{size, Out};
 use crate::Outcome;
@@ -26,12 +26,7 @@ pub struct FillArgs {
 pub fn run(ctx: &Ctx, args: FillArgs, out: &mut Out) -> CliResult<Outcome> {
     // Opened to write, so the draft records the file it fills (a later fill may then replace
     // it); a draft that cannot be written to is still filled, and records nothing.
-    let mut draft = match Draft::open(&args.draft) {
-        Err(StoreError::NotWritable { .. } | StoreError::NeedsRecovery { .. }) => {
-            open_read_only(&args.draft)?
-        }
-        opened => opened.map_err(super::store)?,
-    };
+    let mut draft = scal_app::open::for_output(&args.draft).map_err(super::app)?;
     let report = fill_draft(&mut draft, &args.out, &ctx.author)?;
     print_report(&report, &args.draft, &args.out, out);
     Ok(Outcome::Success)

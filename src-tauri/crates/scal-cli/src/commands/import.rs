@@ -138,7 +138,9 @@ pub fn run(args: ImportArgs, out: &mut Out) -> CliResult<Outcome> {
 
 /// The mapping kept in a template imported earlier (`--like`).
 fn mapping_of(template: &Path) -> CliResult<scal_core::template::Mapping> {
-    let (json, _) = super::new::template_json(&template.display().to_string())?;
+    let json = scal_app::source::resolve(&template.display().to_string())
+        .map_err(super::app)?
+        .json;
     let t = scal_core::load_template(&json).map_err(|e| {
         CliError::new(format!(
             "{} is not a valid template: {e}",

@@ -22,6 +22,7 @@ mod write;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use scal_app::{AppError, Mode};
 use scal_store::{Draft, StoreError};
 
 use crate::args::{Cli, Command, EvidenceCommand};
@@ -161,43 +162,32 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult<Outcome> {
 
 /// Opens a draft to change it.
 fn open(path: &Path) -> CliResult<Draft> {
-    Draft::open(path).map_err(store)
+    scal_app::open::open(path, Mode::Edit).map_err(app)
 }
 
 /// Opens a draft for a reviewer: review comments and the sign-off are taken, answers are not.
 fn open_for_review(path: &Path) -> CliResult<Draft> {
-    Draft::open_for_review(path).map_err(store)
+    scal_app::open::open(path, Mode::Review).map_err(app)
 }
 
 /// Where an item or section sits in a template, for grouping and labelling: (section id,
 /// section title, label). `None` for an id the template does not have (an item of an older
 /// template revision, or of the other draft in a two-draft diff).
-/// The id of the item a person named: its id, or its requirement ID where that names one item
-/// (`Template::resolve_item`); anything else is one sentence, exit 2.
+/// The id of the item a person named: its id, or its requirement ID where that names one item;
+/// anything else is one sentence, exit 2.
 fn item_id(template: &scal_core::Template, name: &str) -> CliResult<String> {
-    template
-        .resolve_item(name)
-        .map(|(_, item)| item.id.clone())
-        .map_err(|e| CliError::new(e.to_string()))
+    scal_app::names::item_id(template, name).map_err(app)
 }
 
 /// As [`item_id`] for commands that also take a section, or an id the template no longer has
-/// (history, review comments): a section or item id is kept as given, a requirement ID naming
-/// one item becomes its id, one naming several is refused, and anything else is kept for the
-/// command to judge.
+/// (history, review comments): see `scal_app::names::item_or_section`.
 fn item_or_section(template: &scal_core::Template, name: &str) -> CliResult<String> {
-    if template.section(name).is_some() || template.item(name).is_some() {
-        return Ok(name.to_string());
-    }
-    match template.resolve_item(name) {
-        Ok((_, item)) => Ok(item.id.clone()),
-        Err(e @ scal_core::template::ResolveError::Ambiguous { .. }) => {
-            Err(CliError::new(e.to_string()))
-        }
-        Err(scal_core::template::ResolveError::Unknown { .. }) => Ok(name.to_string()),
-    }
+    scal_app::names::item_or_section(template, name).map_err(app)
 }
 
+/// Where an item or section sits in a template, for grouping and labelling: (section id,
+/// section title, label). `None` for an id the template does not have (an item of an older
+/// template revision, or of the other draft in a two-draft diff).
 fn place_of<'a>(
     template: &'a scal_core::Template,
     id: &str,
@@ -223,10 +213,26 @@ fn when(at: &str) -> String {
 
 /// Opens a draft to read it: nothing in the file is altered.
 fn open_read_only(path: &Path) -> CliResult<Draft> {
-    Draft::open_read_only(path).map_err(store)
+    scal_app::open::open(path, Mode::ReadOnly).map_err(app)
 }
 
 /// Store errors are already one sentence naming the file (and item); they pass through as is.
 fn store(e: StoreError) -> CliError {
     CliError::new(e.to_string())
+}
+
+/// The layer's errors are one sentence too; where a command line has a next step to offer
+/// (the command that takes a snapshot, the one that lists them), it is said here.
+pub(crate) fn app(e: AppError) -> CliError {
+    match e {
+        AppError::NoSnapshot { path } => CliError::new(format!(
+            "{} has no snapshot yet, so there is nothing to compare with: take one with `scal snapshot {} --label TEXT`, or export the draft",
+            path.display(),
+            path.display()
+        )),
+        AppError::NotASnapshot { which } => CliError::new(format!(
+            "\"{which}\" is not a snapshot: give its number from `scal snapshots DRAFT`, or \"latest\""
+        )),
+        e => CliError::new(e.to_string()),
+    }
 }

@@ -6,7 +6,7 @@ use scal_store::{Draft, SnapshotInfo, SnapshotReason};
 
 use super::{open, open_read_only, store, when, Ctx};
 use crate::dto::SnapshotDto;
-use crate::error::{CliError, CliResult};
+use crate::error::CliResult;
 use crate::output::{clip, Align, Out, Table};
 use crate::Outcome;
 
@@ -128,32 +128,7 @@ pub fn restore(ctx: &Ctx, path: &Path, which: &str, out: &mut Out) -> CliResult<
 
 /// A snapshot named on the command line: its id, or "latest".
 pub fn find(draft: &Draft, path: &Path, which: &str) -> CliResult<SnapshotInfo> {
-    let which = which.trim();
-    if which.eq_ignore_ascii_case("latest") {
-        return draft
-            .latest_snapshot()
-            .map_err(store)?
-            .ok_or_else(|| no_snapshots(path));
-    }
-    let id: i64 = which
-        .strip_prefix('#')
-        .unwrap_or(which)
-        .parse()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| {
-            CliError::new(format!(
-                "\"{which}\" is not a snapshot: give its number from `scal snapshots {}`, or \"latest\"",
-                path.display()
-            ))
-        })?;
-    draft.snapshot_info(id).map_err(store)
-}
-
-pub fn no_snapshots(path: &Path) -> CliError {
-    CliError::new(format!(
-        "{} has no snapshot yet, so there is nothing to compare with: take one with `scal snapshot {} --label TEXT`, or export the draft",
-        path.display(),
-        path.display()
-    ))
+    let pick =
+        scal_app::diff::Pick::parse(which).map_err(|_| super::diff::not_a_snapshot(path, which))?;
+    scal_app::diff::find(draft, pick).map_err(super::app)
 }

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use scal_app::upgrade::Lines;
 use scal_core::upgrade::{Added, Carry, ItemRef, Removed, TemplateRef, UpgradePlan};
 use scal_store::NewWorkbook;
 use serde::Serialize;
@@ -25,7 +26,8 @@ pub struct UpgradeArgs<'a> {
 }
 
 pub fn run(ctx: &Ctx, args: UpgradeArgs<'_>, out: &mut Out) -> CliResult<Outcome> {
-    let (json_text, source) = super::new::template_json(args.to)?;
+    let text = scal_app::source::resolve(args.to).map_err(super::app)?;
+    let (json_text, source) = (text.json, text.described);
     let (workbook, carried) = upgrade_workbook(&json_text, args.to, args.workbook, args.draft)?;
     let imported_from = imported_workbook_name(&json_text).filter(|_| !carried);
 
@@ -218,7 +220,10 @@ fn upgrade_workbook(
             }
         }
     }
-    Ok((super::new::workbook_for(json, to, given)?, false))
+    Ok((
+        scal_app::source::workbook_for(json, to, given).map_err(super::app)?,
+        false,
+    ))
 }
 
 /// The workbook a template says it was imported from (its `source`), to remind the user to
@@ -241,29 +246,6 @@ fn workbook_ref(workbook: &Option<(String, Vec<u8>)>) -> Option<WorkbookDto> {
     })
 }
 
-/// Human titles of the groups, in report order, with what each means for the user.
-const GROUPS: [(&str, &str); 7] = [
-    ("carried", "Carried: same item, same wording"),
-    (
-        "carried_reworded",
-        "Carried, wording or level changed: re-confirm",
-    ),
-    (
-        "matched_by_text",
-        "Matched by identical wording under a new id",
-    ),
-    (
-        "matched_by_similarity",
-        "Matched by close wording: re-confirm",
-    ),
-    (
-        "no_longer_fits",
-        "Answers the new item no longer accepts: old value archived, re-confirm",
-    ),
-    ("removed", "Removed from the template: answers archived"),
-    ("new", "New in this version: unanswered"),
-];
-
 fn render(report: &UpgradeOutput, plan: &UpgradePlan, out: &mut Out) {
     out.line(format!(
         "Upgrade of {}: {} {} -> {} {}{}",
@@ -274,22 +256,11 @@ fn render(report: &UpgradeOutput, plan: &UpgradePlan, out: &mut Out) {
         plan.to.version,
         if report.dry_run { " (dry run)" } else { "" }
     ));
-    let carries = [
-        &plan.carried,
-        &plan.carried_reworded,
-        &plan.matched_by_text,
-        &plan.matched_by_similarity,
-        &plan.no_longer_fits,
-    ];
-    for (i, (_, title)) in GROUPS.iter().enumerate() {
-        let count = match i {
-            0..=4 => carries[i].len(),
-            5 => plan.removed.len(),
-            _ => plan.new.len(),
-        };
+    // The groups, their order and titles are the layer's: the app's upgrade dialog reads alike.
+    for (group, lines) in scal_app::upgrade::groups(plan) {
         out.blank();
-        out.line(format!("{title} ({count})"));
-        if count == 0 {
+        out.line(format!("{} ({})", group.title, lines.len()));
+        if lines.is_empty() {
             out.line("  (none)");
             continue;
         }
@@ -300,22 +271,10 @@ fn render(report: &UpgradeOutput, plan: &UpgradePlan, out: &mut Out) {
             ("WHY", Align::Left),
         ])
         .indent(2);
-        match i {
-            0..=4 => {
-                for c in carries[i] {
-                    table.row(carry_row(c));
-                }
-            }
-            5 => {
-                for r in &plan.removed {
-                    table.row(removed_row(r));
-                }
-            }
-            _ => {
-                for a in &plan.new {
-                    table.row(added_row(a));
-                }
-            }
+        match lines {
+            Lines::Carried(list) => list.iter().for_each(|c| table.row(carry_row(c))),
+            Lines::Removed(list) => list.iter().for_each(|r| table.row(removed_row(r))),
+            Lines::New(list) => list.iter().for_each(|a| table.row(added_row(a))),
         }
         out.table(&table);
     }

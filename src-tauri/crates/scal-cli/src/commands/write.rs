@@ -5,7 +5,7 @@ use std::path::Path;
 use scal_core::answer::parse_input;
 use scal_store::{AnswerChange, StoreError};
 
-use super::{item_id, open, store, Ctx};
+use super::{app, item_id, open, Ctx};
 use crate::answers_file;
 use crate::error::{CliError, CliResult};
 use crate::output::{clip, Out};
@@ -35,12 +35,12 @@ pub fn answer(
         comment: comment.map(|c| c.trim().to_string()),
     };
     let with_comment = change.comment.as_deref().is_some_and(|c| !c.is_empty());
-    let changed = draft
-        .apply(&[(item.to_string(), change)], &ctx.author)
-        .map_err(store)?;
-    if changed == 0 && clearing {
+    let changed = scal_app::ops::answer(&mut draft, item, change, &ctx.author, ctx.today)
+        .map_err(app)?
+        .changed;
+    if !changed && clearing {
         out.line(format!("{item} has no answer to clear; nothing changed."));
-    } else if changed == 0 {
+    } else if !changed {
         out.line(format!("{item} already holds that; nothing changed."));
     } else if with_comment {
         out.line(format!("{said} (with comment)"));
@@ -60,14 +60,17 @@ pub fn comment(
     let mut draft = open(path)?;
     let item = &item_id(draft.template(), item)?;
     let text = text.trim();
-    let changed = draft
-        .apply(
-            &[(item.to_string(), AnswerChange::comment(text))],
-            &ctx.author,
-        )
-        .map_err(store)?;
+    let changed = scal_app::ops::answer(
+        &mut draft,
+        item,
+        AnswerChange::comment(text),
+        &ctx.author,
+        ctx.today,
+    )
+    .map_err(app)?
+    .changed;
     out.line(match (changed, text.is_empty()) {
-        (0, _) => format!("{item} already has that comment; nothing changed."),
+        (false, _) => format!("{item} already has that comment; nothing changed."),
         (_, true) => format!("Comment on {item} cleared."),
         (_, false) => format!("Comment on {item} set."),
     });
@@ -89,11 +92,13 @@ pub fn apply(ctx: &Ctx, path: &Path, answers: &Path, out: &mut Out) -> CliResult
             )
         })
         .collect();
-    let changed = draft.apply(&changes, &ctx.author).map_err(|e| match e {
-        // Already judged row by row above; if the store still refuses one, say which file.
-        StoreError::Answer(e) => CliError::at(answers, e),
-        other => store(other),
-    })?;
+    let (changed, _) = scal_app::ops::apply(&mut draft, &changes, &ctx.author, ctx.today).map_err(
+        |e| match e {
+            // Already judged row by row above; if the store still refuses one, say which file.
+            scal_app::AppError::Store(StoreError::Answer(e)) => CliError::at(answers, e),
+            other => app(other),
+        },
+    )?;
     out.line(format!(
         "Applied {} {} from {}: {} {} changed.",
         changes.len(),
