@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
-use scal_store::{AnswerChange, SnapshotReason};
+use scal_store::AnswerChange;
 
 use crate::dto::*;
 use crate::error::CmdResult;
@@ -371,11 +371,7 @@ pub async fn take_snapshot(
     label: String,
 ) -> CmdResult<Vec<SnapshotDto>> {
     state.with(|o| {
-        o.draft.snapshot(
-            &label,
-            SnapshotReason::Manual,
-            &scal_store::default_author(),
-        )?;
+        scal_app::ops::snapshot(&mut o.draft, &label, &scal_store::default_author())?;
         review::snapshots(&o.draft)
     })
 }
@@ -384,8 +380,11 @@ pub async fn take_snapshot(
 #[tauri::command]
 pub async fn restore_snapshot(state: State<'_, AppState>, id: i32) -> CmdResult<DraftView> {
     state.with(|o| {
-        o.draft
-            .restore_snapshot(i64::from(id), &scal_store::default_author())?;
+        scal_app::ops::restore_snapshot(
+            &mut o.draft,
+            i64::from(id),
+            &scal_store::default_author(),
+        )?;
         views::draft_view(o)
     })
 }
@@ -411,7 +410,8 @@ pub async fn add_review_comment(
     parent: Option<i32>,
 ) -> CmdResult<ReviewState> {
     state.with(|o| {
-        o.draft.add_review_comment(
+        scal_app::ops::review(
+            &mut o.draft,
             &item,
             &body,
             parent.map(i64::from),
@@ -430,10 +430,9 @@ pub async fn resolve_review_comment(
 ) -> CmdResult<ReviewState> {
     state.with(|o| {
         if resolved {
-            o.draft
-                .resolve_review_comment(i64::from(id), &scal_store::default_author())?;
+            scal_app::ops::resolve(&mut o.draft, i64::from(id), &scal_store::default_author())?;
         } else {
-            o.draft.reopen_review_comment(i64::from(id))?;
+            scal_app::ops::reopen(&mut o.draft, i64::from(id))?;
         }
         review::review_state(&o.draft)
     })
@@ -446,7 +445,8 @@ pub async fn sign_off(
 ) -> CmdResult<ReviewState> {
     let signed_on = review::parse_date(&request.signed_on)?;
     state.with(|o| {
-        o.draft.sign_off(
+        scal_app::ops::sign_off(
+            &mut o.draft,
             &request.name,
             &request.role,
             signed_on,
@@ -461,7 +461,7 @@ pub async fn sign_off(
 #[tauri::command]
 pub async fn confirm_item(state: State<'_, AppState>, item: String) -> CmdResult<ReviewState> {
     state.with(|o| {
-        o.draft.confirm(&item, &scal_store::default_author())?;
+        scal_app::ops::confirm(&mut o.draft, &item, &scal_store::default_author())?;
         review::review_state(&o.draft)
     })
 }
@@ -474,8 +474,12 @@ pub async fn restore_archived(
     to_item: String,
 ) -> CmdResult<DraftView> {
     state.with(|o| {
-        o.draft
-            .restore_archived(i64::from(id), &to_item, &scal_store::default_author())?;
+        scal_app::ops::restore_archived(
+            &mut o.draft,
+            i64::from(id),
+            &to_item,
+            &scal_store::default_author(),
+        )?;
         views::draft_view(o)
     })
 }
@@ -498,7 +502,13 @@ pub async fn upgrade_plan(
     let Some(pending) = versions::load_source(&app, &source, mapping)? else {
         return Ok(None);
     };
-    let plan = state.with(|o| Ok(o.draft.plan_upgrade(&pending.json)?))?;
+    let plan = state.with(|o| {
+        Ok(scal_app::ops::plan_upgrade(
+            &o.draft,
+            &pending.json,
+            pending.workbook.is_some(),
+        )?)
+    })?;
     state.pending(|p| p.upgrade = Some(pending));
     Ok(Some(versions::report(&plan, None)))
 }
@@ -513,10 +523,13 @@ pub async fn upgrade_apply(state: State<'_, AppState>) -> CmdResult<UpgradeRepor
         let workbook = pending
             .workbook
             .as_ref()
-            .map(|(file_name, bytes)| scal_store::NewWorkbook { file_name, bytes });
-        let done = o
-            .draft
-            .upgrade(&pending.json, workbook, &scal_store::default_author())?;
+            .map(|(file_name, bytes)| (file_name.as_str(), bytes.as_slice()));
+        let done = scal_app::ops::upgrade(
+            &mut o.draft,
+            &pending.json,
+            workbook,
+            &scal_store::default_author(),
+        )?;
         Ok(versions::report(
             &done.plan,
             Some(review::snapshot_dto(&done.snapshot)),
@@ -559,7 +572,8 @@ pub async fn copy_apply(state: State<'_, AppState>, sections: Vec<String>) -> Cm
     let path = copy_source(&state)?;
     let from = scal_app::open::open(&path, scal_app::Mode::ReadOnly)?;
     state.with(|o| {
-        o.draft.copy_answers_from(
+        scal_app::ops::copy(
+            &mut o.draft,
             &from,
             &sections,
             &scal_store::default_author(),
@@ -582,7 +596,7 @@ fn copy_preview_of(
 ) -> CmdResult<CopyPreviewDto> {
     let from = scal_app::open::open(path, scal_app::Mode::ReadOnly)?;
     state.with(|o| {
-        let plan = o.draft.plan_copy_from(&from, sections)?;
+        let plan = scal_app::ops::plan_copy(&o.draft, &from, sections)?;
         Ok(versions::copy_preview(path, &from, &o.draft, &plan))
     })
 }
@@ -655,7 +669,7 @@ pub async fn create_from_import(
         .pending(|p| {
             p.import
                 .as_ref()
-                .map(|i| scal_core::load_template(&i.json).map(|t| t.title))
+                .map(|i| scal_app::source::parse(&i.json, "the imported template").map(|t| t.title))
         })
         .ok_or_else(|| CmdError::new("Import a workbook first."))?;
     if state.pending(|p| p.import.as_ref().is_some_and(|i| i.json.is_empty())) {

@@ -959,13 +959,13 @@ fn date_rule_name(rule: DateRule) -> String {
 }
 
 impl ReportDto {
-    /// The completeness report, with the items the template does not ask given these answers.
+    /// The completeness report, with the items the template does not ask (the layer's summary
+    /// says which are asked).
     pub fn new(
         r: &scal_core::Report,
         template: &scal_core::Template,
-        answers: &scal_core::Answers,
+        visible: &std::collections::HashSet<String>,
     ) -> Self {
-        let visible = scal_core::visible_items(template, answers);
         ReportDto {
             complete: r.complete,
             progress: ProgressDto {

@@ -17,7 +17,7 @@ mod export;
 mod import;
 mod recent;
 mod review;
-mod sample;
+
 mod seam;
 mod state;
 mod versions;

@@ -250,3 +250,39 @@ pub fn load_source<R: tauri::Runtime>(
         }
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failing test")]
+
+    use super::*;
+
+    /// The app's upgrade report has the groups `scal upgrade` prints, with the same titles, in
+    /// the same order: both take them from the layer.
+    #[test]
+    fn the_upgrade_report_has_the_layers_groups_titles_and_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, json) = scal_app::sample::sample_template().unwrap();
+        let text = scal_app::source::TemplateText {
+            json: json.into(),
+            title: String::new(),
+            described: String::new(),
+            workbook: None,
+        };
+        let draft = scal_app::open::create(&dir.path().join("d.scal"), &text, "Ada").unwrap();
+        // The next version, same items: every group is still listed (most of them empty).
+        let mut next: serde_json::Value = serde_json::from_str(json).unwrap();
+        next["version"] = serde_json::Value::String("99.0.0".into());
+        let plan = draft.plan_upgrade(&next.to_string()).unwrap();
+        let shown: Vec<(String, String)> = report(&plan, None)
+            .groups
+            .into_iter()
+            .map(|g| (g.key, g.title))
+            .collect();
+        let layer: Vec<(String, String)> = scal_app::upgrade::GROUPS
+            .iter()
+            .map(|g| (g.key.to_string(), g.title.to_string()))
+            .collect();
+        assert_eq!(shown, layer);
+    }
+}

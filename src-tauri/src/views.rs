@@ -39,9 +39,8 @@ pub fn start_info(data: &DataDir) -> StartInfo {
 
 pub fn recent_entry(draft: &Draft) -> RecentDraft {
     let t = draft.template();
-    let percent = draft
-        .state()
-        .map(|s| scal_core::check(t, &s, today()).progress.percent)
+    let percent = scal_app::summary::read(draft, today())
+        .map(|s| s.report.progress.percent)
         .unwrap_or(0.0);
     RecentDraft {
         path: draft.path().display().to_string(),
@@ -121,7 +120,7 @@ fn status_dto(s: scal_store::SectionStatus) -> SectionStatusDto {
 
 /// The report as the UI takes it, from the layer's summary.
 pub fn report_dto(t: &scal_core::Template, s: &scal_app::Summary) -> ReportDto {
-    ReportDto::new(&s.report, t, &s.answers)
+    ReportDto::new(&s.report, t, &s.visible)
 }
 
 pub fn section_status_result(
@@ -329,7 +328,7 @@ fn history_detail(h: &HistoryEntry) -> String {
 
 /// Opens the sample draft, making it first if it is not there yet.
 pub fn open_sample(state: &AppState, data: &DataDir) -> CmdResult<DraftView> {
-    let (template, json) = crate::sample::sample_template().ok_or_else(|| {
+    let (template, json) = scal_app::sample::sample_template().ok_or_else(|| {
         CmdError::new("This build has no bundled template to make a sample from.")
     })?;
     let dir = data.samples_dir();
@@ -352,7 +351,7 @@ pub fn open_sample(state: &AppState, data: &DataDir) -> CmdResult<DraftView> {
                 workbook: None,
             };
             let mut draft = scal_app::open::create(&path, &text, &author)?;
-            let answers = crate::sample::sample_answers(&template, today());
+            let answers = scal_app::sample::sample_answers(&template, today());
             draft.apply(&answers, &author)?;
             return Ok(OpenDraft {
                 draft,
@@ -377,7 +376,7 @@ mod tests {
     #[test]
     fn the_history_names_the_file_attached_and_unlinked() {
         let dir = tempfile::tempdir().unwrap();
-        let (_, json) = crate::sample::sample_template().unwrap();
+        let (_, json) = scal_app::sample::sample_template().unwrap();
         let mut draft = Draft::create(&dir.path().join("d.scal"), json, "Ada").unwrap();
         let item = draft.template().sections[0].items[0].id.clone();
         let file = dir.path().join("pen test 2026.pdf");

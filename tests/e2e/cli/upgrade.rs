@@ -182,6 +182,15 @@ fn a_dry_run_names_every_item_in_its_group_and_changes_nothing() {
         assert!(text.contains(&id), "the report does not name {id}:\n{text}");
     }
     assert!(text.contains("Dry run: nothing changed."), "{text}");
+    // The groups under the titles, and in the order, the app's upgrade dialog uses (one list,
+    // the layer's): each title once, each after the one before it.
+    let mut at = 0;
+    for g in scal_app::upgrade::GROUPS {
+        let found = text[at..]
+            .find(g.title)
+            .unwrap_or_else(|| panic!("\"{}\" missing or out of order:\n{text}", g.title));
+        at += found + g.title.len();
+    }
     assert_eq!(
         std::fs::read(&draft).unwrap(),
         before,

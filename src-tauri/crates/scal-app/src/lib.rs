@@ -14,7 +14,8 @@
 //! - [`diff`]: which two states are compared (snapshot, latest, now) and the diff grouped by
 //!   section in template order;
 //! - [`upgrade`]: the upgrade report's groups, their titles, explanations and order;
-//! - [`names`]: what a person calls a section or an item, and finding one by what they typed.
+//! - [`names`]: what a person calls a section or an item, and finding one by what they typed;
+//! - [`sample`]: the sample draft the app opens on first launch.
 //!
 //! Library crates below: `scal-core` (the rules, pure), `scal-store` (the draft file),
 //! `scal-export` (the submission pack), `scal-workbook` (the NHS workbook). Nothing here draws,
@@ -25,6 +26,7 @@ mod error;
 pub mod names;
 pub mod open;
 pub mod ops;
+pub mod sample;
 pub mod source;
 pub mod summary;
 pub mod upgrade;

@@ -131,6 +131,127 @@ pub fn export(
     Ok(scal_export::export(draft, out_dir, options, progress)?)
 }
 
+/// Plans upgrading the draft to the template `json` (with `workbook`, the NHS workbook it was
+/// imported from, when a new one comes with it): the dry run. Refused, as the upgrade itself
+/// would be, when the draft is already at that template and no new workbook comes with it, so a
+/// dry run never promises what the upgrade will not do.
+pub fn plan_upgrade(
+    draft: &Draft,
+    json: &str,
+    new_workbook: bool,
+) -> AppResult<scal_core::upgrade::UpgradePlan> {
+    if json == draft.template_json() && !new_workbook {
+        let t = draft.template();
+        return Err(scal_store::StoreError::AlreadyAtTemplate {
+            path: draft.path().to_path_buf(),
+            template: t.id.clone(),
+            version: t.version.clone(),
+        }
+        .into());
+    }
+    Ok(draft.plan_upgrade(json)?)
+}
+
+/// Upgrades the draft (a "before upgrade" snapshot first, then one transaction).
+pub fn upgrade(
+    draft: &mut Draft,
+    json: &str,
+    workbook: Option<(&str, &[u8])>,
+    author: &str,
+) -> AppResult<scal_store::UpgradeReport> {
+    let workbook = workbook.map(|(file_name, bytes)| scal_store::NewWorkbook { file_name, bytes });
+    Ok(draft.upgrade(json, workbook, author)?)
+}
+
+/// Re-confirms an answer an upgrade carried over with changed wording.
+pub fn confirm(draft: &mut Draft, name: &str, author: &str) -> AppResult<()> {
+    let item = names::item_or_section(draft.template(), name)?;
+    Ok(draft.confirm(&item, author)?)
+}
+
+/// Puts an archived answer back, onto `to` (an item of the template in force).
+pub fn restore_archived(
+    draft: &mut Draft,
+    id: i64,
+    to: &str,
+    author: &str,
+) -> AppResult<scal_store::ArchivedAnswer> {
+    let to = names::item_or_section(draft.template(), to)?;
+    Ok(draft.restore_archived(id, &to, author)?)
+}
+
+/// Takes a snapshot on demand.
+pub fn snapshot(
+    draft: &mut Draft,
+    label: &str,
+    author: &str,
+) -> AppResult<scal_store::SnapshotInfo> {
+    Ok(draft.snapshot(label, scal_store::SnapshotReason::Manual, author)?)
+}
+
+/// Puts the draft back as snapshot `id` holds it (a "before restore" snapshot first).
+pub fn restore_snapshot(
+    draft: &mut Draft,
+    id: i64,
+    author: &str,
+) -> AppResult<scal_store::RestoreOutcome> {
+    Ok(draft.restore_snapshot(id, author)?)
+}
+
+/// The plan of copying `sections` (ids or titles) from another draft.
+pub fn plan_copy(
+    to: &Draft,
+    from: &Draft,
+    sections: &[String],
+) -> AppResult<scal_core::upgrade::CopyPlan> {
+    Ok(to.plan_copy_from(from, sections)?)
+}
+
+/// Copies answers, comments and evidence of `sections` from another draft (opened read-only),
+/// a "before copy" snapshot first.
+pub fn copy(
+    to: &mut Draft,
+    from: &Draft,
+    sections: &[String],
+    author: &str,
+    progress: &mut dyn FnMut(u64, u64),
+) -> AppResult<scal_store::CopyReport> {
+    Ok(to.copy_answers_from(from, sections, author, progress)?)
+}
+
+/// A review comment on the item (or section) `name` names, or a reply to comment `parent`.
+pub fn review(
+    draft: &mut Draft,
+    name: &str,
+    body: &str,
+    parent: Option<i64>,
+    author: &str,
+) -> AppResult<scal_store::ReviewComment> {
+    let item = names::item_or_section(draft.template(), name)?;
+    Ok(draft.add_review_comment(&item, body, parent, author)?)
+}
+
+/// Resolves the thread of comment `id`.
+pub fn resolve(draft: &mut Draft, id: i64, author: &str) -> AppResult<scal_store::ReviewComment> {
+    Ok(draft.resolve_review_comment(id, author)?)
+}
+
+/// Re-opens the thread of comment `id`.
+pub fn reopen(draft: &mut Draft, id: i64) -> AppResult<scal_store::ReviewComment> {
+    Ok(draft.reopen_review_comment(id)?)
+}
+
+/// Records the sign-off: who, in what role, on what day; it goes stale when an answer changes.
+pub fn sign_off(
+    draft: &mut Draft,
+    name: &str,
+    role: &str,
+    signed_on: NaiveDate,
+    author: &str,
+) -> AppResult<scal_store::Signoff> {
+    Ok(draft.sign_off(name, role, signed_on, author)?)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "test code: a panic is a failing test")]

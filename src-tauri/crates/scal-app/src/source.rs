@@ -182,6 +182,45 @@ pub fn workbook_for(
     Ok(Some((source.file_name.clone(), bytes)))
 }
 
+/// The template a JSON text holds, judged; `what` names it in the message ("the imported
+/// template", a file's name).
+pub fn parse(json: &str, what: &str) -> AppResult<scal_core::Template> {
+    scal_core::load_template(json)
+        .map_err(|e| AppError::Template(format!("{what} is not a valid template: {e}")))
+}
+
+/// The mapping kept in a template imported earlier with one (`scal import-template --like`),
+/// `None` when it keeps none.
+pub fn kept_mapping(spec: &str) -> AppResult<Option<scal_core::template::Mapping>> {
+    let text = resolve(spec)?;
+    Ok(parse(&text.json, spec)?.source.and_then(|s| s.mapping))
+}
+
+/// The workbook to keep with a new template revision of `draft`, and whether the draft already
+/// holds it. A workbook `given` must be the one the template was imported from (its SHA-256),
+/// as for a new draft; without one, the file of the recorded name beside the template is taken,
+/// unless the draft already holds that very workbook (the store carries it over). A template
+/// that was not imported from a workbook takes none.
+pub fn workbook_for_upgrade(
+    draft: &scal_store::Draft,
+    json: &str,
+    spec: &str,
+    given: Option<&Path>,
+) -> AppResult<(Option<(String, Vec<u8>)>, bool)> {
+    if given.is_none() {
+        let recorded = scal_core::load_template(json)
+            .ok()
+            .and_then(|t| t.source.map(|s| s.sha256));
+        if let Some(sha) = recorded {
+            let held = draft.source_workbook().map(|w| w.sha256.as_str());
+            if held == Some(sha.as_str()) {
+                return Ok((None, true));
+            }
+        }
+    }
+    Ok((workbook_for(json, spec, given)?, false))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, reason = "test code: a panic is a failing test")]

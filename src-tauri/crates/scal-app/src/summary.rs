@@ -4,7 +4,7 @@
 //! Before this layer each was read on its own (the report, then "changed since export", then
 //! the sign-off digest), each reading every answer again.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 use scal_core::{Answers, DraftState, Report};
@@ -20,6 +20,9 @@ pub struct Summary {
     pub evidence: Vec<EvidenceLink>,
     pub section_status: BTreeMap<String, SectionStatus>,
     pub report: Report,
+    /// The items asked, given these answers (`visible_when` on items and sections, judged by
+    /// the core): what a face shows; every other item is hidden.
+    pub visible: HashSet<String>,
     pub changed: Changed,
     /// A sign-off is recorded and the answers have changed since.
     pub signoff_stale: bool,
@@ -34,6 +37,16 @@ pub struct Changed {
     /// When the draft was last exported; `None` when it never was.
     pub last_export_at: Option<String>,
     pub items: BTreeSet<String>,
+}
+
+/// Whether a section is asked at all: some item of it is visible (a service tab the product does
+/// not use is not, and is not shown as 100% done).
+pub fn asked_sections(template: &scal_core::Template, s: &Summary) -> Vec<bool> {
+    template
+        .sections
+        .iter()
+        .map(|sec| sec.items.iter().any(|i| s.visible.contains(&i.id)))
+        .collect()
 }
 
 /// Reads the draft once and works out everything a face shows after a change.
@@ -60,6 +73,7 @@ pub fn read(draft: &Draft, today: NaiveDate) -> AppResult<Summary> {
         reconfirm,
     };
     let report = scal_core::check(draft.template(), &check_state, today);
+    let visible = scal_core::visible_items(draft.template(), &check_state.answers);
     let now = SnapshotState {
         answers: check_state.answers,
         evidence: evidence.iter().map(snapshot_link).collect(),
@@ -74,6 +88,7 @@ pub fn read(draft: &Draft, today: NaiveDate) -> AppResult<Summary> {
         evidence,
         section_status: now.section_status,
         report,
+        visible,
         changed: Changed {
             exported: items.is_some(),
             last_export_at,

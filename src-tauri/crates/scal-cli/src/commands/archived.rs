@@ -85,7 +85,7 @@ pub fn restore(ctx: &Ctx, path: &Path, id: &str, to: &str, out: &mut Out) -> Cli
     })?;
     let mut draft = open(path)?;
     let to = &super::item_or_section(draft.template(), to)?;
-    let a = draft.restore_archived(id, to, &ctx.author).map_err(store)?;
+    let a = scal_app::ops::restore_archived(&mut draft, id, to, &ctx.author).map_err(super::app)?;
     let mut what = Vec::new();
     if let Some(v) = &a.value {
         what.push(format!("\"{}\"", clip(&v.display(), 60)));

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use scal_core::{Report, Severity};
 
-use super::{open_read_only, store, Ctx};
+use super::{open_read_only, Ctx};
 use crate::dto::CheckOutput;
 use crate::error::CliResult;
 use crate::output::{bar, percent, Align, Out, Table};
@@ -12,21 +12,15 @@ use crate::Outcome;
 
 pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
     let draft = open_read_only(path)?;
-    let state = draft.state().map_err(store)?;
-    let report = scal_core::check(draft.template(), &state, ctx.today);
+    let s = scal_app::summary::read(&draft, ctx.today).map_err(super::app)?;
+    let report = &s.report;
     if json {
-        out.json(&CheckOutput::from(&report))?;
+        out.json(&CheckOutput::from(report))?;
     } else {
-        let shown = scal_core::visible_items(draft.template(), &state.answers);
         // A section none of whose items is shown (a service the product does not use) is not
         // asked: say so rather than show an empty section as 100% done.
-        let asked: Vec<bool> = draft
-            .template()
-            .sections
-            .iter()
-            .map(|s| s.items.iter().any(|i| shown.contains(&i.id)))
-            .collect();
-        render(path, ctx, &report, &asked, out);
+        let asked = scal_app::summary::asked_sections(draft.template(), &s);
+        render(path, ctx, report, &asked, out);
     }
     Ok(if report.complete {
         Outcome::Success

@@ -9,7 +9,7 @@ use scal_core::upgrade::{CopyPlan, ItemRef};
 use serde::Serialize;
 
 use super::upgrade::TemplateDto;
-use super::{open, open_read_only, store, Ctx};
+use super::{open, open_read_only, Ctx};
 use crate::dto::{SnapshotDto, ValueDto};
 use crate::error::{CliError, CliResult};
 use crate::output::{byte_progress_bar, clip, Align, Out, Table};
@@ -54,11 +54,11 @@ pub fn run(ctx: &Ctx, args: CopyArgs<'_>, out: &mut Out) -> CliResult<Outcome> {
                 bar.set_position(done);
             }
         };
-        let done = to.copy_answers_from(&from, &sections, &ctx.author, &mut progress);
+        let done = scal_app::ops::copy(&mut to, &from, &sections, &ctx.author, &mut progress);
         if let Some(bar) = &bar {
             bar.finish_and_clear();
         }
-        let done = done.map_err(store)?;
+        let done = done.map_err(super::app)?;
         CopyOutput::new(
             &args,
             &done.plan,
@@ -68,7 +68,7 @@ pub fn run(ctx: &Ctx, args: CopyArgs<'_>, out: &mut Out) -> CliResult<Outcome> {
         )
     } else {
         let to = open_read_only(args.to)?;
-        let plan = to.plan_copy_from(&from, &sections).map_err(store)?;
+        let plan = scal_app::ops::plan_copy(&to, &from, &sections).map_err(super::app)?;
         CopyOutput::new(&args, &plan, false, None, 0)
     };
     if args.json {

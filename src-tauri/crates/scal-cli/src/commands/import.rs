@@ -138,16 +138,9 @@ pub fn run(args: ImportArgs, out: &mut Out) -> CliResult<Outcome> {
 
 /// The mapping kept in a template imported earlier (`--like`).
 fn mapping_of(template: &Path) -> CliResult<scal_core::template::Mapping> {
-    let json = scal_app::source::resolve(&template.display().to_string())
+    scal_app::source::kept_mapping(&template.display().to_string())
         .map_err(super::app)?
-        .json;
-    let t = scal_core::load_template(&json).map_err(|e| {
-        CliError::new(format!(
-            "{} is not a valid template: {e}",
-            template.display()
-        ))
-    })?;
-    t.source.and_then(|s| s.mapping).ok_or_else(|| {
+        .ok_or_else(|| {
         CliError::new(format!(
             "{} keeps no mapping (it was imported without --map): import the new workbook with --map instead",
             template.display()

@@ -25,9 +25,8 @@ pub fn add(
     let parent = reply_to.map(|n| comment_number(path, n)).transpose()?;
     let mut draft = open_for_review(path)?;
     let item = &item_or_section(draft.template(), item)?;
-    let comment = draft
-        .add_review_comment(item, text, parent, &ctx.author)
-        .map_err(store)?;
+    let comment =
+        scal_app::ops::review(&mut draft, item, text, parent, &ctx.author).map_err(super::app)?;
     let on = match place_of(draft.template(), &comment.item) {
         Some((_, _, label)) if label != comment.item => format!("{} ({label})", comment.item),
         _ => comment.item.clone(),
@@ -149,9 +148,7 @@ pub fn list(
 pub fn resolve(ctx: &Ctx, path: &Path, n: &str, out: &mut Out) -> CliResult<Outcome> {
     let id = comment_number(path, n)?;
     let mut draft = open_for_review(path)?;
-    let root = draft
-        .resolve_review_comment(id, &ctx.author)
-        .map_err(store)?;
+    let root = scal_app::ops::resolve(&mut draft, id, &ctx.author).map_err(super::app)?;
     out.line(format!(
         "Thread {} on {} is resolved{}.",
         root.id,
@@ -166,7 +163,7 @@ pub fn resolve(ctx: &Ctx, path: &Path, n: &str, out: &mut Out) -> CliResult<Outc
 pub fn reopen(path: &Path, n: &str, out: &mut Out) -> CliResult<Outcome> {
     let id = comment_number(path, n)?;
     let mut draft = open_for_review(path)?;
-    let root = draft.reopen_review_comment(id).map_err(store)?;
+    let root = scal_app::ops::reopen(&mut draft, id).map_err(super::app)?;
     out.line(format!(
         "Thread {} on {} is open again.",
         root.id, root.item

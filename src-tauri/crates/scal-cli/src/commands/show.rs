@@ -16,14 +16,14 @@ use crate::Outcome;
 
 pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
     let draft = open_read_only(path)?;
-    let state = draft.state().map_err(store)?;
-    let links = draft.evidence().map_err(store)?;
+    let s = scal_app::summary::read(&draft, ctx.today).map_err(super::app)?;
+    let links = &s.evidence;
     let template = draft.template();
-    let report = scal_core::check(template, &state, ctx.today);
+    let report = &s.report;
     // The same rule `check` applies, so `show` never asks what `check` does not.
-    let visible = scal_core::visible_items(template, &state.answers);
+    let visible = &s.visible;
     let mut by_item: HashMap<&str, Vec<&EvidenceLink>> = HashMap::new();
-    for link in &links {
+    for link in links {
         by_item.entry(link.item.as_str()).or_default().push(link);
     }
 
@@ -35,7 +35,7 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
                 .items
                 .iter()
                 .map(|item| {
-                    let answer = state.answers.get(&item.id);
+                    let answer = s.answers.get(&item.id);
                     ItemDto::new(
                         item,
                         visible.contains(&item.id),
@@ -50,7 +50,9 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
                 .collect();
             SectionDto::new(
                 section,
-                state.section_status.get(&section.id).cloned(),
+                s.section_status
+                    .get(&section.id)
+                    .map(|st| st.status.clone()),
                 items,
             )
         })
@@ -72,16 +74,21 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
         out.json(&output)?;
     } else {
         render(&output, &report, template, out);
-        review_lines(&draft, path, out)?;
+        review_lines(&draft, &s, path, out)?;
     }
     Ok(Outcome::Success)
 }
 
 /// What a reviewer looks at besides the answers: the sign-off, open review threads, and what
 /// changed since the last export.
-fn review_lines(draft: &scal_store::Draft, path: &Path, out: &mut Out) -> CliResult<()> {
+fn review_lines(
+    draft: &scal_store::Draft,
+    s: &scal_app::Summary,
+    path: &Path,
+    out: &mut Out,
+) -> CliResult<()> {
     let d = path.display();
-    match draft.signoff().map_err(store)? {
+    match draft.signoff_given(&s.answers).map_err(store)? {
         Some(s) => out.line(format!(
             "Sign-off  {} ({}), {}{}",
             s.signoff.name,
@@ -102,7 +109,8 @@ fn review_lines(draft: &scal_store::Draft, path: &Path, out: &mut Out) -> CliRes
             if open == 1 { "thread" } else { "threads" }
         ));
     }
-    if let Some(changed) = draft.changed_since_last_export().map_err(store)? {
+    if s.changed.exported {
+        let changed = &s.changed.items;
         if !changed.is_empty() {
             out.line(format!(
                 "Changed   {} {} since the last export: scal diff {d} --from {}",

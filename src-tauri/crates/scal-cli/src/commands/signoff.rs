@@ -22,17 +22,17 @@ pub fn run(
     // By default the day `--today` names (itself today by default), so a scripted sign-off can
     // be reproduced; the store refuses any day after the real today.
     let signed_on = date.unwrap_or(ctx.today);
-    let s = draft
-        .sign_off(name, role, signed_on, &ctx.author)
-        .map_err(store)?;
+    let s = scal_app::ops::sign_off(&mut draft, name, role, signed_on, &ctx.author)
+        .map_err(super::app)?;
     out.line(format!(
         "Signed off by {} ({}) on {}. The exports print it on their sign-off page.",
         s.name,
         s.role,
         s.signed_on.format("%Y-%m-%d")
     ));
-    let state = draft.state().map_err(store)?;
-    let report = scal_core::check(draft.template(), &state, ctx.today);
+    let report = scal_app::summary::read(&draft, ctx.today)
+        .map_err(super::app)?
+        .report;
     let blocking = report
         .issues
         .iter()

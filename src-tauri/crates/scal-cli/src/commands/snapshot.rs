@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use scal_store::{Draft, SnapshotInfo, SnapshotReason};
+use scal_store::{Draft, SnapshotInfo};
 
 use super::{open, open_read_only, store, when, Ctx};
 use crate::dto::SnapshotDto;
@@ -12,9 +12,7 @@ use crate::Outcome;
 
 pub fn take(ctx: &Ctx, path: &Path, label: &str, out: &mut Out) -> CliResult<Outcome> {
     let mut draft = open(path)?;
-    let info = draft
-        .snapshot(label, SnapshotReason::Manual, &ctx.author)
-        .map_err(store)?;
+    let info = scal_app::ops::snapshot(&mut draft, label, &ctx.author).map_err(super::app)?;
     out.line(format!(
         "Snapshot {} taken{}: {} {}, {} evidence {}.",
         info.id,
@@ -82,9 +80,8 @@ pub fn list(path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
 pub fn restore(ctx: &Ctx, path: &Path, which: &str, out: &mut Out) -> CliResult<Outcome> {
     let mut draft = open(path)?;
     let info = find(&draft, path, which)?;
-    let outcome = draft
-        .restore_snapshot(info.id, &ctx.author)
-        .map_err(store)?;
+    let outcome =
+        scal_app::ops::restore_snapshot(&mut draft, info.id, &ctx.author).map_err(super::app)?;
     let changes = outcome.answers_changed
         + outcome.links_added
         + outcome.links_removed

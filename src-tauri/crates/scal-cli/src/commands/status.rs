@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{open, store, Ctx};
+use super::{open, Ctx};
 use crate::error::CliResult;
 use crate::output::Out;
 use crate::Outcome;
@@ -16,20 +16,15 @@ pub fn run(
     out: &mut Out,
 ) -> CliResult<Outcome> {
     let mut draft = open(path)?;
-    draft
-        .set_section_status_on(section, status, &ctx.author, ctx.today)
-        .map_err(store)?;
-    let now = draft
-        .section_statuses()
-        .map_err(store)?
-        .get(section)
-        .map(|s| s.status.clone())
-        .unwrap_or_else(|| status.to_string());
+    let (section, now, _) =
+        scal_app::ops::set_status(&mut draft, section, status, &ctx.author, ctx.today)
+            .map_err(super::app)?;
+    let now = now.status;
     let title = draft
         .template()
-        .section(section)
+        .section(&section)
         .map(|s| s.title.clone())
-        .unwrap_or_else(|| section.to_string());
+        .unwrap_or_else(|| section.clone());
     out.line(format!("Section {section} ({title}) is now {now}."));
     Ok(Outcome::Success)
 }

@@ -8,7 +8,6 @@ use std::path::Path;
 
 use scal_app::upgrade::Lines;
 use scal_core::upgrade::{Added, Carry, ItemRef, Removed, TemplateRef, UpgradePlan};
-use scal_store::NewWorkbook;
 use serde::Serialize;
 
 use super::{item_or_section, open, open_read_only, store, Ctx};
@@ -33,17 +32,8 @@ pub fn run(ctx: &Ctx, args: UpgradeArgs<'_>, out: &mut Out) -> CliResult<Outcome
 
     if args.dry_run {
         let draft = open_read_only(args.draft)?;
-        // The refusal the upgrade itself would give, so a dry run never promises what the
-        // upgrade will not do.
-        if json_text == draft.template_json() && workbook.is_none() {
-            let t = draft.template();
-            return Err(store(scal_store::StoreError::AlreadyAtTemplate {
-                path: args.draft.to_path_buf(),
-                template: t.id.clone(),
-                version: t.version.clone(),
-            }));
-        }
-        let plan = draft.plan_upgrade(&json_text).map_err(store)?;
+        let plan = scal_app::ops::plan_upgrade(&draft, &json_text, workbook.is_some())
+            .map_err(super::app)?;
         let report = UpgradeOutput::new(
             args.draft,
             true,
@@ -71,13 +61,11 @@ pub fn run(ctx: &Ctx, args: UpgradeArgs<'_>, out: &mut Out) -> CliResult<Outcome
     }
 
     let mut draft = open(args.draft)?;
-    let new_workbook = workbook.as_ref().map(|(name, bytes)| NewWorkbook {
-        file_name: name,
-        bytes,
-    });
-    let done = draft
-        .upgrade(&json_text, new_workbook, &ctx.author)
-        .map_err(store)?;
+    let new_workbook = workbook
+        .as_ref()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()));
+    let done = scal_app::ops::upgrade(&mut draft, &json_text, new_workbook, &ctx.author)
+        .map_err(super::app)?;
     let snapshot = SnapshotDto::from(&done.snapshot);
     let report = UpgradeOutput::new(
         args.draft,
@@ -160,7 +148,7 @@ pub fn confirm(ctx: &Ctx, path: &Path, item: Option<&str>, out: &mut Out) -> Cli
     };
     let mut draft = open(path)?;
     let item = &item_or_section(draft.template(), item)?;
-    draft.confirm(item, &ctx.author).map_err(store)?;
+    scal_app::ops::confirm(&mut draft, item, &ctx.author).map_err(super::app)?;
     let label = draft
         .template()
         .item(item.trim())
@@ -197,33 +185,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 type NamedWorkbook = (String, Vec<u8>);
 
 /// The workbook to keep with the new template revision, and whether the draft already holds
-/// it. A workbook given with `--workbook` must be the one the template was imported from (its
-/// SHA-256), as for `scal new`; without one, the file of the recorded name beside the template
-/// is taken, unless the draft already holds that very workbook (the store carries it over).
-/// A template that was not imported from a workbook takes none.
+/// it (`scal_app::source::workbook_for_upgrade`).
 fn upgrade_workbook(
     json: &str,
     to: &str,
     given: Option<&Path>,
     draft: &Path,
 ) -> CliResult<(Option<NamedWorkbook>, bool)> {
-    if given.is_none() {
-        let recorded = scal_core::load_template(json)
-            .ok()
-            .and_then(|t| t.source.map(|s| s.sha256));
-        if let Some(sha) = recorded {
-            let held = open_read_only(draft)?
-                .source_workbook()
-                .map(|w| w.sha256.clone());
-            if held.as_deref() == Some(sha.as_str()) {
-                return Ok((None, true));
-            }
-        }
-    }
-    Ok((
-        scal_app::source::workbook_for(json, to, given).map_err(super::app)?,
-        false,
-    ))
+    let draft = open_read_only(draft)?;
+    scal_app::source::workbook_for_upgrade(&draft, json, to, given).map_err(super::app)
 }
 
 /// The workbook a template says it was imported from (its `source`), to remind the user to

@@ -1,0 +1,3 @@
+//! The layer's integration tests: one binary, modules by concern.
+
+mod faces;
