@@ -12,6 +12,9 @@ use scal_store::fsutil::NotReadable;
 
 use crate::{AppError, AppResult};
 
+/// An NHS workbook as kept in a draft: (file name, bytes).
+pub type Workbook = (String, Vec<u8>);
+
 /// A template's text, ready to make a draft from, with what a person calls where it came from.
 #[derive(Debug, Clone)]
 pub struct TemplateText {
@@ -21,7 +24,7 @@ pub struct TemplateText {
     /// Where it came from, in words: "the bundled template", "FILE, template".
     pub described: String,
     /// The workbook it was imported from, (file name, bytes), when it has one to keep.
-    pub workbook: Option<(String, Vec<u8>)>,
+    pub workbook: Option<Workbook>,
 }
 
 /// A bundled template by id.
@@ -141,7 +144,7 @@ pub fn workbook_for(
     json: &str,
     spec: &str,
     given: Option<&Path>,
-) -> AppResult<Option<(String, Vec<u8>)>> {
+) -> AppResult<Option<Workbook>> {
     let t = scal_core::load_template(json)
         .map_err(|e| AppError::Template(format!("{spec} is not a valid template: {e}")))?;
     let Some(source) = &t.source else {
@@ -206,7 +209,7 @@ pub fn workbook_for_upgrade(
     json: &str,
     spec: &str,
     given: Option<&Path>,
-) -> AppResult<(Option<(String, Vec<u8>)>, bool)> {
+) -> AppResult<(Option<Workbook>, bool)> {
     if given.is_none() {
         let recorded = scal_core::load_template(json)
             .ok()
