@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
     if json {
         out.json(&output)?;
     } else {
-        render(&output, &report, template, out);
+        render(&output, report, template, out);
         review_lines(&draft, &s, path, out)?;
     }
     Ok(Outcome::Success)
