@@ -320,6 +320,11 @@ pub struct ExportResult {
     pub warnings: Vec<String>,
     /// The filled NHS workbook read back: how many answer cells were found as written.
     pub filled_cells: Option<u32>,
+    /// The draft's record of exports, this one included, and what it leaves to review (nothing
+    /// "changed since export" now): all the window needs after an export, without reading the
+    /// whole draft again.
+    pub exports: Vec<ExportRecordDto>,
+    pub review: ReviewState,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

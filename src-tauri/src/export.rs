@@ -43,13 +43,12 @@ pub async fn export_off_thread(
                     total: p.total,
                 });
             };
-            Ok(scal_app::ops::export(
-                &mut o.draft,
-                &out_dir,
-                &options,
-                &mut progress,
-            )?)
+            let outcome = scal_app::ops::export(&mut o.draft, &out_dir, &options, &mut progress)?;
+            let exports = crate::views::export_records(&o.draft)?;
+            let review = crate::review::review_state(&o.draft)?;
+            Ok((outcome, exports, review))
         })?;
+        let (outcome, exports, review) = outcome;
         // The export read the pack back before moving it in: its check is shown, not redone.
         let verification = outcome.pack_checked.map(|c| VerificationDto {
             ok: true,
@@ -85,6 +84,8 @@ pub async fn export_off_thread(
                 .collect(),
             filled_cells: has_filled
                 .then(|| u32::try_from(outcome.filled_cells_verified).unwrap_or(u32::MAX)),
+            exports,
+            review,
         })
     })
     .await

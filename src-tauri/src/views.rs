@@ -89,25 +89,29 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
             .collect(),
         report: report_dto(d.template(), &s),
         last_change: d.last_change_at()?.unwrap_or_default(),
-        exports: d
-            .exports()?
-            .iter()
-            .map(|x| ExportRecordDto {
-                at: x.at.clone(),
-                summary: format!(
-                    "{} to {}",
-                    x.files
-                        .iter()
-                        .map(|(name, _, _)| name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    x.out_dir
-                ),
-            })
-            .collect(),
+        exports: export_records(d)?,
         review: crate::review::review_state_with(d, &s)?,
         workbook: d.source_workbook().map(|w| w.file_name.clone()),
     })
+}
+
+/// The draft's exports, oldest first, in words.
+pub fn export_records(d: &Draft) -> CmdResult<Vec<ExportRecordDto>> {
+    Ok(d.exports()?
+        .iter()
+        .map(|x| ExportRecordDto {
+            at: x.at.clone(),
+            summary: format!(
+                "{} to {}",
+                x.files
+                    .iter()
+                    .map(|(name, _, _)| name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                x.out_dir
+            ),
+        })
+        .collect())
 }
 
 fn status_dto(s: scal_store::SectionStatus) -> SectionStatusDto {

@@ -301,7 +301,7 @@ describe("review comments on a whole section", () => {
 });
 
 describe("export of an imported draft", () => {
-  it("says the NHS workbook is filled in too, and takes the fresh state after", async () => {
+  it("says the NHS workbook is filled in too, and takes the fresh state from the result", async () => {
     const t = template([section("s", [])]);
     const exportDraft = vi.fn(async () => ({
       out_dir: "/out",
@@ -309,8 +309,11 @@ describe("export of an imported draft", () => {
       verification: null,
       warnings: [],
       filled_cells: 12,
+      exports: [{ at: "2026-06-01T10:00:00Z", summary: "Northwind-filled.xlsx to /out" }],
+      review: review({ changed: changedSince([]) }),
     }));
-    const refresh = vi.fn(async () => draftView(t, { workbook: "SCAL.xlsx", review: review({ changed: changedSince([]) }) }));
+    // The export's result says what changed: the draft is not read again.
+    const refresh = vi.fn(async () => draftView(t, { workbook: "SCAL.xlsx", review: review({ changed: changedSince(["stale"]) }) }));
     const chooseExportFolder = vi.fn(async () => "/out");
     const s = sessionWith(t, { exportDraft, refresh, chooseExportFolder }, { workbook: "SCAL.xlsx", review: review({ changed: changedSince(["x"]) }) });
     render(ExportPanel, { session: s });
@@ -321,6 +324,8 @@ describe("export of an imported draft", () => {
     expect(await screen.findByTestId("filled-check")).toHaveTextContent("read back 12 answer cells");
     expect(screen.getByTestId("export-result")).toHaveTextContent("NHS workbook, filled");
     expect(s.changedItems.size).toBe(0);
+    expect(refresh).not.toHaveBeenCalled();
+    expect(s.draft?.exports.map((x) => x.summary)).toEqual(["Northwind-filled.xlsx to /out"]);
   });
 
   it("offers no filled workbook for a draft made from a template", () => {

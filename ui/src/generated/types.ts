@@ -186,7 +186,13 @@ warnings: Array<string>,
 /**
  * The filled NHS workbook read back: how many answer cells were found as written.
  */
-filled_cells: number | null, };
+filled_cells: number | null, 
+/**
+ * The draft's record of exports, this one included, and what it leaves to review (nothing
+ * "changed since export" now): all the window needs after an export, without reading the
+ * whole draft again.
+ */
+exports: Array<ExportRecordDto>, review: ReviewState, };
 
 export type ExportRecordDto = { at: string, summary: string, };
 

@@ -113,6 +113,13 @@ export class Session {
     this.notice = view.read_only ? { kind: "info", text: `${view.review_mode ? "Review" : "Read-only"}: ${view.read_only_reason}` } : null;
   }
 
+  /** What an export changes in the window: its record, and what is left to review. */
+  afterExport(result: ExportResult): void {
+    this.lastExport = result;
+    this.review = result.review;
+    if (this.draft) this.draft = { ...this.draft, exports: result.exports };
+  }
+
   /** Takes a new view of the open draft (after a restore, an upgrade, a copy) where the user is. */
   reload(view: DraftView): void {
     this.draft = view;
