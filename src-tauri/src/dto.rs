@@ -7,19 +7,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use scal_core::template::{Assessment, DateRule, ItemKind, SectionKind};
+pub use scal_app::dto::{IssueDto, ProgressDto, TemplateSummary, ValueDto};
 
-/// A bundled template offered on the start screen.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct TemplateSummary {
-    pub id: String,
-    pub version: String,
-    pub title: String,
-    pub publisher: String,
-    pub description: String,
-    pub sections: u32,
-    pub items: u32,
-}
+use scal_core::template::{Assessment, DateRule, ItemKind, SectionKind};
 
 /// One line of the start screen's "Recent drafts".
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
@@ -42,14 +32,6 @@ pub struct StartInfo {
     /// True until the user has created or opened a draft once: the start screen offers a sample.
     pub first_launch: bool,
     pub version: String,
-}
-
-/// A response: one string, or a list for multi-choice items.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
-#[serde(untagged)]
-pub enum ValueDto {
-    One(String),
-    Many(Vec<String>),
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, TS)]
@@ -139,35 +121,6 @@ pub struct TemplateView {
     pub description: String,
     pub placeholder: String,
     pub sections: Vec<SectionView>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct IssueDto {
-    pub item: String,
-    pub section: String,
-    /// blocking | warning
-    pub severity: String,
-    pub rule: String,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct SectionProgressDto {
-    pub section: String,
-    pub title: String,
-    pub total: u32,
-    pub answered: u32,
-    pub blocking: u32,
-    pub warnings: u32,
-    pub percent: f64,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ProgressDto {
-    pub total: u32,
-    pub answered: u32,
-    pub percent: f64,
-    pub sections: Vec<SectionProgressDto>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -801,24 +754,6 @@ pub struct CmdError {
 
 // ---- mapping from the domain ----------------------------------------------------------------
 
-impl From<&scal_core::Value> for ValueDto {
-    fn from(v: &scal_core::Value) -> Self {
-        match v {
-            scal_core::Value::One(s) => ValueDto::One(s.clone()),
-            scal_core::Value::Many(v) => ValueDto::Many(v.clone()),
-        }
-    }
-}
-
-impl From<ValueDto> for scal_core::Value {
-    fn from(v: ValueDto) -> Self {
-        match v {
-            ValueDto::One(s) => scal_core::Value::One(s),
-            ValueDto::Many(v) => scal_core::Value::Many(v),
-        }
-    }
-}
-
 impl From<&scal_core::Answer> for AnswerDto {
     fn from(a: &scal_core::Answer) -> Self {
         AnswerDto {
@@ -826,24 +761,6 @@ impl From<&scal_core::Answer> for AnswerDto {
             comment: a.comment.clone(),
         }
     }
-}
-
-impl From<&scal_core::Template> for TemplateSummary {
-    fn from(t: &scal_core::Template) -> Self {
-        TemplateSummary {
-            id: t.id.clone(),
-            version: t.version.clone(),
-            title: t.title.clone(),
-            publisher: t.publisher.clone(),
-            description: t.description.clone(),
-            sections: count(t.sections.len()),
-            items: count(t.items().count()),
-        }
-    }
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn snake<T: Serialize>(v: &T) -> String {
@@ -973,36 +890,8 @@ impl ReportDto {
     ) -> Self {
         ReportDto {
             complete: r.complete,
-            progress: ProgressDto {
-                total: count(r.progress.total),
-                answered: count(r.progress.answered),
-                percent: r.progress.percent,
-                sections: r
-                    .progress
-                    .sections
-                    .iter()
-                    .map(|s| SectionProgressDto {
-                        section: s.section.clone(),
-                        title: s.title.clone(),
-                        total: count(s.total),
-                        answered: count(s.answered),
-                        blocking: count(s.blocking),
-                        warnings: count(s.warnings),
-                        percent: s.percent,
-                    })
-                    .collect(),
-            },
-            issues: r
-                .issues
-                .iter()
-                .map(|i| IssueDto {
-                    item: i.item.clone(),
-                    section: i.section.clone(),
-                    severity: snake(&i.severity),
-                    rule: i.rule.to_string(),
-                    message: i.message.clone(),
-                })
-                .collect(),
+            progress: ProgressDto::from(&r.progress),
+            issues: r.issues.iter().map(IssueDto::from).collect(),
             hidden_items: template
                 .items()
                 .filter(|(_, i)| !visible.contains(&i.id))
@@ -1030,7 +919,7 @@ pub fn typescript() -> String {
         SectionView::decl(),
         TemplateView::decl(),
         IssueDto::decl(),
-        SectionProgressDto::decl(),
+        scal_app::dto::SectionProgressDto::decl(),
         ProgressDto::decl(),
         ReportDto::decl(),
         EvidenceDto::decl(),

@@ -22,6 +22,7 @@
 //! prints or knows about IPC.
 
 pub mod diff;
+pub mod dto;
 mod error;
 pub mod names;
 pub mod open;

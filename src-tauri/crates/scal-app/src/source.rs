@@ -140,11 +140,7 @@ pub fn with_workbook(
 /// The workbook the template `json` (named `spec` by the person) was imported from, checked by
 /// its SHA-256: the one `given`, else the file of its recorded name beside the template file
 /// `spec`. `None` for a template not imported from a workbook (refused when one was given).
-pub fn workbook_for(
-    json: &str,
-    spec: &str,
-    given: Option<&Path>,
-) -> AppResult<Option<Workbook>> {
+pub fn workbook_for(json: &str, spec: &str, given: Option<&Path>) -> AppResult<Option<Workbook>> {
     let t = scal_core::load_template(json)
         .map_err(|e| AppError::Template(format!("{spec} is not a valid template: {e}")))?;
     let Some(source) = &t.source else {

@@ -5,132 +5,12 @@
 use serde::Serialize;
 
 use scal_core::template::{Item, Section, SectionKind, Template};
-use scal_core::{Issue, Progress, Report, SectionProgress, Severity, Value};
+use scal_core::Value;
 
-/// One entry of `scal templates --json` (schemas/cli-templates.schema.json).
-#[derive(Debug, Serialize)]
-pub struct TemplateSummary {
-    pub id: String,
-    pub version: String,
-    pub title: String,
-    pub publisher: String,
-    pub description: String,
-    pub sections: usize,
-    pub items: usize,
-}
-
-impl From<&Template> for TemplateSummary {
-    fn from(t: &Template) -> Self {
-        TemplateSummary {
-            id: t.id.clone(),
-            version: t.version.clone(),
-            title: t.title.clone(),
-            publisher: t.publisher.clone(),
-            description: t.description.clone(),
-            sections: t.sections.len(),
-            items: t.sections.iter().map(|s| s.items.len()).sum(),
-        }
-    }
-}
-
-/// `scal check --json` (schemas/cli-check.schema.json).
-#[derive(Debug, Serialize)]
-pub struct CheckOutput {
-    pub complete: bool,
-    pub progress: ProgressDto,
-    pub issues: Vec<IssueDto>,
-}
-
-impl From<&Report> for CheckOutput {
-    fn from(r: &Report) -> Self {
-        CheckOutput {
-            complete: r.complete,
-            progress: ProgressDto::from(&r.progress),
-            issues: r.issues.iter().map(IssueDto::from).collect(),
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct ProgressDto {
-    pub total: usize,
-    pub answered: usize,
-    pub percent: f64,
-    pub sections: Vec<SectionProgressDto>,
-}
-
-impl From<&Progress> for ProgressDto {
-    fn from(p: &Progress) -> Self {
-        ProgressDto {
-            total: p.total,
-            answered: p.answered,
-            percent: finite(p.percent),
-            sections: p.sections.iter().map(SectionProgressDto::from).collect(),
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct SectionProgressDto {
-    pub section: String,
-    pub title: String,
-    pub total: usize,
-    pub answered: usize,
-    pub blocking: usize,
-    pub warnings: usize,
-    pub percent: f64,
-}
-
-impl From<&SectionProgress> for SectionProgressDto {
-    fn from(s: &SectionProgress) -> Self {
-        SectionProgressDto {
-            section: s.section.clone(),
-            title: s.title.clone(),
-            total: s.total,
-            answered: s.answered,
-            blocking: s.blocking,
-            warnings: s.warnings,
-            percent: finite(s.percent),
-        }
-    }
-}
-
-/// JSON has no NaN: serde_json would print `null`, which the schema (and readers) refuse.
-fn finite(p: f64) -> f64 {
-    if p.is_finite() {
-        p
-    } else {
-        0.0
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct IssueDto {
-    pub item: String,
-    pub section: String,
-    pub severity: &'static str,
-    pub rule: String,
-    pub message: String,
-}
-
-impl From<&Issue> for IssueDto {
-    fn from(i: &Issue) -> Self {
-        IssueDto {
-            item: i.item.clone(),
-            section: i.section.clone(),
-            severity: severity_name(i.severity),
-            rule: i.rule.to_string(),
-            message: i.message.clone(),
-        }
-    }
-}
-
-pub fn severity_name(s: Severity) -> &'static str {
-    match s {
-        Severity::Blocking => "blocking",
-        Severity::Warning => "warning",
-    }
-}
+/// Shared with the app: one definition each, in the layer. `scal templates --json` prints
+/// [`TemplateSummary`]s (schemas/cli-templates.schema.json), `scal check --json` a
+/// [`CheckOutput`] (schemas/cli-check.schema.json).
+pub use scal_app::dto::{CheckOutput, ProgressDto, SectionProgressDto, TemplateSummary, ValueDto};
 
 /// `scal show --json` (schemas/cli-show.schema.json).
 #[derive(Debug, Serialize)]
@@ -255,33 +135,6 @@ impl ItemDto {
 pub struct RequirementDto {
     pub reference: Option<String>,
     pub level: &'static str,
-}
-
-/// A string, or a list for multi-choice items.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-pub enum ValueDto {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl ValueDto {
-    /// As the workbook writes it: multi-choice joined with "; ".
-    pub fn display(&self) -> String {
-        match self {
-            ValueDto::One(s) => s.clone(),
-            ValueDto::Many(list) => list.join("; "),
-        }
-    }
-}
-
-impl From<&Value> for ValueDto {
-    fn from(v: &Value) -> Self {
-        match v {
-            Value::One(s) => ValueDto::One(s.clone()),
-            Value::Many(v) => ValueDto::Many(v.clone()),
-        }
-    }
 }
 
 /// One evidence link, as `show` nests it under its item.

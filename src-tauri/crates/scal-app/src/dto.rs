@@ -1,0 +1,205 @@
+//! The transport types both faces send out: the CLI prints them as JSON (their shapes are the
+//! contracts in `schemas/cli-*.schema.json`), the app sends them to its UI (TypeScript generated
+//! from them with the `ts` feature). One definition each, so the two cannot drift.
+//!
+//! A name that crosses (a severity, a reason) is the domain type's own serde name
+//! ([`serde_name`]), never a hand-written match.
+
+use serde::{Deserialize, Serialize};
+
+use scal_core::template::Template;
+use scal_core::{Issue, Progress, Report, SectionProgress, Value};
+
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+
+/// The name serde gives a unit enum variant (`Severity::Blocking` → `"blocking"`).
+pub fn serde_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|j| j.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A response: one string, or a list for multi-choice items.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(untagged)]
+pub enum ValueDto {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl ValueDto {
+    /// As the workbook writes it: multi-choice joined with "; ".
+    pub fn display(&self) -> String {
+        match self {
+            ValueDto::One(s) => s.clone(),
+            ValueDto::Many(list) => list.join("; "),
+        }
+    }
+}
+
+impl From<&Value> for ValueDto {
+    fn from(v: &Value) -> Self {
+        match v {
+            Value::One(s) => ValueDto::One(s.clone()),
+            Value::Many(v) => ValueDto::Many(v.clone()),
+        }
+    }
+}
+
+impl From<ValueDto> for Value {
+    fn from(v: ValueDto) -> Self {
+        match v {
+            ValueDto::One(s) => Value::One(s),
+            ValueDto::Many(v) => Value::Many(v),
+        }
+    }
+}
+
+/// A template as listed: `scal templates --json`, the app's start screen.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TemplateSummary {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub publisher: String,
+    pub description: String,
+    pub sections: usize,
+    pub items: usize,
+}
+
+impl From<&Template> for TemplateSummary {
+    fn from(t: &Template) -> Self {
+        TemplateSummary {
+            id: t.id.clone(),
+            version: t.version.clone(),
+            title: t.title.clone(),
+            publisher: t.publisher.clone(),
+            description: t.description.clone(),
+            sections: t.sections.len(),
+            items: t.sections.iter().map(|s| s.items.len()).sum(),
+        }
+    }
+}
+
+/// Progress of the whole draft and of each section.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ProgressDto {
+    pub total: usize,
+    pub answered: usize,
+    pub percent: f64,
+    pub sections: Vec<SectionProgressDto>,
+}
+
+impl From<&Progress> for ProgressDto {
+    fn from(p: &Progress) -> Self {
+        ProgressDto {
+            total: p.total,
+            answered: p.answered,
+            percent: finite(p.percent),
+            sections: p.sections.iter().map(SectionProgressDto::from).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SectionProgressDto {
+    pub section: String,
+    pub title: String,
+    pub total: usize,
+    pub answered: usize,
+    pub blocking: usize,
+    pub warnings: usize,
+    pub percent: f64,
+}
+
+impl From<&SectionProgress> for SectionProgressDto {
+    fn from(s: &SectionProgress) -> Self {
+        SectionProgressDto {
+            section: s.section.clone(),
+            title: s.title.clone(),
+            total: s.total,
+            answered: s.answered,
+            blocking: s.blocking,
+            warnings: s.warnings,
+            percent: finite(s.percent),
+        }
+    }
+}
+
+/// JSON has no NaN: serde_json would print `null`, which the schema (and readers) refuse.
+fn finite(p: f64) -> f64 {
+    if p.is_finite() {
+        p
+    } else {
+        0.0
+    }
+}
+
+/// One thing still missing or wrong.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct IssueDto {
+    pub item: String,
+    pub section: String,
+    /// blocking | warning
+    pub severity: String,
+    pub rule: String,
+    pub message: String,
+}
+
+impl From<&Issue> for IssueDto {
+    fn from(i: &Issue) -> Self {
+        IssueDto {
+            item: i.item.clone(),
+            section: i.section.clone(),
+            severity: serde_name(&i.severity),
+            rule: i.rule.to_string(),
+            message: i.message.clone(),
+        }
+    }
+}
+
+/// The completeness report as `scal check --json` prints it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CheckOutput {
+    pub complete: bool,
+    pub progress: ProgressDto,
+    pub issues: Vec<IssueDto>,
+}
+
+impl From<&Report> for CheckOutput {
+    fn from(r: &Report) -> Self {
+        CheckOutput {
+            complete: r.complete,
+            progress: ProgressDto::from(&r.progress),
+            issues: r.issues.iter().map(IssueDto::from).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failing test")]
+
+    use super::*;
+
+    #[test]
+    fn names_cross_as_serde_gives_them() {
+        assert_eq!(serde_name(&scal_core::Severity::Blocking), "blocking");
+        assert_eq!(serde_name(&scal_core::Severity::Warning), "warning");
+    }
+
+    #[test]
+    fn a_value_crosses_as_a_string_or_a_list() {
+        let one = serde_json::to_string(&ValueDto::One("Yes".into())).unwrap();
+        let many = serde_json::to_string(&ValueDto::Many(vec!["A".into(), "B".into()])).unwrap();
+        assert_eq!((one.as_str(), many.as_str()), ("\"Yes\"", "[\"A\",\"B\"]"));
+    }
+}
