@@ -28,6 +28,11 @@
 //! explicit `meanings`, else the words), so "Compliant / Semi-compliant / Non-compliant / N/a"
 //! is checked as "Yes / No / Out of Scope" is. A MUST only partly met is not met: it blocks.
 //!
+//! The report also says, per visible item, what it needs ([`ItemNeeds`]: the comment box its
+//! answer calls for, with its label, whether it is required and why; the evidence it takes;
+//! whether the value is only a placeholder). The same judgements raise the issues above, so a
+//! face shows these and derives none of them.
+//!
 //! Invariant: [`Report::complete`] is true exactly when no issue is blocking, and `check` never
 //! panics, whatever the answers hold (they may come from imports and hand-edited files).
 
