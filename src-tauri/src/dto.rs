@@ -216,9 +216,11 @@ pub struct CommentNeedDto {
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct EvidenceNeedDto {
+    /// The answer requires evidence.
     pub required: bool,
     /// Required and none attached where it counts: a blocking issue says so.
     pub missing: bool,
+    /// Why it is required, in a sentence; empty when it is not.
     pub why: String,
 }
 

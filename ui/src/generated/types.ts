@@ -144,11 +144,19 @@ missing: boolean,
  */
 why: string, };
 
-export type EvidenceNeedDto = { required: boolean, 
+export type EvidenceNeedDto = { 
+/**
+ * The answer requires evidence.
+ */
+required: boolean, 
 /**
  * Required and none attached where it counts: a blocking issue says so.
  */
-missing: boolean, why: string, };
+missing: boolean, 
+/**
+ * Why it is required, in a sentence; empty when it is not.
+ */
+why: string, };
 
 export type EvidenceDto = { link_id: string, item: string, file_name: string, media_type: string, size: number, sha256: string, added_at: string, };
 
