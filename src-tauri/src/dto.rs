@@ -131,6 +131,50 @@ pub struct ReportDto {
     /// Items not asked with the current answers (their own or their section's `visible_when`
     /// does not hold), as `scal_core::visible_items` decides: the UI hides them.
     pub hidden_items: Vec<String>,
+    /// What each visible item needs now, by item id, as the core's completeness check says
+    /// (`scal_core::ItemNeeds`): the UI shows these and derives none of them.
+    #[ts(type = "Record<string, ItemNeedsDto>")]
+    pub needs: BTreeMap<String, ItemNeedsDto>,
+}
+
+/// What one visible item asks for (`scal_core::ItemNeeds`).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ItemNeedsDto {
+    /// A real response (not a placeholder); for an evidence slot, a file.
+    pub answered: bool,
+    /// The value shown is a template placeholder ("Please select…"), not an answer.
+    pub placeholder: bool,
+    /// What the answer means, for items whose answers mean something.
+    #[ts(type = "\"met\" | \"partly_met\" | \"not_met\" | \"not_applicable\" | null")]
+    pub meaning: Option<String>,
+    /// The comment box the answer calls for; null when the item takes no comment with it.
+    pub comment: Option<CommentNeedDto>,
+    /// The evidence the item takes by its template; null when it takes none.
+    pub evidence: Option<EvidenceNeedDto>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CommentNeedDto {
+    #[ts(type = "\"mitigation\" | \"justification\" | \"statement\" | \"notes\"")]
+    pub kind: String,
+    /// The box's label, e.g. "Mitigation".
+    pub label: String,
+    /// The answer requires the comment.
+    pub required: bool,
+    /// Required and not written: a blocking issue says so.
+    pub missing: bool,
+    /// Why it is required, in a sentence; empty when it is not.
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EvidenceNeedDto {
+    /// The answer requires evidence.
+    pub required: bool,
+    /// Required and none attached where it counts: a blocking issue says so.
+    pub missing: bool,
+    /// Why it is required, in a sentence; empty when it is not.
+    pub why: String,
 }
 
 /// One evidence file linked to an item.
@@ -464,6 +508,7 @@ pub struct PreviewRowDto {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ColumnListDto {
     pub column: String,
+    /// The column's dropdown responses, placeholders ("Please select…") left out.
     pub options: Vec<String>,
 }
 
@@ -897,6 +942,33 @@ impl ReportDto {
                 .filter(|(_, i)| !visible.contains(&i.id))
                 .map(|(_, i)| i.id.clone())
                 .collect(),
+            needs: r
+                .needs
+                .iter()
+                .map(|(id, n)| (id.clone(), ItemNeedsDto::from(n)))
+                .collect(),
+        }
+    }
+}
+
+impl From<&scal_core::ItemNeeds> for ItemNeedsDto {
+    fn from(n: &scal_core::ItemNeeds) -> Self {
+        ItemNeedsDto {
+            answered: n.answered,
+            placeholder: n.placeholder,
+            meaning: n.meaning.map(|m| m.as_str().to_string()),
+            comment: n.comment.as_ref().map(|c| CommentNeedDto {
+                kind: snake(&c.kind),
+                label: c.label.to_string(),
+                required: c.required,
+                missing: c.missing,
+                why: c.why.clone(),
+            }),
+            evidence: n.evidence.as_ref().map(|e| EvidenceNeedDto {
+                required: e.required,
+                missing: e.missing,
+                why: e.why.clone(),
+            }),
         }
     }
 }
@@ -922,6 +994,9 @@ pub fn typescript() -> String {
         scal_app::dto::SectionProgressDto::decl(),
         ProgressDto::decl(),
         ReportDto::decl(),
+        ItemNeedsDto::decl(),
+        CommentNeedDto::decl(),
+        EvidenceNeedDto::decl(),
         EvidenceDto::decl(),
         SectionStatusDto::decl(),
         SectionStatusResult::decl(),

@@ -176,7 +176,15 @@ pub fn sheet_preview(
         lists: p
             .lists
             .into_iter()
-            .map(|(column, options)| ColumnListDto { column, options })
+            .map(|(column, options)| ColumnListDto {
+                column,
+                // The responses a mapping gives meanings to: placeholders are none (the core
+                // judges them, not the UI).
+                options: options
+                    .into_iter()
+                    .filter(|o| !scal_core::answer::is_placeholder(o))
+                    .collect(),
+            })
             .collect(),
     })
 }

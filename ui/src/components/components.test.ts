@@ -7,7 +7,8 @@ import ItemEditor from "./ItemEditor.svelte";
 import StartScreen from "./StartScreen.svelte";
 import CompletenessPanel from "./CompletenessPanel.svelte";
 import Editor from "./Editor.svelte";
-import { draftView, issue, item, report, requirement, section, template } from "../test/fixtures";
+import ReviewPanel from "./ReviewPanel.svelte";
+import { commentNeed, draftView, evidenceNeed, issue, item, needs, report, requirement, section, template } from "../test/fixtures";
 
 function sessionWith(t = template([section("s", [])]), api: Partial<Api> = {}, over = {}) {
   const s = new Session(api as Api);
@@ -15,10 +16,10 @@ function sessionWith(t = template([section("s", [])]), api: Partial<Api> = {}, o
   return s;
 }
 
-const ok = (itemId: string, value: ValueDto | null, comment = ""): SaveResult => ({
+const ok = (itemId: string, value: ValueDto | null, comment = "", rep = report()): SaveResult => ({
   item: itemId,
   answer: { value, comment },
-  report: report(),
+  report: rep,
   saved_at: "2026-11-24T10:00:00Z",
   changed: { exported: false, last_export_at: "", items: [] },
   signoff_stale: false,
@@ -27,7 +28,8 @@ const ok = (itemId: string, value: ValueDto | null, comment = ""): SaveResult =>
 describe("an item is rendered as what it is", () => {
   it("a requirement row has its ID, level, a Yes/No/Out of Scope dropdown and a notes box", () => {
     const r = requirement("uec-book-01", "MUST", { text: "Book with POST" });
-    render(ItemEditor, { session: sessionWith(template([section("s", [r])])), item: r, onhistory: () => {} });
+    const rep = report([], 0, [], { "uec-book-01": needs({ comment: commentNeed("notes") }) });
+    render(ItemEditor, { session: sessionWith(template([section("s", [r])]), {}, { report: rep }), item: r, onhistory: () => {} });
     expect(screen.getByText("UEC-BOOK-01")).toBeInTheDocument();
     expect(screen.getByText("MUST")).toBeInTheDocument();
     const select = screen.getByTestId("answer-uec-book-01") as HTMLSelectElement;
@@ -35,26 +37,82 @@ describe("an item is rendered as what it is", () => {
     expect(screen.getByLabelText("Additional notes")).toBeInTheDocument();
   });
 
-  it("choosing No saves at once and flags the empty mitigation box", async () => {
+  it("choosing No saves at once and flags the empty mitigation box the core asks for", async () => {
     const r = requirement("uec-book-01");
-    const setAnswer = vi.fn(async (id: string, v: ValueDto | null, c: string) => ok(id, v, c));
+    const why = "A mitigation is needed: this MUST is not met. Say what you do instead and when it will be met.";
+    const asked = report([], 0, [], { "uec-book-01": needs({ answered: true, meaning: "not_met", comment: commentNeed("mitigation", why) }) });
+    const setAnswer = vi.fn(async (id: string, v: ValueDto | null, c: string) => ok(id, v, c, asked));
     const s = sessionWith(template([section("s", [r])]), { setAnswer });
     render(ItemEditor, { session: s, item: r, onhistory: () => {} });
     await fireEvent.change(screen.getByTestId("answer-uec-book-01"), { target: { value: "No" } });
     expect(setAnswer).toHaveBeenCalledWith("uec-book-01", "No", "");
     const box = await screen.findByLabelText("Mitigation");
     expect(box).toHaveAttribute("aria-invalid", "true");
-    expect(screen.getByText(/A “No” needs a mitigation/)).toBeInTheDocument();
+    expect(screen.getByText(why)).toBeInTheDocument();
   });
 
-  it("a declaration shows its mitigation box only when answered No", () => {
+  it("shows the comment box the core asks for, and only that: no rule of its own", () => {
     const d = item("decl-dspt", { kind: "declaration", options: ["Yes", "No"], comment_when_no: true });
     const t = template([section("s", [d])]);
-    const yes = render(ItemEditor, { session: sessionWith(t, {}, { answers: { "decl-dspt": { value: "Yes", comment: "" } } }), item: d, onhistory: () => {} });
-    expect(yes.queryByTestId("comment-decl-dspt")).toBeNull();
-    yes.unmount();
-    render(ItemEditor, { session: sessionWith(t, {}, { answers: { "decl-dspt": { value: "No", comment: "" } } }), item: d, onhistory: () => {} });
-    expect(screen.getByTestId("comment-decl-dspt")).toBeInTheDocument();
+    // Answered No, but the core asks nothing (as for a response the template says is met):
+    // the UI adds no box and no flag of its own.
+    const quiet = render(ItemEditor, {
+      session: sessionWith(t, {}, { answers: { "decl-dspt": { value: "No", comment: "" } }, report: report([], 0, [], { "decl-dspt": needs({ answered: true }) }) }),
+      item: d,
+      onhistory: () => {},
+    });
+    expect(quiet.queryByTestId("comment-decl-dspt")).toBeNull();
+    quiet.unmount();
+    const rep = report([], 0, [], { "decl-dspt": needs({ answered: true, meaning: "not_met", comment: commentNeed("mitigation", "A mitigation is needed: this declaration is not met.") }) });
+    render(ItemEditor, { session: sessionWith(t, {}, { answers: { "decl-dspt": { value: "No", comment: "" } }, report: rep }), item: d, onhistory: () => {} });
+    expect(screen.getByTestId("comment-decl-dspt")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByText("A mitigation is needed: this declaration is not met.")).toBeInTheDocument();
+  });
+
+  it("a supplier statement is flagged only when the core says so", () => {
+    const plain = requirement("r1");
+    const r = { ...plain, requirement: plain.requirement ? { ...plain.requirement, assessment: "supplier_statement" } : null };
+    const t = template([section("s", [r])]);
+    // Answered No with a mitigation: the core offers the mitigation box, not a statement.
+    const no = render(ItemEditor, {
+      session: sessionWith(t, {}, {
+        answers: { r1: { value: "No", comment: "Planned for 2.5" } },
+        report: report([], 0, [], { r1: needs({ answered: true, meaning: "not_met", comment: commentNeed("mitigation", "", { required: true }) }) }),
+      }),
+      item: r,
+      onhistory: () => {},
+    });
+    expect(no.getByLabelText("Mitigation")).toHaveAttribute("aria-invalid", "false");
+    expect(no.queryByText(/statement/i)).toBeNull();
+    no.unmount();
+    const why = "A supplier statement is needed: this MUST is assessed by your statement. Write it here.";
+    render(ItemEditor, {
+      session: sessionWith(t, {}, { answers: { r1: { value: "Yes", comment: "" } }, report: report([], 0, [], { r1: needs({ answered: true, meaning: "met", comment: commentNeed("statement", why) }) }) }),
+      item: r,
+      onhistory: () => {},
+    });
+    expect(screen.getByLabelText("Supplier statement")).toHaveAttribute("aria-invalid", "true");
+    expect(screen.getByText(why)).toBeInTheDocument();
+  });
+
+  it("shows a placeholder value as no answer, and the evidence the core asks for", () => {
+    const r = { ...requirement("r1"), required: false };
+    const plain = requirement("r2");
+    const e = { ...plain, requirement: plain.requirement ? { ...plain.requirement, assessment: "evidence" } : null };
+    const t = template([section("s", [r, e])]);
+    const why = "Evidence is needed: this requirement is assessed by tests, so attach the test evidence to the row.";
+    const s = sessionWith(t, {}, {
+      answers: { r1: { value: "Please select…", comment: "" }, r2: { value: "Yes", comment: "" } },
+      report: report([], 0, [], { r1: needs({ placeholder: true }), r2: needs({ answered: true, meaning: "met", evidence: evidenceNeed(why) }) }),
+    });
+    const one = render(ItemEditor, { session: s, item: r, onhistory: () => {} });
+    expect((one.getByTestId("answer-r1") as HTMLSelectElement).value).toBe("");
+    expect(one.getByTestId("item-r1")).not.toHaveClass("answered");
+    expect(one.queryByTestId("evidence-r1")).toBeNull();
+    one.unmount();
+    render(ItemEditor, { session: s, item: e, onhistory: () => {} });
+    expect(screen.getByTestId("item-r2")).toHaveClass("answered");
+    expect(screen.getByTestId("evidence-r2")).toHaveTextContent(why);
   });
 
   it("a multi-choice is a group of checkboxes, a date a date field, an email an email field", () => {
@@ -91,7 +149,7 @@ describe("an item is rendered as what it is", () => {
 
   it("a read-only draft shows answers in disabled controls", () => {
     const r = requirement("r1");
-    const s = sessionWith(template([section("s", [r])]), {}, { read_only: true, answers: { r1: { value: "Yes", comment: "" } } });
+    const s = sessionWith(template([section("s", [r])]), {}, { read_only: true, answers: { r1: { value: "Yes", comment: "" } }, report: report([], 0, [], { r1: needs({ answered: true, meaning: "met" }) }) });
     render(ItemEditor, { session: s, item: r, onhistory: () => {} });
     expect(screen.getByTestId("answer-r1")).toBeDisabled();
     expect((screen.getByTestId("answer-r1") as HTMLSelectElement).value).toBe("Yes");
@@ -175,5 +233,23 @@ describe("editor", () => {
     expect(document.querySelectorAll("[data-item-id]")).toHaveLength(3);
     await fireEvent.click(screen.getByTestId("missing-only"));
     expect([...document.querySelectorAll<HTMLElement>("[data-item-id]")].map((e) => e.dataset.itemId)).toEqual(["b"]);
+  });
+});
+
+describe("summary", () => {
+  it("counts requirement rows by the meaning the core gives, leaving out what is not asked", () => {
+    const opts = { options: ["Compliant", "Non-compliant", "N/a"], meanings: {} };
+    const rows = [requirement("r1", "MUST", opts), requirement("r2", "MUST", opts), requirement("r3", "MUST", opts), requirement("r4", "MUST", opts)];
+    const t = template([section("svc", rows)]);
+    const answers = { r1: { value: "Compliant", comment: "" }, r2: { value: "Non-compliant", comment: "x" }, r3: { value: "N/a", comment: "" } };
+    // r4 is hidden: the core gives it no needs.
+    const rep = report([], 0, ["r4"], {
+      r1: needs({ answered: true, meaning: "met" }),
+      r2: needs({ answered: true, meaning: "not_met" }),
+      r3: needs({ answered: true, meaning: "not_applicable" }),
+    });
+    render(ReviewPanel, { session: sessionWith(t, {}, { answers, report: rep }) });
+    const must = screen.getByRole("row", { name: /^MUST/ });
+    expect([...must.querySelectorAll("td")].map((c) => c.textContent)).toEqual(["3", "1", "1", "1", "0"]);
   });
 });

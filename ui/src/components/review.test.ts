@@ -227,7 +227,7 @@ describe("section status", () => {
     const setSectionStatus = vi.fn(async () => {
       throw { code: "section_not_ready", message: "Section \"svc\" cannot be marked Complete while it has 1 blocking issue." };
     });
-    const rep = { complete: false, progress: { total: 1, answered: 0, percent: 0, sections: [] }, issues: [{ item: "r1", section: "svc", severity: "blocking", rule: "required", message: "MUST answered No." }], hidden_items: [] };
+    const rep = { complete: false, progress: { total: 1, answered: 0, percent: 0, sections: [] }, issues: [{ item: "r1", section: "svc", severity: "blocking", rule: "required", message: "MUST answered No." }], hidden_items: [], needs: {} };
     const s = sessionWith(t, { setSectionStatus }, { report: rep, section_status: { svc: "In Progress" } });
     render(Editor, { session: s, onhistory: () => {} });
     const select = screen.getByTestId("status-svc") as HTMLSelectElement;

@@ -97,7 +97,66 @@ export type ReportDto = { complete: boolean, progress: ProgressDto, issues: Arra
  * Items not asked with the current answers (their own or their section's `visible_when`
  * does not hold), as `scal_core::visible_items` decides: the UI hides them.
  */
-hidden_items: Array<string>, };
+hidden_items: Array<string>, 
+/**
+ * What each visible item needs now, by item id, as the core's completeness check says
+ * (`scal_core::ItemNeeds`): the UI shows these and derives none of them.
+ */
+needs: Record<string, ItemNeedsDto>, };
+
+export type ItemNeedsDto = { 
+/**
+ * A real response (not a placeholder); for an evidence slot, a file.
+ */
+answered: boolean, 
+/**
+ * The value shown is a template placeholder ("Please select…"), not an answer.
+ */
+placeholder: boolean, 
+/**
+ * What the answer means, for items whose answers mean something.
+ */
+meaning: "met" | "partly_met" | "not_met" | "not_applicable" | null, 
+/**
+ * The comment box the answer calls for; null when the item takes no comment with it.
+ */
+comment: CommentNeedDto | null, 
+/**
+ * The evidence the item takes by its template; null when it takes none.
+ */
+evidence: EvidenceNeedDto | null, };
+
+export type CommentNeedDto = { kind: "mitigation" | "justification" | "statement" | "notes", 
+/**
+ * The box's label, e.g. "Mitigation".
+ */
+label: string, 
+/**
+ * The answer requires the comment.
+ */
+required: boolean, 
+/**
+ * Required and not written: a blocking issue says so.
+ */
+missing: boolean, 
+/**
+ * Why it is required, in a sentence; empty when it is not.
+ */
+why: string, };
+
+export type EvidenceNeedDto = { 
+/**
+ * The answer requires evidence.
+ */
+required: boolean, 
+/**
+ * Required and none attached where it counts: a blocking issue says so.
+ */
+missing: boolean, 
+/**
+ * Why it is required, in a sentence; empty when it is not.
+ */
+why: string, };
 
 export type EvidenceDto = { link_id: string, item: string, file_name: string, media_type: string, size: number, sha256: string, added_at: string, };
 
@@ -278,7 +337,11 @@ row: number,
  */
 cells: Array<string>, };
 
-export type ColumnListDto = { column: string, options: Array<string>, };
+export type ColumnListDto = { column: string, 
+/**
+ * The column's dropdown responses, placeholders ("Please select…") left out.
+ */
+options: Array<string>, };
 
 export type SkippedDto = { sheet: string, reason: string, };
 

@@ -2,100 +2,21 @@
 import type { AnswerDto, HistoryEntryDto, IssueDto, ItemView, ReportDto, ReviewThreadDto, SectionView, TemplateView, ValueDto } from "../generated/types";
 
 export const OTHER = "Other";
-export const OUT_OF_SCOPE = "Out of Scope";
 
 export type Answers = Record<string, AnswerDto>;
 
-/** True for "Please select…", "[please state]" and blank text: never an answer (as in scal-core). */
-export function isPlaceholder(s: string): boolean {
-  const t = s.trim().replace(/^\[|\]$/g, "").trim();
-  if (t === "") return true;
-  const stripped = t.toLowerCase().replace(/[.\u2026 ]+$/u, "");
-  return stripped === "please select" || stripped === "please state" || stripped === "select";
-}
+// No completeness or visibility rule lives here: what an item needs (a comment and why, evidence,
+// whether its value is only a placeholder) and what is hidden come from the core, in the report
+// (`ReportDto.needs`, `ReportDto.hidden_items`). ui-rules.test.ts keeps it so.
 
 export function valueList(v: ValueDto | null | undefined): string[] {
   if (v === null || v === undefined) return [];
   return Array.isArray(v) ? v : [v];
 }
 
-export function isAnswered(a: AnswerDto | undefined): boolean {
-  return valueList(a?.value).some((s) => !isPlaceholder(s));
-}
-
 /** The answer as a person reads it: multi-choice joined with "; ". */
 export function displayValue(v: ValueDto | null | undefined): string {
   return valueList(v).join("; ");
-}
-
-/** Which kind of comment box an answer calls for, and whether it is missing. */
-export interface CommentNeed {
-  /** Show the box at all. */
-  shown: boolean;
-  /** The box's label. */
-  label: string;
-  /** The answer needs the box filled and it is empty: flag it. */
-  missing: boolean;
-  /** Why it is needed, for the flag's text. */
-  reason: string;
-}
-
-export type Meaning = "met" | "partly_met" | "not_met" | "not_applicable";
-
-/** What a response's words mean when the template says nothing (as scal-core's Meaning::infer). */
-export function inferMeaning(option: string): Meaning | null {
-  const key = option.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
-  if (["yes", "compliant", "met", "fullycompliant", "fullymet", "complete", "completed", "conformant", "agreed"].includes(key)) return "met";
-  if (["semicompliant", "partiallycompliant", "partial", "partially", "partly", "partlymet", "partiallymet", "inprogress"].includes(key))
-    return "partly_met";
-  if (["no", "noncompliant", "notcompliant", "notmet", "fail", "failed", "nonconformant"].includes(key)) return "not_met";
-  if (["na", "notapplicable", "outofscope", "notinscope", "exempt"].includes(key)) return "not_applicable";
-  return null;
-}
-
-/** What answering `value` means for this item: the meaning the core sent, else its words. */
-export function meaningOf(item: ItemView, value: string): Meaning | null {
-  const v = value.trim();
-  if (item.kind === "yes_no") return v.toLowerCase() === "yes" ? "met" : v.toLowerCase() === "no" ? "not_met" : null;
-  if (item.kind !== "requirement" && item.kind !== "declaration") return null;
-  const meanings = item.meanings ?? {};
-  const explicit = meanings[v] ?? Object.entries(meanings).find(([o]) => o.trim().toLowerCase() === v.toLowerCase())?.[1];
-  return explicit ?? inferMeaning(v);
-}
-
-export function commentNeed(item: ItemView, answer: AnswerDto | undefined): CommentNeed {
-  const values = valueList(answer?.value).filter((v) => !isPlaceholder(v));
-  const comment = (answer?.comment ?? "").trim();
-  const value = values[0] ?? "";
-  const meaning = value === "" ? null : meaningOf(item, value);
-  const unmet = meaning === "not_met" || meaning === "partly_met";
-  const na = meaning === "not_applicable";
-  if (item.kind === "requirement") {
-    if (unmet)
-      return {
-        shown: true,
-        label: "Mitigation",
-        missing: comment === "",
-        reason: `A \u201c${value}\u201d needs a mitigation: say what you do instead and when it will be met.`,
-      };
-    if (na) return { shown: true, label: "Justification", missing: comment === "", reason: `\u201c${value}\u201d needs a justification.` };
-    if (item.requirement?.assessment === "supplier_statement")
-      // The core asks for the statement only when the requirement is met.
-      return { shown: true, label: "Supplier statement", missing: meaning === "met" && comment === "", reason: "This requirement is assessed by your statement: write it here." };
-    return { shown: true, label: "Additional notes", missing: false, reason: "" };
-  }
-  if (item.kind === "declaration" && na) {
-    return { shown: true, label: "Justification", missing: comment === "", reason: `\u201c${value}\u201d needs a justification.` };
-  }
-  if (item.kind === "declaration" || (item.kind === "yes_no" && item.comment_when_no)) {
-    return {
-      shown: unmet,
-      label: "Mitigation (only if No)",
-      missing: unmet && comment === "",
-      reason: `A \u201c${unmet ? value : "No"}\u201d needs a mitigation: explain why and what you do instead.`,
-    };
-  }
-  return { shown: false, label: "", missing: false, reason: "" };
 }
 
 /** A flat list of every item in template order with its section, for navigation and search. */
@@ -162,16 +83,6 @@ export function groupIssues(t: TemplateView, report: ReportDto): { section: Sect
       };
     })
     .filter((g) => g.blocking.length + g.warnings.length > 0);
-}
-
-/** Builds the value to save from what a control holds. */
-export function toValue(kind: string, raw: string | string[]): ValueDto | null {
-  if (Array.isArray(raw)) {
-    const list = raw.filter((s) => s.trim() !== "");
-    return list.length === 0 ? null : list;
-  }
-  if (raw.trim() === "" || (kind !== "text" && kind !== "long_text" && isPlaceholder(raw))) return null;
-  return raw;
 }
 
 export function formatBytes(n: number): string {

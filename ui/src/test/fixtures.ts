@@ -1,5 +1,5 @@
 // Small builders for the DTOs the shell sends, so each test states only what it is about.
-import type { DraftView, IssueDto, ItemView, ReportDto, SectionView, TemplateView } from "../generated/types";
+import type { CommentNeedDto, DraftView, EvidenceNeedDto, IssueDto, ItemNeedsDto, ItemView, ReportDto, SectionView, TemplateView } from "../generated/types";
 
 export function item(id: string, over: Partial<ItemView> = {}): ItemView {
   return {
@@ -55,8 +55,23 @@ export function issue(itemId: string, sectionId: string, severity: "blocking" | 
   return { item: itemId, section: sectionId, severity, rule: "required", message };
 }
 
-export function report(issues: IssueDto[] = [], percent = 0, hidden: string[] = []): ReportDto {
-  return { complete: !issues.some((i) => i.severity === "blocking"), progress: { total: 0, answered: 0, percent, sections: [] }, issues, hidden_items: hidden };
+export function report(issues: IssueDto[] = [], percent = 0, hidden: string[] = [], needs: Record<string, ItemNeedsDto> = {}): ReportDto {
+  return { complete: !issues.some((i) => i.severity === "blocking"), progress: { total: 0, answered: 0, percent, sections: [] }, issues, hidden_items: hidden, needs };
+}
+
+/** What the core says one item needs: nothing, unless told. */
+export function needs(over: Partial<ItemNeedsDto> = {}): ItemNeedsDto {
+  return { answered: false, placeholder: false, meaning: null, comment: null, evidence: null, ...over };
+}
+
+/** A comment box as the core asks it; required and missing when a `why` is given. */
+export function commentNeed(kind: CommentNeedDto["kind"], why = "", over: Partial<CommentNeedDto> = {}): CommentNeedDto {
+  const labels = { mitigation: "Mitigation", justification: "Justification", statement: "Supplier statement", notes: "Additional notes" };
+  return { kind, label: labels[kind], required: why !== "", missing: why !== "", why, ...over };
+}
+
+export function evidenceNeed(why = "", over: Partial<EvidenceNeedDto> = {}): EvidenceNeedDto {
+  return { required: why !== "", missing: why !== "", why, ...over };
 }
 
 export function draftView(t: TemplateView, over: Partial<DraftView> = {}): DraftView {

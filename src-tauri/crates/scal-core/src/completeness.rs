@@ -28,6 +28,11 @@
 //! explicit `meanings`, else the words), so "Compliant / Semi-compliant / Non-compliant / N/a"
 //! is checked as "Yes / No / Out of Scope" is. A MUST only partly met is not met: it blocks.
 //!
+//! The report also says, per visible item, what it needs ([`ItemNeeds`]: the comment box its
+//! answer calls for, with its label, whether it is required and why; the evidence it takes;
+//! whether the value is only a placeholder). The same judgements raise the issues above, so a
+//! face shows these and derives none of them.
+//!
 //! Invariant: [`Report::complete`] is true exactly when no issue is blocking, and `check` never
 //! panics, whatever the answers hold (they may come from imports and hand-edited files).
 
@@ -156,6 +161,79 @@ pub struct Report {
     /// In template order (a section's own issues before its items'), blocking before warnings
     /// for the same item.
     pub issues: Vec<Issue>,
+    /// What each visible item needs of the person answering it now, by item id (hidden items
+    /// have no entry). The same judgements raise the issues, so a face shows these instead of
+    /// deriving them: a comment `missing` here is exactly a `mitigation_required`,
+    /// `justification_required` or `statement_required` issue, evidence `missing` exactly an
+    /// `evidence_required` (or, for a slot, `required`) issue.
+    pub needs: BTreeMap<String, ItemNeeds>,
+}
+
+/// What one visible item asks for, given the draft as it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemNeeds {
+    /// It has a real response (not a placeholder); for an evidence slot, at least one file. As
+    /// progress counts it.
+    pub answered: bool,
+    /// The stored value is a template placeholder ("Please select…"), not an answer.
+    pub placeholder: bool,
+    /// What the (valid) answer means, for items whose answers mean something.
+    pub meaning: Option<Meaning>,
+    /// The comment box this answer calls for; `None` when the item takes no comment with it.
+    pub comment: Option<CommentNeed>,
+    /// The evidence the item takes by its template (an evidence slot, an evidence or
+    /// conformance-report requirement); `None` when it takes none.
+    pub evidence: Option<EvidenceNeed>,
+}
+
+/// What an item's comment is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentKind {
+    /// How the risk is handled while the answer is not (or only partly) met.
+    Mitigation,
+    /// Why the item does not apply ("Out of Scope", "N/A").
+    Justification,
+    /// The supplier's statement, for a requirement assessed by statement.
+    Statement,
+    /// Free notes, never required.
+    Notes,
+}
+
+impl CommentKind {
+    /// The comment box's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            CommentKind::Mitigation => "Mitigation",
+            CommentKind::Justification => "Justification",
+            CommentKind::Statement => "Supplier statement",
+            CommentKind::Notes => "Additional notes",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommentNeed {
+    pub kind: CommentKind,
+    /// The box's label, e.g. "Mitigation".
+    pub label: &'static str,
+    /// The answer requires the comment (whether or not it is written yet).
+    pub required: bool,
+    /// Required and not written (blank or a placeholder): a blocking issue says so.
+    pub missing: bool,
+    /// Why it is required, the sentence shown by the box (e.g. "A mitigation is needed: this
+    /// MUST is not met. …"); empty when it is not required.
+    pub why: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EvidenceNeed {
+    /// The answer requires evidence (an evidence row answered met; a required slot).
+    pub required: bool,
+    /// Required and none attached where it counts: a blocking issue says so.
+    pub missing: bool,
+    /// Why it is required; empty when it is not.
+    pub why: String,
 }
 
 /// Runs every completeness rule over a draft. Pure: `today` is passed in so that date rules can
@@ -172,6 +250,7 @@ pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Repor
     let ctx = Ctx { state, today };
 
     let mut issues = Vec::new();
+    let mut needs = BTreeMap::new();
     let mut sections = Vec::with_capacity(template.sections.len());
     let mut flat = 0usize;
     for section in &template.sections {
@@ -187,8 +266,14 @@ pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Repor
             controller_shown
                 && condition_holds(c, state.answers.get(&c.item).and_then(|a| a.value.as_ref()))
         });
-        let (section_issues, progress) =
-            check_section(&ctx, section, section_shown, shown, &items, &index);
+        let (section_issues, progress) = check_section(
+            &ctx,
+            section,
+            section_shown,
+            shown,
+            (&items, &index),
+            &mut needs,
+        );
         issues.extend(section_issues);
         sections.push(progress);
     }
@@ -204,6 +289,7 @@ pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Repor
             sections,
         },
         issues,
+        needs,
     }
 }
 
@@ -236,8 +322,8 @@ fn check_section(
     section: &Section,
     section_shown: bool,
     shown: &[bool],
-    all_items: &[&Item],
-    index: &HashMap<&str, usize>,
+    (all_items, index): (&[&Item], &HashMap<&str, usize>),
+    needs: &mut BTreeMap<String, ItemNeeds>,
 ) -> (Vec<Issue>, SectionProgress) {
     let is_shown = |pos: usize| shown.get(pos).copied().unwrap_or(true);
     // A conformance-report row is satisfied by the report attached to any (visible) slot of
@@ -259,18 +345,16 @@ fn check_section(
         if !is_shown(pos) {
             hidden_answer(item, &facts, all_items, index, &mut out);
         } else {
-            let has_response = match item.kind {
-                ItemKind::EvidenceSlot => Some(facts.evidence),
-                _ if item.is_answerable() => Some(answer::is_answered(facts.stored)),
-                _ => None,
-            };
-            if let Some(done) = has_response {
-                if item.required || done {
-                    total += 1;
-                    answered += usize::from(done);
-                }
+            let item_needs = check_item(ctx, item, &facts, slot_has_evidence, &mut out);
+            // Progress counts what the needs call answered: a real response, or a slot's file.
+            let takes_response =
+                matches!(item.kind, ItemKind::EvidenceSlot) || item.is_answerable();
+            if takes_response && (item.required || item_needs.answered) {
+                total += 1;
+                answered += usize::from(item_needs.answered);
             }
-            check_item(ctx, item, &facts, slot_has_evidence, &mut out);
+            // As for `Template::item`, the first of two items sharing an id wins.
+            needs.entry(item.id.clone()).or_insert(item_needs);
             if ctx.state.reconfirm.contains(&item.id) {
                 out.warning(
                     rules::RECONFIRM_NEEDED,
@@ -384,28 +468,49 @@ impl Out<'_> {
     }
 }
 
+/// The issues of one visible item, and what it needs of the person answering it. The needs and
+/// the issues come from the same judgements ([`comment_ask`], [`evidence_ask`]) on the same
+/// normalized value and meaning, so what the app flags is what blocks.
 fn check_item(
     ctx: &Ctx<'_>,
     item: &Item,
     facts: &Facts<'_>,
     slot_has_evidence: bool,
     out: &mut Out<'_>,
-) {
+) -> ItemNeeds {
     let name = Name(item);
     let stored = facts.stored;
+    let comment_missing = stored.is_none_or(|a| answer::is_placeholder(&a.comment));
+    let mut needs = ItemNeeds {
+        answered: answer::is_answered(stored),
+        placeholder: shows_placeholder(stored),
+        meaning: None,
+        comment: None,
+        evidence: None,
+    };
     match &item.kind {
         ItemKind::EvidenceSlot => {
-            if item.required && !facts.evidence {
-                out.blocking(
-                    rules::REQUIRED,
-                    format!("{name} has no file attached: attach the document before submitting."),
-                );
+            needs.answered = facts.evidence;
+            needs.placeholder = false;
+            if let Some(ask) = evidence_ask(item, None) {
+                let need = evidence_need(ask, facts.evidence, slot_has_evidence);
+                if need.missing {
+                    out.blocking(
+                        rules::REQUIRED,
+                        format!(
+                            "{name} has no file attached: attach the document before submitting."
+                        ),
+                    );
+                }
+                needs.evidence = Some(need);
             }
-            return;
+            return needs;
         }
         ItemKind::Guidance { acknowledge, .. } => {
             if !*acknowledge {
-                return;
+                needs.answered = false;
+                needs.placeholder = false;
+                return needs;
             }
             // Reading guidance is asked for, not enforced: a warning, never `required`.
             if !answer::is_answered(stored) {
@@ -413,30 +518,36 @@ fn check_item(
                     rules::UNACKNOWLEDGED,
                     format!("{name} has not been acknowledged: read it and mark it Acknowledged."),
                 );
-                return;
+                return needs;
             }
         }
         _ => {}
     }
 
+    // What the item asks before it has a (valid) answer: the box it offers, nothing required.
+    let unjudged = |mut needs: ItemNeeds| {
+        needs.comment = comment_ask(item, None).map(|a| comment_need(a, comment_missing));
+        needs.evidence =
+            evidence_ask(item, None).map(|a| evidence_need(a, facts.evidence, slot_has_evidence));
+        needs
+    };
     let Some(value) = stored.and_then(|a| a.value.as_ref()).and_then(real_value) else {
         if item.required {
             out.blocking(rules::REQUIRED, required_message(&name, stored));
         }
-        return;
+        return unjudged(needs);
     };
     let value = match answer::normalize_item(item, value) {
         Ok(v) => v,
         Err(e) => {
             out.blocking(rules::INVALID_VALUE, invalid_message(&name, &e));
-            return;
+            return unjudged(needs);
         }
     };
-    let comment_missing = stored.is_none_or(|a| answer::is_placeholder(&a.comment));
     // Rules judge what the answer means, never its words: "Non-compliant" is checked as "No".
     let answered = value.as_one().unwrap_or_default();
     let meaning = value.as_one().and_then(|v| item.meaning_of(v));
-    let unmet = matches!(meaning, Some(Meaning::NotMet | Meaning::PartlyMet));
+    needs.meaning = meaning;
 
     match &item.kind {
         ItemKind::Choice { other: true, .. } | ItemKind::MultiChoice { other: true, .. } => {
@@ -451,88 +562,26 @@ fn check_item(
                 );
             }
         }
-        ItemKind::YesNo {
-            comment_when_no: true,
-        } if unmet && comment_missing => {
-            out.blocking(
-                rules::MITIGATION_REQUIRED,
-                format!("{name} is answered {answered} with no comment: say why in the comment."),
-            );
-        }
-        ItemKind::Declaration { .. } if comment_missing => {
-            if unmet {
-                out.blocking(
-                    rules::MITIGATION_REQUIRED,
-                    no_mitigation_message(&name, answered),
-                );
-            } else if meaning == Some(Meaning::NotApplicable) {
-                out.blocking(
-                    rules::JUSTIFICATION_REQUIRED,
-                    no_justification_message(&name, answered),
-                );
-            }
-        }
-        ItemKind::Requirement(r) => {
-            if unmet {
-                // A MUST only partly met is a MUST not met: it blocks as "No" does. A SHOULD
-                // partly met warns as a SHOULD not met does.
-                let partly = if meaning == Some(Meaning::PartlyMet) {
-                    ", which is only partly met"
-                } else {
-                    ""
-                };
-                match r.level {
-                    Level::Must => out.blocking(
-                        rules::MUST_NOT_MET,
-                        format!("{name} is a MUST answered {answered}{partly}: it blocks submission unless NHS England agrees a derogation."),
-                    ),
-                    Level::Should => out.warning(
-                        rules::SHOULD_NOT_MET,
-                        format!("{name} is a SHOULD answered {answered}{partly}: expect the assurance team to ask why, so make the mitigation explain it."),
-                    ),
-                    Level::May | Level::Action | Level::Info => {}
-                }
-                if comment_missing {
-                    out.blocking(
-                        rules::MITIGATION_REQUIRED,
-                        no_mitigation_message(&name, answered),
-                    );
-                }
-            } else if meaning == Some(Meaning::NotApplicable) {
-                if comment_missing {
-                    out.blocking(
-                        rules::JUSTIFICATION_REQUIRED,
-                        no_justification_message(&name, answered),
-                    );
-                }
-            } else if meaning == Some(Meaning::Met) {
-                match r.assessment {
-                    Assessment::SupplierDeclared => {}
-                    Assessment::SupplierStatement => {
-                        if comment_missing {
-                            out.blocking(
-                                rules::STATEMENT_REQUIRED,
-                                format!("{name} is assessed by supplier statement: answered {answered}, it needs the statement written in the comment."),
-                            );
-                        }
-                    }
-                    Assessment::Evidence => {
-                        if !facts.evidence {
-                            out.blocking(
-                                rules::EVIDENCE_REQUIRED,
-                                format!("{name} is assessed by evidence: answered {answered}, it needs the test evidence attached to the row."),
-                            );
-                        }
-                    }
-                    Assessment::ConformanceReport => {
-                        if !facts.evidence && !slot_has_evidence {
-                            out.blocking(
-                                rules::EVIDENCE_REQUIRED,
-                                format!("{name} is covered by the Technical Conformance Report: attach the report to the row or to an evidence slot of section \"{}\".", out.section_title),
-                            );
-                        }
-                    }
-                }
+        ItemKind::Requirement(r)
+            if matches!(meaning, Some(Meaning::NotMet | Meaning::PartlyMet)) =>
+        {
+            // A MUST only partly met is a MUST not met: it blocks as "No" does. A SHOULD
+            // partly met warns as a SHOULD not met does.
+            let partly = if meaning == Some(Meaning::PartlyMet) {
+                ", which is only partly met"
+            } else {
+                ""
+            };
+            match r.level {
+                Level::Must => out.blocking(
+                    rules::MUST_NOT_MET,
+                    format!("{name} is a MUST answered {answered}{partly}: it blocks submission unless NHS England agrees a derogation."),
+                ),
+                Level::Should => out.warning(
+                    rules::SHOULD_NOT_MET,
+                    format!("{name} is a SHOULD answered {answered}{partly}: expect the assurance team to ask why, so make the mitigation explain it."),
+                ),
+                Level::May | Level::Action | Level::Info => {}
             }
         }
         ItemKind::Date { rule: Some(rule) } => {
@@ -541,6 +590,224 @@ fn check_item(
             }
         }
         _ => {}
+    }
+
+    if let Some(ask) = comment_ask(item, meaning) {
+        let need = comment_need(ask, comment_missing);
+        if need.missing {
+            let message = match (ask.kind, &item.kind) {
+                (CommentKind::Mitigation, ItemKind::YesNo { .. }) => format!(
+                    "{name} is answered {answered} with no comment: say why in the comment."
+                ),
+                (CommentKind::Mitigation, _) => no_mitigation_message(&name, answered),
+                (CommentKind::Justification, _) => no_justification_message(&name, answered),
+                (CommentKind::Statement, _) => format!("{name} is assessed by supplier statement: answered {answered}, it needs the statement written in the comment."),
+                (CommentKind::Notes, _) => format!("{name} needs a comment."),
+            };
+            out.blocking(ask.rule, message);
+        }
+        needs.comment = Some(need);
+    }
+    if let Some(ask) = evidence_ask(item, meaning) {
+        let need = evidence_need(ask, facts.evidence, slot_has_evidence);
+        if need.missing {
+            let message = match ask.place {
+                EvidencePlace::Row => format!("{name} is assessed by evidence: answered {answered}, it needs the test evidence attached to the row."),
+                EvidencePlace::RowOrSlot => format!("{name} is covered by the Technical Conformance Report: attach the report to the row or to an evidence slot of section \"{}\".", out.section_title),
+                EvidencePlace::Slot => format!("{name} has no file attached: attach the document before submitting."),
+            };
+            out.blocking(ask.rule, message);
+        }
+        needs.evidence = Some(need);
+    }
+    needs
+}
+
+/// The stored value shows only a template placeholder ("Please select…", "[please state]"):
+/// something is there, but it is not an answer.
+fn shows_placeholder(stored: Option<&answer::Answer>) -> bool {
+    let shown = |s: &String| !s.trim().is_empty();
+    match stored.and_then(|a| a.value.as_ref()) {
+        None => false,
+        Some(Value::One(s)) => shown(s) && answer::is_placeholder(s),
+        Some(Value::Many(v)) => v.iter().any(shown) && v.iter().all(|s| answer::is_placeholder(s)),
+    }
+}
+
+/// What the comment of an item is for, and whether the answer (by its meaning) requires it:
+/// the one judgement behind both the `mitigation_required`, `justification_required` and
+/// `statement_required` issues and the comment box the app shows.
+#[derive(Debug, Clone, Copy)]
+struct CommentAsk {
+    kind: CommentKind,
+    required: bool,
+    /// The rule raised when a required comment is missing.
+    rule: &'static str,
+    /// How the why-sentence names the item ("this MUST", "this declaration").
+    subject: &'static str,
+    partly: bool,
+}
+
+/// `None`: the item takes no comment with this answer (`meaning` is `None` when there is no
+/// valid answer, or when the answer's words mean nothing).
+fn comment_ask(item: &Item, meaning: Option<Meaning>) -> Option<CommentAsk> {
+    let unmet = matches!(meaning, Some(Meaning::NotMet | Meaning::PartlyMet));
+    let partly = meaning == Some(Meaning::PartlyMet);
+    let ask = |kind, required, rule, subject| CommentAsk {
+        kind,
+        required,
+        rule,
+        subject,
+        partly,
+    };
+    match &item.kind {
+        ItemKind::YesNo {
+            comment_when_no: true,
+        } if unmet => Some(ask(
+            CommentKind::Mitigation,
+            true,
+            rules::MITIGATION_REQUIRED,
+            "this question",
+        )),
+        ItemKind::Declaration { .. } if unmet => Some(ask(
+            CommentKind::Mitigation,
+            true,
+            rules::MITIGATION_REQUIRED,
+            "this declaration",
+        )),
+        ItemKind::Declaration { .. } if meaning == Some(Meaning::NotApplicable) => Some(ask(
+            CommentKind::Justification,
+            true,
+            rules::JUSTIFICATION_REQUIRED,
+            "this declaration",
+        )),
+        ItemKind::Requirement(r) => {
+            let subject = match r.level {
+                Level::Must => "this MUST",
+                Level::Should => "this SHOULD",
+                Level::May | Level::Action | Level::Info => "this requirement",
+            };
+            Some(if unmet {
+                ask(
+                    CommentKind::Mitigation,
+                    true,
+                    rules::MITIGATION_REQUIRED,
+                    subject,
+                )
+            } else if meaning == Some(Meaning::NotApplicable) {
+                ask(
+                    CommentKind::Justification,
+                    true,
+                    rules::JUSTIFICATION_REQUIRED,
+                    subject,
+                )
+            } else if r.assessment == Assessment::SupplierStatement {
+                // The statement is asked for only when the requirement is met.
+                ask(
+                    CommentKind::Statement,
+                    meaning == Some(Meaning::Met),
+                    rules::STATEMENT_REQUIRED,
+                    subject,
+                )
+            } else {
+                ask(
+                    CommentKind::Notes,
+                    false,
+                    rules::MITIGATION_REQUIRED,
+                    subject,
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+fn comment_need(ask: CommentAsk, comment_missing: bool) -> CommentNeed {
+    let state = if ask.partly {
+        "only partly met"
+    } else {
+        "not met"
+    };
+    let subject = ask.subject;
+    let why = match ask.kind {
+        _ if !ask.required => String::new(),
+        CommentKind::Mitigation => format!(
+            "A mitigation is needed: {subject} is {state}. Say what you do instead and when it will be met."
+        ),
+        CommentKind::Justification => format!(
+            "A justification is needed: {subject} is answered as not applicable. Say why it does not apply to this product."
+        ),
+        CommentKind::Statement => format!(
+            "A supplier statement is needed: {subject} is assessed by your statement. Write it here."
+        ),
+        CommentKind::Notes => String::new(),
+    };
+    CommentNeed {
+        kind: ask.kind,
+        label: ask.kind.label(),
+        required: ask.required,
+        missing: ask.required && comment_missing,
+        why,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum EvidencePlace {
+    /// On the row itself (an evidence requirement).
+    Row,
+    /// On the row or in an evidence slot of its section (a conformance-report requirement).
+    RowOrSlot,
+    /// The slot itself.
+    Slot,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct EvidenceAsk {
+    place: EvidencePlace,
+    required: bool,
+    rule: &'static str,
+}
+
+/// `None`: the item takes no evidence by its template (files may still be linked to it).
+fn evidence_ask(item: &Item, meaning: Option<Meaning>) -> Option<EvidenceAsk> {
+    let met = meaning == Some(Meaning::Met);
+    match &item.kind {
+        ItemKind::EvidenceSlot => Some(EvidenceAsk {
+            place: EvidencePlace::Slot,
+            required: item.required,
+            rule: rules::REQUIRED,
+        }),
+        ItemKind::Requirement(r) => {
+            let place = match r.assessment {
+                Assessment::Evidence => EvidencePlace::Row,
+                Assessment::ConformanceReport => EvidencePlace::RowOrSlot,
+                Assessment::SupplierDeclared | Assessment::SupplierStatement => return None,
+            };
+            Some(EvidenceAsk {
+                place,
+                required: met,
+                rule: rules::EVIDENCE_REQUIRED,
+            })
+        }
+        _ => None,
+    }
+}
+
+fn evidence_need(ask: EvidenceAsk, on_item: bool, slot_has_evidence: bool) -> EvidenceNeed {
+    let held = match ask.place {
+        EvidencePlace::Row | EvidencePlace::Slot => on_item,
+        EvidencePlace::RowOrSlot => on_item || slot_has_evidence,
+    };
+    let why = match ask.place {
+        _ if !ask.required => "",
+        EvidencePlace::Row => "Evidence is needed: this requirement is assessed by tests, so attach the test evidence to the row.",
+        EvidencePlace::RowOrSlot => "Evidence is needed: this requirement is covered by the Technical Conformance Report, so attach the report here or to an evidence slot of the section.",
+        EvidencePlace::Slot => "A file is needed: attach the document before submitting.",
+    };
+    EvidenceNeed {
+        required: ask.required,
+        missing: ask.required && !held,
+        why: why.to_string(),
     }
 }
 

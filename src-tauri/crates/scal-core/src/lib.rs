@@ -16,7 +16,8 @@ pub mod upgrade;
 pub use answer::{Answer, AnswerError, Answers, Value};
 pub use bundled::{bundled_template, bundled_template_json, bundled_templates};
 pub use completeness::{
-    check, visible_items, DraftState, Issue, Progress, Report, SectionProgress, Severity,
+    check, visible_items, CommentKind, CommentNeed, DraftState, EvidenceNeed, Issue, ItemNeeds,
+    Progress, Report, SectionProgress, Severity,
 };
 pub use load::{load_template, TemplateErrors, TemplateProblem};
 pub use template::{Item, ItemKind, Level, Section, SectionKind, Template};

@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use scal_core::completeness::rules;
+use scal_core::completeness::CommentKind;
+use scal_core::template::Meaning;
 use scal_core::{load_template, Answer, DraftState, Report, Severity, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -59,6 +61,7 @@ fn check(
             .iter()
             .any(|i| i.severity == Severity::Blocking)
     );
+    needs_agree_with_issues(&template, &state, &report);
     for issue in &report.issues {
         assert!(
             rules::ALL.contains(&issue.rule),
@@ -72,6 +75,78 @@ fn check(
         );
     }
     report
+}
+
+/// The per-item needs are the issues seen from the item: every visible item has an entry and no
+/// hidden one does; a comment is missing exactly when a comment rule fires for the item, and
+/// evidence exactly when an evidence rule does. Checked on every case of this file.
+#[track_caller]
+fn needs_agree_with_issues(template: &scal_core::Template, state: &DraftState, report: &Report) {
+    let visible = scal_core::visible_items(template, &state.answers);
+    let keys: std::collections::HashSet<String> = report.needs.keys().cloned().collect();
+    assert_eq!(
+        keys, visible,
+        "needs are given for exactly the visible items"
+    );
+    let fires = |item: &str, wanted: &[&str]| {
+        report
+            .issues
+            .iter()
+            .filter(|i| i.item == item && wanted.contains(&i.rule))
+            .count()
+    };
+    for (id, needs) in &report.needs {
+        let (_, item) = template.item(id).unwrap();
+        let comment_rules = [
+            rules::MITIGATION_REQUIRED,
+            rules::JUSTIFICATION_REQUIRED,
+            rules::STATEMENT_REQUIRED,
+        ];
+        let missing = needs.comment.as_ref().is_some_and(|c| c.missing);
+        assert_eq!(
+            usize::from(missing),
+            fires(id, &comment_rules),
+            "{id}: comment need {:?} against the issues",
+            needs.comment
+        );
+        if let Some(c) = &needs.comment {
+            assert!(!c.missing || c.required, "{id}: missing but not required");
+            assert_eq!(
+                c.required,
+                !c.why.is_empty(),
+                "{id}: a why exactly when required"
+            );
+            assert!(
+                c.why.is_empty() || c.why.ends_with('.'),
+                "not a sentence: {}",
+                c.why
+            );
+        }
+        let evidence_rules: &[&str] = if matches!(item.kind, scal_core::ItemKind::EvidenceSlot) {
+            &[rules::REQUIRED]
+        } else {
+            &[rules::EVIDENCE_REQUIRED]
+        };
+        let missing = needs.evidence.as_ref().is_some_and(|e| e.missing);
+        assert_eq!(
+            usize::from(missing),
+            fires(id, evidence_rules),
+            "{id}: evidence need {:?} against the issues",
+            needs.evidence
+        );
+        assert!(
+            !(needs.placeholder && needs.answered),
+            "{id}: a placeholder is no answer"
+        );
+        if needs.placeholder && item.required {
+            // Guidance to acknowledge warns instead of blocking.
+            assert_eq!(
+                fires(id, &[rules::REQUIRED, rules::UNACKNOWLEDGED]),
+                1,
+                "{id}: a required placeholder is flagged"
+            );
+        }
+    }
 }
 
 fn render(issue: &scal_core::Issue) -> String {
@@ -2255,4 +2330,205 @@ mod properties {
             );
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// needs: what each visible item asks for, as the app shows it
+
+/// The needs of `item` for these answers and evidence.
+#[track_caller]
+fn needs_of(
+    template_json: &str,
+    answers: &str,
+    evidence: &[&str],
+    item: &str,
+) -> scal_core::ItemNeeds {
+    let template = load_template(template_json).unwrap();
+    let state = DraftState {
+        answers: parse_answers(answers),
+        evidence: evidence.iter().map(|id| (id.to_string(), 1)).collect(),
+        ..DraftState::default()
+    };
+    let report = scal_core::check(&template, &state, date(TODAY));
+    needs_agree_with_issues(&template, &state, &report);
+    report
+        .needs
+        .get(item)
+        .unwrap_or_else(|| panic!("no needs for {item}"))
+        .clone()
+}
+
+#[track_caller]
+fn comment_of(template_json: &str, answers: &str, item: &str) -> scal_core::CommentNeed {
+    needs_of(template_json, answers, &[], item)
+        .comment
+        .unwrap_or_else(|| panic!("{item} asks no comment for {answers}"))
+}
+
+#[test]
+fn a_must_not_met_needs_a_mitigation() {
+    let req = service(&requirement("MUST", "supplier_declared"));
+    let c = comment_of(&req, "r1 = No", "r1");
+    assert_eq!(c.kind, CommentKind::Mitigation);
+    assert_eq!(c.label, "Mitigation");
+    assert!(c.required && c.missing);
+    assert!(
+        c.why
+            .starts_with("A mitigation is needed: this MUST is not met."),
+        "{}",
+        c.why
+    );
+    let written = comment_of(&req, "r1 = No // Planned for 2.5", "r1");
+    assert!(written.required && !written.missing);
+    // A placeholder comment is no mitigation.
+    assert!(comment_of(&req, "r1 = No // [please state]", "r1").missing);
+    // Partly met is not met: a mitigation, and the why says which.
+    let semi = service(&compliance("MUST", "supplier_declared", ""));
+    let c = comment_of(&semi, "r1 = Semi-compliant", "r1");
+    assert_eq!(c.kind, CommentKind::Mitigation);
+    assert!(c.missing);
+    assert!(c.why.contains("this MUST is only partly met"), "{}", c.why);
+    // A SHOULD says it is a SHOULD.
+    let should = service(&requirement("SHOULD", "supplier_declared"));
+    assert!(comment_of(&should, "r1 = No", "r1")
+        .why
+        .contains("this SHOULD is not met"));
+}
+
+#[test]
+fn a_supplier_statement_is_asked_only_for_a_met_answer() {
+    let req = service(&requirement("MUST", "supplier_statement"));
+    let yes = comment_of(&req, "r1 = Yes", "r1");
+    assert_eq!(yes.kind, CommentKind::Statement);
+    assert_eq!(yes.label, "Supplier statement");
+    assert!(yes.required && yes.missing);
+    // "No" asks for a mitigation, not a statement; "Out of Scope" for a justification.
+    let no = comment_of(&req, "r1 = No", "r1");
+    assert_eq!(no.kind, CommentKind::Mitigation);
+    let oos = comment_of(&req, "r1 = Out of Scope // Provider only", "r1");
+    assert_eq!(oos.kind, CommentKind::Justification);
+    assert!(oos.required && !oos.missing);
+    // Unanswered: the statement box is offered, nothing is asked of it yet.
+    let open = comment_of(&req, "", "r1");
+    assert_eq!(open.kind, CommentKind::Statement);
+    assert!(!open.required && !open.missing && open.why.is_empty());
+    // By meaning: "Compliant" is a Yes, "Non-compliant" a No.
+    let tom = service(&compliance("MUST", "supplier_statement", ""));
+    assert_eq!(
+        comment_of(&tom, "r1 = Compliant", "r1").kind,
+        CommentKind::Statement
+    );
+    assert!(comment_of(&tom, "r1 = Compliant", "r1").missing);
+    assert_eq!(
+        comment_of(&tom, "r1 = Non-compliant // Planned", "r1").kind,
+        CommentKind::Mitigation
+    );
+    // A template meaning overrides the words: "Partial" marked met asks for the statement.
+    let marked = service(&compliance(
+        "MUST",
+        "supplier_statement",
+        r#""Partial": "met""#,
+    ));
+    assert_eq!(
+        comment_of(&marked, "r1 = Partial", "r1").kind,
+        CommentKind::Statement
+    );
+}
+
+#[test]
+fn a_placeholder_is_flagged_as_no_answer() {
+    let decl = service(DECLARATION);
+    let n = needs_of(&decl, "dspt = Please select…", &[], "dspt");
+    assert!(n.placeholder && !n.answered);
+    assert_eq!(n.meaning, None);
+    // It asks no mitigation: there is no answer to mitigate.
+    assert_eq!(n.comment, None);
+    let n = needs_of(&decl, "dspt = No // Booked for May", &[], "dspt");
+    assert!(!n.placeholder && n.answered);
+    assert_eq!(n.meaning, Some(Meaning::NotMet));
+    // A blank value is no placeholder shown, just nothing.
+    let n = needs_of(&form(TEXT), "name =  ", &[], "name");
+    assert!(!n.placeholder && !n.answered);
+    let n = needs_of(
+        &form(SETTINGS),
+        "settings = [Please select…]",
+        &[],
+        "settings",
+    );
+    assert!(n.placeholder && !n.answered);
+}
+
+#[test]
+fn a_not_applicable_answer_needs_a_justification() {
+    let req = service(&requirement("MUST", "supplier_declared"));
+    let c = comment_of(&req, "r1 = Out of Scope", "r1");
+    assert_eq!(c.kind, CommentKind::Justification);
+    assert_eq!(c.label, "Justification");
+    assert!(c.required && c.missing);
+    assert!(c.why.starts_with("A justification is needed"), "{}", c.why);
+    let tom = service(&compliance("MUST", "supplier_declared", ""));
+    assert_eq!(
+        comment_of(&tom, "r1 = N/a", "r1").kind,
+        CommentKind::Justification
+    );
+    // A declaration too; one met asks for no comment at all.
+    let decl = service(DECLARATION);
+    let na = r#"[{"id": "dspt", "label": "DSPT Standards Met", "type": "declaration",
+        "options": ["Yes", "No", "N/A"]}]"#;
+    assert_eq!(
+        comment_of(&service(na), "dspt = N/A", "dspt").kind,
+        CommentKind::Justification
+    );
+    assert_eq!(needs_of(&decl, "dspt = Yes", &[], "dspt").comment, None);
+}
+
+#[test]
+fn a_met_requirement_asks_no_comment_but_offers_notes() {
+    let req = service(&requirement("MUST", "supplier_declared"));
+    let c = comment_of(&req, "r1 = Yes", "r1");
+    assert_eq!(c.kind, CommentKind::Notes);
+    assert_eq!(c.label, "Additional notes");
+    assert!(!c.required && !c.missing);
+    // A yes/no question asks a comment only for No, and only when it says so.
+    let q =
+        form(r#"[{"id": "q", "label": "Uses HSCN", "type": "yes_no", "comment_when_no": true}]"#);
+    assert_eq!(needs_of(&q, "q = Yes", &[], "q").comment, None);
+    assert!(comment_of(&q, "q = No", "q").missing);
+    let plain = form(r#"[{"id": "q", "label": "Uses HSCN", "type": "yes_no"}]"#);
+    assert_eq!(needs_of(&plain, "q = No", &[], "q").comment, None);
+}
+
+#[test]
+fn evidence_is_needed_for_a_met_evidence_row() {
+    let req = service(&requirement("MUST", "evidence"));
+    let open = needs_of(&req, "", &[], "r1").evidence.unwrap();
+    assert!(!open.required && !open.missing);
+    let yes = needs_of(&req, "r1 = Yes", &[], "r1").evidence.unwrap();
+    assert!(yes.required && yes.missing && !yes.why.is_empty());
+    assert!(
+        !needs_of(&req, "r1 = Yes", &["r1"], "r1")
+            .evidence
+            .unwrap()
+            .missing
+    );
+    // A declared requirement takes no evidence by its template.
+    let declared = service(&requirement("MUST", "supplier_declared"));
+    assert_eq!(needs_of(&declared, "r1 = Yes", &[], "r1").evidence, None);
+}
+
+#[test]
+fn hidden_items_have_no_needs() {
+    let t = form(
+        r#"[{"id": "hscn", "label": "Uses HSCN", "type": "yes_no"},
+            {"id": "hscn-no", "label": "HSCN number", "type": "text",
+             "visible_when": {"item": "hscn", "equals": "Yes"}}]"#,
+    );
+    let template = load_template(&t).unwrap();
+    let state = DraftState {
+        answers: parse_answers("hscn = No"),
+        ..DraftState::default()
+    };
+    let report = scal_core::check(&template, &state, date(TODAY));
+    assert!(report.needs.contains_key("hscn"));
+    assert!(!report.needs.contains_key("hscn-no"));
 }
