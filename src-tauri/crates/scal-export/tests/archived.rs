@@ -4,10 +4,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::*;
 use calamine::Data;
-use common::*;
 use scal_export::{export, ExportOptions};
 use scal_store::{AnswerChange, Draft};
 

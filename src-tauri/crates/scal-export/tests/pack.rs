@@ -4,12 +4,10 @@
 // Helpers here are test code too: a failed step is a failing test with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use scal_core::Value;
 use scal_export::{
     export, verify_pack, ExportError, ExportKind, ExportOptions, ExportStage, Manifest,

@@ -4,9 +4,7 @@
 // Helpers here are test code too: a failed step is a failing test with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use scal_core::Value;
 use scal_export::{export, ExportOptions};
 

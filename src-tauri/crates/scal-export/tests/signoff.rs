@@ -5,14 +5,12 @@
 // Helpers here are test code too: a failed step is a failing test with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::common::*;
 use calamine::Data;
 use chrono::NaiveDate;
-use common::*;
 use scal_export::{export, ExportOptions};
 use scal_store::{AnswerChange, SnapshotReason};
 

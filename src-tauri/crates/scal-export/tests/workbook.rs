@@ -5,10 +5,8 @@
 // Helpers here are test code too: a failed step is a failing test with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::*;
 use calamine::Data;
-use common::*;
 use scal_core::{ItemKind, Value};
 use scal_export::{export, filled_workbook_name, ExportOptions};
 use scal_store::AnswerChange;

@@ -11,8 +11,6 @@
     reason = "test helpers fail the test by panicking"
 )]
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read as _};
 
@@ -23,7 +21,7 @@ use scal_core::{load_template, Answer, Answers, Template, Value};
 use scal_workbook::{fill, FillError, FillInput, FillReport};
 use sha2::{Digest, Sha256};
 
-use common::all_cells;
+use crate::common::all_cells;
 
 fn key(sheet: &str, a1: &str) -> (String, u32, u32) {
     let (r, c) = parse_cell_ref(a1).expect("a cell");
@@ -408,7 +406,7 @@ fn a_column_the_workbook_already_uses_is_refused_and_nothing_is_written() {
 /// of "User Stories", whose Excel Table (xl/tables/table1.xml) grows to take K and L.
 #[test]
 fn the_gp_connect_catalogue_takes_added_columns_and_its_table_grows() {
-    let Some(path) = common::reference_file(
+    let Some(path) = crate::common::reference_file(
         "workbooks/GPC_ApptMgmt_CapabilityRequirements.xlsx",
         "the_gp_connect_catalogue_takes_added_columns_and_its_table_grows",
     ) else {

@@ -11,8 +11,6 @@
     reason = "test helpers fail the test by panicking"
 )]
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use rust_xlsxwriter::{DataValidation, Formula, Workbook};
@@ -66,7 +64,7 @@ fn answerable_references(t: &Template) -> BTreeSet<(String, String)> {
 }
 
 fn coverage(workbook: &str, list: &str, test: &str) -> Option<Template> {
-    let path = common::reference_file(workbook, test)?;
+    let path = crate::common::reference_file(workbook, test)?;
     let bytes = std::fs::read(&path).expect("read");
     let t = import_bytes(&bytes, workbook).expect("imports").template;
     let want = reference_ids(list);
@@ -152,7 +150,7 @@ fn a_catalogue_without_a_response_column_is_asked_by_role() {
     // Its label is the requirement's words, not its ID.
     assert_ne!(consumer.label, "GPC-SFS-1.3");
     // Filled, the catalogue gains a Response and a Comment column; nothing else changes.
-    let path = common::reference_file(
+    let path = crate::common::reference_file(
         "workbooks/GPC_ApptMgmt_CapabilityRequirements.xlsx",
         "a_catalogue_without_a_response_column_is_asked_by_role",
     )
@@ -166,7 +164,7 @@ fn a_catalogue_without_a_response_column_is_asked_by_role() {
 
 #[test]
 fn a_questionnaire_keeps_its_questions_as_a_person_reads_them() {
-    let Some(path) = common::reference_file(
+    let Some(path) = crate::common::reference_file(
         "workbooks/NHSIdentity_ServiceAssessmentQuestionnaire_v1.1.xlsx",
         "a_questionnaire_keeps_its_questions_as_a_person_reads_them",
     ) else {
@@ -213,7 +211,7 @@ fn the_scal_keeps_every_requirement_id_it_shows() {
     );
 }
 
-use common::all_cells;
+use crate::common::all_cells;
 
 /// Answers three requirement rows with their "not met" response and a comment, fills, and
 /// reads the result back: only those rows' response and comment cells differ.
@@ -295,7 +293,7 @@ fn round_trip(bytes: &[u8], t: &Template) -> Vec<(String, String)> {
 
 #[test]
 fn a_tom_checklist_round_trips_three_non_compliant_answers() {
-    let Some(path) = common::reference_file(
+    let Some(path) = crate::common::reference_file(
         "workbooks/eRS_TOM_SelfEvalChecklist_v1.2.xlsx",
         "a_tom_checklist_round_trips_three_non_compliant_answers",
     ) else {
@@ -552,7 +550,7 @@ fn a_mapping_for_another_workbook_is_refused_naming_what_is_missing() {
 
 #[test]
 fn a_sheet_the_mapping_calls_not_asked_is_left_out_with_its_reason() {
-    let Some(path) = common::reference_file(
+    let Some(path) = crate::common::reference_file(
         "workbooks/eRS_TOM_SelfEvalChecklist_v1.2.xlsx",
         "a_sheet_the_mapping_calls_not_asked_is_left_out_with_its_reason",
     ) else {
@@ -594,7 +592,7 @@ fn a_sheet_the_mapping_calls_not_asked_is_left_out_with_its_reason() {
 /// asks a mitigation, its "N/a" a justification, as "No" and "Out of Scope" do.
 #[test]
 fn a_tom_checklists_responses_are_judged_by_what_they_mean() {
-    let Some(path) = common::reference_file(
+    let Some(path) = crate::common::reference_file(
         "workbooks/eRS_TOM_SelfEvalChecklist_v1.2.xlsx",
         "a_tom_checklists_responses_are_judged_by_what_they_mean",
     ) else {

@@ -11,14 +11,12 @@
     reason = "test helpers fail the test by panicking"
 )]
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read as _};
 use std::path::Path;
 
+use crate::common::{workbook, Style};
 use calamine::{Data, Reader as _, Xlsx};
-use common::{workbook, Style};
 use scal_core::answer::normalize;
 use scal_core::{Answer, Answers, ItemKind, Template, Value};
 use scal_workbook::{fill, import_bytes, EvidenceRef, FillError, FillInput, FillReport};
@@ -79,7 +77,7 @@ fn answers_for(t: &Template) -> Answers {
     answers
 }
 
-use common::all_cells;
+use crate::common::all_cells;
 
 struct Filled {
     original: Vec<u8>,
@@ -461,7 +459,7 @@ fn a_fill_replaces_an_earlier_one_whole_and_leaves_no_temporary_file() {
 /// The reference workbook round trip, when it is present beside this checkout.
 #[test]
 fn the_reference_workbook_fills_with_only_its_answer_cells_changed() {
-    let Some(path) = common::reference_file(
+    let Some(path) = crate::common::reference_file(
         "SCAL_vsn2.0.xlsx",
         "the_reference_workbook_fills_with_only_its_answer_cells_changed",
     ) else {

@@ -11,12 +11,10 @@
     reason = "test helpers fail the test by panicking"
 )]
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
-use common::{workbook, workbook_edited, Style};
+use crate::common::{workbook, workbook_edited, Style};
 use scal_core::template::{Assessment, ItemCells};
 use scal_core::{ItemKind, Level, SectionKind, Template};
 use scal_workbook::{import_bytes, import_bytes_with, ImportOptions, Imported};
@@ -854,7 +852,7 @@ fn mangled_sheet_xml_gives_a_loadable_template_or_a_sentence() {
 /// same rules reading the real thing.
 #[test]
 fn the_reference_workbook_imports_with_every_service_tab_whole() {
-    let Some(path) = common::reference_file(
+    let Some(path) = crate::common::reference_file(
         "SCAL_vsn2.0.xlsx",
         "the_reference_workbook_imports_with_every_service_tab_whole",
     ) else {

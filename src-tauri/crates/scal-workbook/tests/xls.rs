@@ -12,8 +12,6 @@
     reason = "test helpers fail the test by panicking"
 )]
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Write as _};
 use std::path::{Path, PathBuf};
@@ -39,12 +37,12 @@ fn write_fixture_twins() {
     {
         std::fs::write(
             dir.join("scal-standard.xlsx"),
-            common::workbook(common::Style::Standard),
+            crate::common::workbook(crate::common::Style::Standard),
         )
         .unwrap();
         std::fs::write(
             dir.join("scal-moved.xlsx"),
-            common::workbook(common::Style::Moved),
+            crate::common::workbook(crate::common::Style::Moved),
         )
         .unwrap();
     }
