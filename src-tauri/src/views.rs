@@ -242,15 +242,10 @@ pub fn write_out_evidence(d: &Draft, link_id: &str, dir: &Path) -> CmdResult<Pat
         ))
     };
     std::fs::create_dir_all(&folder).map_err(io_err)?;
-    let tmp = scal_store::fsutil::sibling_temp_path(&target, "partial");
-    let mut out = std::fs::File::create(&tmp).map_err(io_err)?;
-    let written = d.extract(&link.sha256, &mut out);
-    drop(out);
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e.into());
-    }
-    std::fs::rename(&tmp, &target).map_err(io_err)?;
+    // Whole or not at all (a failed extract removes its temporary file).
+    let mut out = scal_fs::DurableFile::create(&target, "partial").map_err(io_err)?;
+    d.extract(&link.sha256, &mut out)?;
+    out.commit().map_err(io_err)?;
     Ok(target)
 }
 

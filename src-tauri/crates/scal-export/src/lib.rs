@@ -401,7 +401,7 @@ fn export_into(
                 scal_store::PlaceError::Io(e) => ExportError::write(&file.path, e),
             })?;
     }
-    sync_folder(out_dir).map_err(|e| ExportError::write(out_dir, e))?;
+    scal_fs::sync_folder(out_dir).map_err(|e| ExportError::write(out_dir, e))?;
     drop(staging);
 
     let recorded = if draft.is_read_only() {
@@ -526,21 +526,7 @@ impl Drop for Staging {
     }
 }
 
-/// Makes the renames into `dir` durable (the folder entry itself is fsynced). Folders cannot
-/// be opened for syncing on Windows, where NTFS journals the metadata anyway.
-fn sync_folder(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    fs::File::open(dir)?.sync_all()?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
 /// Writes a new file in the staging folder and makes it durable before it is renamed.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    use std::io::Write as _;
-    let mut file = fs::File::create_new(path).map_err(|e| ExportError::write(path, e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| ExportError::write(path, e))
+    scal_fs::write_new(path, bytes).map_err(|e| ExportError::write(path, e))
 }

@@ -96,7 +96,8 @@ pub fn write(
 ) -> Result<(String, u64), ExportError> {
     let wfail = |e: io::Error| ExportError::write(path, e);
     let zfail = |e: zip::result::ZipError| ExportError::write(path, io::Error::other(e));
-    let file = File::create_new(path).map_err(wfail)?;
+    // Synced by `finish` before it is moved into place; removed if the pack fails half-way.
+    let file = scal_fs::NewFile::create(path).map_err(wfail)?;
     // Written strictly front to back (sizes and CRCs in data descriptors, no seeking back), so
     // the whole file's SHA-256 is taken on the way out instead of in another pass over it.
     let out = HashingWriter {
@@ -233,7 +234,7 @@ pub fn write(
     let out = zip.finish().map_err(zfail)?.into_inner();
     let (sha256, len) = (hex::encode(out.hasher.finalize()), out.len);
     let file = out.inner.into_inner().map_err(|e| wfail(e.into_error()))?;
-    file.sync_all().map_err(wfail)?;
+    file.finish().map_err(wfail)?;
     Ok((sha256, len))
 }
 

@@ -120,6 +120,12 @@ pub enum PlaceError {
     Io(io::Error),
 }
 
+impl From<io::Error> for PlaceError {
+    fn from(e: io::Error) -> PlaceError {
+        PlaceError::Io(e)
+    }
+}
+
 /// A file an output was written as (or is about to be): its name in its folder, SHA-256, size.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WrittenFile {
@@ -290,44 +296,26 @@ impl OutputRule {
             return fs::rename(tmp, target).map_err(PlaceError::Io);
         }
         self.check_companion(target).map_err(PlaceError::Refused)?;
-        match fs::hard_link(tmp, target) {
-            Ok(()) => fs::remove_file(tmp).map_err(PlaceError::Io),
+        // A hard link refuses an existing name (a rename after checking the name is free where
+        // there are no hard links): scal_fs::link_new.
+        match scal_fs::link_new(tmp, target) {
+            Ok(()) => Ok(()),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 // It appeared while the output was being made: judged like any other file.
                 self.check(target, Some(new)).map_err(PlaceError::Refused)?;
                 fs::rename(tmp, target).map_err(PlaceError::Io)
             }
-            // No hard links here (FAT, some network shares): a rename, the name checked free.
-            Err(_) => {
-                if fs::symlink_metadata(target).is_ok() {
-                    self.check(target, Some(new)).map_err(PlaceError::Refused)?;
-                }
-                fs::rename(tmp, target).map_err(PlaceError::Io)
-            }
+            Err(e) => Err(PlaceError::Io(e)),
         }
     }
 
     /// Writes `bytes` as an output at `target` whole: a synced temporary file beside it, put
     /// in place by `place`, then the folder synced. Nothing is left behind on failure.
     pub fn write(&self, target: &Path, bytes: &[u8]) -> Result<(), PlaceError> {
-        let tmp = crate::fsutil::sibling_temp_path(target, "partial");
-        let result = (|| {
-            let mut file = fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&tmp)
-                .map_err(PlaceError::Io)?;
-            io::Write::write_all(&mut file, bytes).map_err(PlaceError::Io)?;
-            file.sync_all().map_err(PlaceError::Io)?;
-            drop(file);
-            let sha256 = hex::encode(Sha256::digest(bytes));
-            self.place(&tmp, target, (&sha256, bytes.len() as u64))?;
-            crate::fsutil::sync_dir(target).map_err(PlaceError::Io)
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        result
+        let mut file = scal_fs::DurableFile::create(target, "partial")?;
+        io::Write::write_all(&mut file, bytes)?;
+        let sha256 = hex::encode(Sha256::digest(bytes));
+        file.commit_with(|tmp, target| self.place(tmp, target, (&sha256, bytes.len() as u64)))
     }
 
     fn is_the_draft(&self, meta: &fs::Metadata) -> bool {

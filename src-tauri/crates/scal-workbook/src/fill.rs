@@ -112,7 +112,12 @@ pub fn fill(
     out: &Path,
 ) -> Result<FillReport, FillError> {
     let (bytes, report) = fill_bytes(original, template, input, out)?;
-    write_atomic(out, &bytes)?;
+    // Whole or not at all: a temporary file beside `out`, synced, renamed over it, the folder
+    // synced.
+    scal_fs::write_atomic(out, &bytes).map_err(|e| FillError::Write {
+        path: out.to_path_buf(),
+        reason: io_reason(&e),
+    })?;
     Ok(report)
 }
 
@@ -938,49 +943,6 @@ fn verify_cells(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), Fi
         }
     }
     Ok(())
-}
-
-/// Writes the file whole or not at all: a temporary file beside `out`, synced, renamed over it,
-/// and the folder synced.
-/// Writes `bytes` to `out` atomically (temporary file, fsync, rename, fsync the folder).
-pub fn write_atomic(out: &Path, bytes: &[u8]) -> Result<(), FillError> {
-    let fail = |e: std::io::Error| FillError::Write {
-        path: out.to_path_buf(),
-        reason: io_reason(&e),
-    };
-    let dir = match out.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = out.file_name().map_or_else(
-        || "workbook.xlsx".to_string(),
-        |n| n.to_string_lossy().into_owned(),
-    );
-    let nonce = hex::encode(
-        &Sha256::digest(format!(
-            "{:?}{}",
-            std::time::SystemTime::now(),
-            std::process::id()
-        ))[..6],
-    );
-    let tmp = dir.join(format!(".{name}.{nonce}.partial"));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, out)?;
-        #[cfg(unix)]
-        std::fs::File::open(&dir)?.sync_all()?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(fail)
 }
 
 #[cfg(test)]

@@ -46,8 +46,8 @@ use scal_core::{SectionKind, Template};
 
 pub use error::{FillError, ImportError};
 pub use fill::{
-    evidence_reference, fill, fill_bytes, refuse_legacy_output, verify_source, write_atomic,
-    EvidenceRef, FillInput, FillReport, FilledCell, MAX_CELL_CHARS,
+    evidence_reference, fill, fill_bytes, refuse_legacy_output, verify_source, EvidenceRef,
+    FillInput, FillReport, FilledCell, MAX_CELL_CHARS,
 };
 pub use legacy::converted_sentence;
 pub use mapping::{parse_mapping, read_mapping, MAX_MAPPING_BYTES, MEANINGS};
@@ -222,14 +222,15 @@ pub fn read_workbook_file(path: &Path) -> Result<Vec<u8>, ImportError> {
         reason: error::io_reason(&e),
     };
     // Judged before the file is opened: opening a named pipe would wait for a writer forever.
-    // (scal-store's `fsutil::regular_file` makes the same check; this crate does not depend on
-    // the store, so it asks the same question of scal-core here.)
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if let Some(kind) = scal_core::text::not_a_regular_file(&meta.file_type()) {
-        return Err(ImportError::NotARegularFile {
-            path: path.to_path_buf(),
-            kind,
-        });
+    match scal_fs::regular_file(path) {
+        Ok(_) => {}
+        Err(scal_fs::NotReadable::Io(e)) => return Err(io(e)),
+        Err(not_a_file) => {
+            return Err(ImportError::NotARegularFile {
+                path: path.to_path_buf(),
+                kind: not_a_file.kind().unwrap_or("neither a file nor a folder"),
+            })
+        }
     }
     let file = std::fs::File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;

@@ -25,10 +25,14 @@ pub fn read_mapping(path: &Path) -> Result<Mapping, ImportError> {
     };
     let io = |e: std::io::Error| bad(scal_core::text::io_reason(&e));
     // Judged before opening: a named pipe would wait for a writer forever.
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if let Some(kind) = scal_core::text::not_a_regular_file(&meta.file_type()) {
-        return Err(bad(format!("it is {kind}, not a mapping file")));
-    }
+    let meta = match scal_fs::regular_file(path) {
+        Ok(meta) => meta,
+        Err(scal_fs::NotReadable::Io(e)) => return Err(io(e)),
+        Err(not_a_file) => {
+            let kind = not_a_file.kind().unwrap_or("neither a file nor a folder");
+            return Err(bad(format!("it is {kind}, not a mapping file")));
+        }
+    };
     if meta.len() > MAX_MAPPING_BYTES {
         return Err(bad(format!(
             "it is {} bytes; a mapping is at most {MAX_MAPPING_BYTES}",

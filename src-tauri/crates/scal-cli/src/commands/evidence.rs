@@ -1,10 +1,8 @@
 //! `scal attach`, `scal detach`, `scal evidence list` and `scal evidence extract`.
 
-use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, IsTerminal as _};
 use std::path::Path;
 
-use scal_store::fsutil::{sibling_temp_path, sync_dir};
 use scal_store::{Draft, EvidenceLink, OutputRefused};
 
 use super::show::evidence_dto;
@@ -216,7 +214,6 @@ fn write_new(
     target: &Path,
     fill: impl FnOnce(&mut dyn std::io::Write) -> CliResult<u64>,
 ) -> CliResult<u64> {
-    let tmp = sibling_temp_path(target, "extracting");
     let cannot = |e: &std::io::Error| {
         CliError::new(format!(
             "cannot write {}: {}",
@@ -224,32 +221,20 @@ fn write_new(
             io_write_reason(e)
         ))
     };
-    let file: File = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&tmp)
-        .map_err(|e| cannot(&e))?;
-    let result = (|| {
-        let mut writer = BufWriter::new(file);
-        let written = fill(&mut writer)?;
-        let file = writer.into_inner().map_err(|e| cannot(e.error()))?;
-        file.sync_all().map_err(|e| cannot(&e))?;
-        drop(file);
-        // A hard link refuses an existing name, so a file that appeared meanwhile is kept.
-        std::fs::hard_link(&tmp, target).or_else(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists || target.symlink_metadata().is_ok() {
-                Err(CliError::new(format!(
-                    "{} already exists: choose another name (extract never overwrites a file)",
-                    target.display()
-                )))
-            } else {
-                // Filesystems without hard links (FAT, some network shares): rename instead.
-                std::fs::rename(&tmp, target).map_err(|e| cannot(&e))
-            }
-        })?;
-        sync_dir(target).map_err(|e| cannot(&e))?;
-        Ok(written)
-    })();
-    let _ = std::fs::remove_file(&tmp);
-    result
+    let mut file = scal_fs::DurableFile::create(target, "extracting").map_err(|e| cannot(&e))?;
+    let mut writer = BufWriter::new(&mut file);
+    let written = fill(&mut writer)?;
+    writer.into_inner().map_err(|e| cannot(e.error()))?;
+    // Never replaces: a file that appeared meanwhile is kept (the temporary file is removed).
+    file.commit_new().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            CliError::new(format!(
+                "{} already exists: choose another name (extract never overwrites a file)",
+                target.display()
+            ))
+        } else {
+            cannot(&e)
+        }
+    })?;
+    Ok(written)
 }
