@@ -8,7 +8,7 @@ use std::path::Path;
 
 use scal_core::load::MAX_TEMPLATE_BYTES;
 use scal_core::text::io_reason;
-use scal_store::fsutil::NotReadable;
+use scal_fs::NotReadable;
 
 use crate::{AppError, AppResult};
 
@@ -49,7 +49,7 @@ pub fn resolve(spec: &str) -> AppResult<TemplateText> {
         return bundled(spec);
     }
     let path = Path::new(spec);
-    if let Err(NotReadable::Io(e)) = scal_store::fsutil::regular_file(path) {
+    if let Err(NotReadable::Io(e)) = scal_fs::regular_file(path) {
         if e.kind() == std::io::ErrorKind::NotFound {
             let ids: Vec<String> = scal_core::bundled_templates()
                 .into_iter()
@@ -67,7 +67,7 @@ pub fn resolve(spec: &str) -> AppResult<TemplateText> {
 /// A template file (JSON), checked before any draft is made from it: a regular file (a named
 /// pipe would make the read wait forever), at most [`MAX_TEMPLATE_BYTES`], valid.
 pub fn template_file(path: &Path) -> AppResult<TemplateText> {
-    let meta = scal_store::fsutil::regular_file(path)
+    let meta = scal_fs::regular_file(path)
         .map_err(|e| AppError::Template(e.sentence(path, "a template file (JSON)")))?;
     if meta.len() > MAX_TEMPLATE_BYTES as u64 {
         return Err(AppError::Template(format!(
