@@ -1073,54 +1073,8 @@ fn soak_kill_9_trials() {
 // ---------------------------------------------------------------------------------------------
 // A full disk
 
-/// A small tmpfs mounted for one test, unmounted when dropped.
-pub struct SmallDisk {
-    _parent: tempfile::TempDir,
-    pub mount: PathBuf,
-}
-
-impl SmallDisk {
-    /// `None` (after printing a SKIPPED line) when mounting is refused outside CI.
-    pub fn mount(mebibytes: u64, test: &str) -> Option<SmallDisk> {
-        let parent = tempfile::tempdir().unwrap();
-        let mount = parent.path().join("small-disk");
-        std::fs::create_dir(&mount).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o"])
-            .arg(format!("size={mebibytes}m"))
-            .arg("tmpfs")
-            .arg(&mount)
-            .output();
-        match out {
-            Ok(o) if o.status.success() => Some(SmallDisk {
-                _parent: parent,
-                mount,
-            }),
-            other => {
-                let why = match other {
-                    Ok(o) => String::from_utf8_lossy(&o.stderr).trim().to_string(),
-                    Err(e) => e.to_string(),
-                };
-                let ci = std::env::var("SCAL_REQUIRE_TMPFS").is_ok_and(|v| v == "1");
-                assert!(
-                    !ci,
-                    "{test}: cannot mount a {mebibytes} MiB tmpfs ({why}); SCAL_REQUIRE_TMPFS=1 says this machine can"
-                );
-                eprintln!(
-                    "SKIPPED {test}: cannot mount a tmpfs to fill up ({why}); run as root to test a full disk"
-                );
-                None
-            }
-        }
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        // Lazy: a file still open in a failing test must not leave the mount behind.
-        let _ = Command::new("umount").arg("-l").arg(&self.mount).status();
-    }
-}
+/// A small tmpfs mounted for one test (shared with the store's suite).
+pub use scal_testkit::SmallDisk;
 
 #[test]
 fn attach_on_a_full_disk_says_so_and_the_draft_stays_usable() {

@@ -77,32 +77,14 @@ fn a_commit_that_fails_leaves_what_was_there_and_no_temporary_file() {
 }
 
 /// The real failure: the disk fills up while the new file is written. Needs root to mount a
-/// small tmpfs; elsewhere the test says it was skipped.
+/// small tmpfs (CI: SCAL_REQUIRE_TMPFS=1 makes a refusal fail); elsewhere it says it skipped.
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_leaves_the_old_file_intact_and_no_temporary_file() {
-    let parent = tempfile::tempdir().unwrap();
-    let mount = parent.path().join("small-disk");
-    std::fs::create_dir(&mount).unwrap();
-    let mounted = std::process::Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=1m", "tmpfs"])
-        .arg(&mount)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !mounted {
-        eprintln!("SKIPPED a full disk: cannot mount a tmpfs (run as root to test it)");
+    let Some(disk) = scal_testkit::SmallDisk::mount(1, "a full disk under a durable write") else {
         return;
-    }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("umount")
-                .arg("-l")
-                .arg(self.0)
-                .status();
-        }
-    }
-    let _unmount = Unmount(&mount);
+    };
+    let mount = disk.mount.clone();
     let target = mount.join("draft-export.pdf");
     write_atomic(&target, b"the last good export").unwrap();
     let too_big = vec![7u8; 4 << 20];
