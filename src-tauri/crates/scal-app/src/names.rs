@@ -5,16 +5,10 @@ use scal_core::Template;
 
 use crate::{AppError, AppResult};
 
-/// A section named by id, or by title in any letter case and spacing.
+/// A section named by id, or by title in any letter case and spacing (the core's
+/// `Template::section_named`).
 pub fn section<'t>(template: &'t Template, name: &str) -> Option<&'t Section> {
-    let name = name.trim();
-    let norm = scal_core::upgrade::normalized_text;
-    template.section(name).or_else(|| {
-        template
-            .sections
-            .iter()
-            .find(|s| norm(&s.title) == norm(name))
-    })
+    template.section_named(name)
 }
 
 /// The id of the item a person named: its id, or its requirement ID where that names one item.

@@ -354,6 +354,15 @@ impl Template {
         self.sections.iter().find(|s| s.id == id)
     }
 
+    /// A section a person names: by id, or by title in any letter case and spacing. The one
+    /// place the CLI, the app and a copy between drafts find a section by name.
+    pub fn section_named(&self, name: &str) -> Option<&Section> {
+        let name = name.trim();
+        let norm = crate::upgrade::normalized_text;
+        self.section(name)
+            .or_else(|| self.sections.iter().find(|s| norm(&s.title) == norm(name)))
+    }
+
     /// The item a person names: by its id, else by the requirement ID the workbook shows
     /// (`GPC-SFS-02`), matched exactly, then ignoring case, where that names exactly one item.
     /// An id always wins over a requirement ID. The one place every command that takes an item

@@ -848,16 +848,6 @@ pub fn match_items(old: &[&Item], new: &[&Item], by_similarity: bool) -> Vec<Pai
     out
 }
 
-/// A section named on the command line or in the app: by id, or by title (any letter case).
-fn find_section<'a>(template: &'a Template, name: &str) -> Option<&'a Section> {
-    let name = name.trim();
-    template.section(name).or_else(|| {
-        template
-            .sections
-            .iter()
-            .find(|s| normalized_text(&s.title) == normalized_text(name))
-    })
-}
 
 /// Which draft of a copy a message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -956,7 +946,7 @@ pub fn plan_copy(
     if sections.is_empty() {
         for target in to.sections.iter().filter(|s| s.shared) {
             if let Some(source) =
-                find_section(from, &target.id).or_else(|| find_section(from, &target.title))
+                from.section_named(&target.id).or_else(|| from.section_named(&target.title))
             {
                 pairs.push((source, target));
             }
@@ -966,13 +956,13 @@ pub fn plan_copy(
         }
     } else {
         for name in sections {
-            let source = find_section(from, name).ok_or_else(|| CopyError::UnknownSection {
+            let source = from.section_named(name).ok_or_else(|| CopyError::UnknownSection {
                 name: name.clone(),
                 side: CopySide::From,
                 template: format!("{} {}", from.id, from.version),
                 known: known(from),
             })?;
-            let target = find_section(to, name).ok_or_else(|| CopyError::UnknownSection {
+            let target = to.section_named(name).ok_or_else(|| CopyError::UnknownSection {
                 name: name.clone(),
                 side: CopySide::To,
                 template: format!("{} {}", to.id, to.version),
