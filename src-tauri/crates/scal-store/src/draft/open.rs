@@ -28,6 +28,25 @@ const BUSY_TIMEOUT: Duration = Duration::from_millis(200);
 /// The WAL is truncated back to this after a checkpoint, so a large attach leaves no large WAL.
 const JOURNAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
+/// The one journal setup of every draft written to: write-ahead logging with
+/// `synchronous=FULL`, so that a call that returned `Ok` has been fsynced (the WAL is synced at
+/// every commit). `refused` makes the error when SQLite keeps another journal mode (it names
+/// the mode it chose); any other failure is SQLite's, about `path`.
+fn durable_wal(
+    conn: &Connection,
+    path: &Path,
+    refused: impl FnOnce(String) -> StoreError,
+) -> Result<(), StoreError> {
+    let err = |e| StoreError::sqlite(path, e);
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(err)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(refused(mode));
+    }
+    conn.pragma_update(None, "synchronous", "FULL").map_err(err)
+}
+
 /// Builds a complete draft at `tmp` and closes it (which checkpoints the WAL into the file).
 pub(super) fn build_new_draft(
     tmp: &Path,
@@ -58,17 +77,10 @@ pub(super) fn build_new_draft(
         .map_err(err)?;
     conn.pragma_update(None, "application_id", APPLICATION_ID)
         .map_err(err)?;
-    let mode: String = conn
-        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-        .map_err(err)?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Damaged {
-            path: target.to_path_buf(),
-            detail: format!("SQLite refused write-ahead logging and chose {mode}"),
-        });
-    }
-    conn.pragma_update(None, "synchronous", "FULL")
-        .map_err(err)?;
+    durable_wal(&conn, target, |mode| StoreError::Damaged {
+        path: target.to_path_buf(),
+        detail: format!("SQLite refused write-ahead logging and chose {mode}"),
+    })?;
     let at = now();
     let tx = conn.transaction().map_err(err)?;
     schema::migrate(&tx, 0).map_err(err)?;
@@ -227,16 +239,9 @@ pub(super) fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreErr
                 path: path.to_path_buf(),
             });
         }
-        let mode: String = conn
-            .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
-            .map_err(err)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(StoreError::NotWritable {
-                path: path.to_path_buf(),
-            });
-        }
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(err)?;
+        durable_wal(&conn, path, |_| StoreError::NotWritable {
+            path: path.to_path_buf(),
+        })?;
         conn.pragma_update(None, "journal_size_limit", JOURNAL_SIZE_LIMIT)
             .map_err(err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
@@ -489,5 +494,44 @@ impl Drop for OpenClaim {
     fn drop(&mut self) {
         let mut open = OPEN_DRAFTS.lock().unwrap_or_else(PoisonError::into_inner);
         open.remove(&self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failing test")]
+
+    use super::*;
+
+    const TEMPLATE: &str = r#"{
+      "id": "wal-test", "version": "1.0.0", "title": "WAL test", "publisher": "tests",
+      "sections": [{"id": "org", "title": "Org", "kind": "form",
+                    "items": [{"id": "org.name", "label": "Name", "type": "text"}]}]
+    }"#;
+
+    /// The durability promise (an `Ok` has been fsynced) holds for a new draft and for one
+    /// opened again: both run in WAL mode with `synchronous=FULL` (2).
+    #[test]
+    fn every_draft_written_to_runs_in_wal_with_full_sync() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.scal");
+        let modes = |d: &Draft| -> (String, i64) {
+            (
+                d.conn
+                    .pragma_query_value(None, "journal_mode", |r| r.get(0))
+                    .unwrap(),
+                d.conn
+                    .pragma_query_value(None, "synchronous", |r| r.get(0))
+                    .unwrap(),
+            )
+        };
+        let created = Draft::create(&path, TEMPLATE, "Ada").unwrap();
+        assert_eq!(modes(&created), ("wal".to_string(), 2));
+        drop(created);
+        let opened = Draft::open(&path).unwrap();
+        assert_eq!(modes(&opened), ("wal".to_string(), 2));
+        drop(opened);
+        let review = Draft::open_for_review(&path).unwrap();
+        assert_eq!(modes(&review), ("wal".to_string(), 2));
     }
 }
