@@ -5,7 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use scal_core::answer::{is_placeholder, normalize, MAX_TEXT_CHARS};
 use scal_core::{Answer, AnswerError, Answers, Value};
 
-use super::history::{insert_history, HistoryRow};
+use super::history::{insert_history, HistoryAction, HistoryRow};
 use super::{clean_author, now, Draft};
 use crate::error::StoreError;
 use crate::{value_to_json, AnswerChange};
@@ -158,9 +158,9 @@ pub(crate) fn write_judged(
         }
         put_answer(tx, item, new_value.as_deref(), &new_comment, at, author)?;
         let (action, old_v, new_v) = if value_changed {
-            ("answer", old_value, new_value)
+            (HistoryAction::Answer, old_value, new_value)
         } else {
-            ("comment", None, None)
+            (HistoryAction::Comment, None, None)
         };
         let (old_c, new_c) = if comment_changed {
             (Some(old_comment), Some(new_comment))

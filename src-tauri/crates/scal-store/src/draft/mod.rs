@@ -22,6 +22,10 @@ use crate::fsutil;
 pub(crate) use answers::{put_answer, write_judged};
 pub(crate) use exports::insert_export;
 pub(crate) use history::{insert_history, HistoryRow};
+pub use history::{
+    ArchiveEvent, CarryEvent, ConfirmEvent, HistoryAction, HistoryEntry, HistoryEvent, LinkEvent,
+    RestoreEvent,
+};
 use open::{build_new_draft, move_into_place, open_draft, template_in_force, OpenClaim};
 
 /// One open `*.scal` file.

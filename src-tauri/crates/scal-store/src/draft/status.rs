@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use scal_core::DraftState;
 
-use super::history::{insert_history, HistoryRow};
+use super::history::{insert_history, HistoryAction, HistoryRow};
 use super::{clean_author, json_string, now, Draft};
 use crate::error::StoreError;
 use crate::SectionStatus;
@@ -118,7 +118,7 @@ impl Draft {
                 at: &at,
                 author: &author,
                 item: section,
-                action: "status",
+                action: HistoryAction::Status,
                 old_value: old_json.as_deref(),
                 new_value: Some(&new_json),
                 old_comment: None,
