@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 
-use scal_store::{Draft, EvidenceLink, HistoryEntry};
+use scal_store::{Draft, EvidenceLink, HistoryEntry, HistoryEvent};
 
 use crate::dto::*;
 use crate::error::CmdResult;
@@ -273,7 +273,7 @@ pub fn history_entry(t: &scal_core::Template, h: &HistoryEntry) -> HistoryEntryD
         item: h.item.clone(),
         label,
         section,
-        action: h.action.clone(),
+        action: h.action().as_str().to_string(),
         detail,
         old: side(&h.old_value, &h.old_comment),
         new: side(&h.new_value, &h.new_comment),
@@ -281,33 +281,18 @@ pub fn history_entry(t: &scal_core::Template, h: &HistoryEntry) -> HistoryEntryD
 }
 
 /// The detail of a change in words: which file for evidence, why for an upgrade's changes.
-///
-/// Read as the store writes it: an attach keeps the file's name as its new value and a detach
-/// as its old one, and the detail JSON holds the link, SHA-256, size and media type.
 fn history_detail(h: &HistoryEntry) -> String {
-    let d = h
-        .detail
-        .as_deref()
-        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
-        .unwrap_or_default();
-    let text = |key: &str| d.get(key).and_then(|v| v.as_str()).unwrap_or("");
-    let action = h.action.as_str();
-    match action {
-        "attach" | "detach" => {
-            let named = if action == "attach" {
-                &h.new_value
+    match &h.event {
+        HistoryEvent::Attach(l) | HistoryEvent::Detach(l) => {
+            let name = if l.file_name.is_empty() {
+                "a file"
             } else {
-                &h.old_value
+                l.file_name.as_str()
             };
-            let name = named
-                .as_ref()
-                .and_then(|v| v.as_one())
-                .filter(|n| !n.is_empty())
-                .unwrap_or("a file");
-            let sha = text("sha256");
+            let sha = l.sha256.as_str();
             format!(
                 "{} {name} (SHA-256 {}…)",
-                if action == "detach" {
+                if matches!(h.event, HistoryEvent::Detach(_)) {
                     "Unlinked"
                 } else {
                     "Attached"
@@ -315,13 +300,8 @@ fn history_detail(h: &HistoryEntry) -> String {
                 sha.get(..12).unwrap_or(sha)
             )
         }
-        // The library's own words for carry/archive/restore/confirm, when it gives any.
-        _ => ["note", "reason", "why", "summary"]
-            .iter()
-            .map(|k| text(k))
-            .find(|s| !s.is_empty())
-            .unwrap_or_default()
-            .to_string(),
+        // The library's own words for carry and archive.
+        other => other.reason().unwrap_or_default().to_string(),
     }
 }
 

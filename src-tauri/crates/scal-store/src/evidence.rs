@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::draft::{clean_author, insert_history, json_string, now, HistoryRow};
 use crate::fsutil::NotReadable;
+use crate::HistoryAction;
 use crate::{media_type_for, Draft, EvidenceLink, StoreError};
 
 /// Size of one stored piece of evidence (the last piece of a file may be shorter).
@@ -128,7 +129,7 @@ impl Draft {
                 at: &at,
                 author: &author,
                 item: &link.item,
-                action: "detach",
+                action: HistoryAction::Detach,
                 old_value: Some(&old),
                 new_value: None,
                 old_comment: None,
@@ -591,7 +592,7 @@ pub(crate) fn insert_link(
             at: &at,
             author,
             item,
-            action: "attach",
+            action: HistoryAction::Attach,
             old_value: None,
             new_value: Some(&new),
             old_comment: None,

@@ -32,7 +32,10 @@ use scal_core::{Answers, Value};
 use sha2::{Digest, Sha256};
 
 pub use copy::CopyReport;
-pub use draft::{Draft, NewWorkbook};
+pub use draft::{
+    ArchiveEvent, CarryEvent, ConfirmEvent, Draft, HistoryAction, HistoryEntry, HistoryEvent,
+    LinkEvent, NewWorkbook, RestoreEvent,
+};
 pub use error::StoreError;
 pub use evidence::BlobReader;
 pub use media::media_type_for;
@@ -107,24 +110,6 @@ pub struct EvidenceLink {
     pub media_type: String,
     pub added_at: String,
     pub added_by: String,
-}
-
-/// One change recorded in the append-only history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryEntry {
-    pub seq: i64,
-    pub at: String,
-    pub author: String,
-    /// The item (or, for `status`, the section) the change was made to.
-    pub item: String,
-    /// `answer` | `comment` | `attach` | `detach` | `status`.
-    pub action: String,
-    pub old_value: Option<Value>,
-    pub new_value: Option<Value>,
-    pub old_comment: Option<String>,
-    pub new_comment: Option<String>,
-    /// For attach/detach: JSON `{"link": id, "sha256": .., "size": .., "media_type": ..}`.
-    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,20 @@
 //! `n + 1`; they run in order, all in one transaction, so a draft is either wholly at the old
 //! format or wholly at the new one. A migration, once released, is never edited: a change to
 //! the schema is a new step at the end of the list. Each step sits next to the tables it shapes.
+//!
+//! The history's actions follow one pattern. The `action` column's CHECK lists exactly
+//! `HistoryAction::ALL` (a test here holds the two together), and its `detail` is JSON whose
+//! shape the action decides, read into `HistoryEvent` (`draft/history.rs`). To record a new
+//! kind of change:
+//! 1. add the variant to `HistoryAction` (and `ALL`) and to `HistoryEvent`, with the detail it
+//!    stores; a shape once written is never changed, only read (new fields are `Option` or
+//!    `#[serde(default)]`);
+//! 2. add a forward-only migration, the next format: a CHECK constraint cannot be altered, so
+//!    the step rebuilds the table as V3 does (create `history_vN` with the new list, copy every
+//!    row with its `seq`, drop the triggers and the old table, rename, put back the index and
+//!    the append-only triggers); DROP TABLE fires no DELETE trigger;
+//! 3. test that a draft of the previous format migrates and keeps its history, sequence
+//!    numbers and append-only triggers included.
 
 use rusqlite::Transaction;
 
@@ -336,6 +350,53 @@ mod tests {
         assert!(
             changed.is_err(),
             "a stored template revision must not be editable"
+        );
+    }
+
+    /// The history table's CHECK constraint accepts exactly the actions the store hands out
+    /// (`HistoryAction::ALL`): an action added without its migration fails here.
+    #[test]
+    fn the_history_table_accepts_exactly_every_history_action() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        migrate(&tx, 0).unwrap();
+        tx.commit().unwrap();
+        let insert = |action: &str| {
+            conn.execute(
+                "INSERT INTO history (at, author, item, action) VALUES ('2026-01-01', 'Ada', 'x', ?1)",
+                [action],
+            )
+        };
+        for action in crate::HistoryAction::ALL {
+            assert!(insert(action.as_str()).is_ok(), "{action} is refused");
+        }
+        // And nothing else: the list in the CHECK is exactly those names.
+        let sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'history'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let list = sql
+            .split("action IN (")
+            .nth(1)
+            .and_then(|rest| rest.split(')').next())
+            .unwrap();
+        let mut checked: Vec<String> = list
+            .split(',')
+            .map(|name| name.trim().trim_matches('\'').to_string())
+            .collect();
+        checked.sort();
+        let mut actions: Vec<String> = crate::HistoryAction::ALL
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect();
+        actions.sort();
+        assert_eq!(checked, actions);
+        assert!(
+            insert("create").is_err(),
+            "an unknown action must be refused"
         );
     }
 }

@@ -14,6 +14,7 @@ use scal_core::{Answers, Value};
 use serde::{Deserialize, Serialize};
 
 use crate::draft::{clean_author, insert_history, json_string, now, HistoryRow};
+use crate::HistoryAction;
 use crate::{answers_digest, value_to_json, Draft, ExportRecord, SectionStatus, StoreError};
 
 /// Why a snapshot was taken.
@@ -414,22 +415,23 @@ impl Draft {
         }
 
         let detail = serde_json::json!({ "snapshot": id }).to_string();
-        let history = |tx: &Connection, item: &str, action: &str, values: HistoryValues<'_>| {
-            insert_history(
-                tx,
-                &HistoryRow {
-                    at: &at,
-                    author: &author,
-                    item,
-                    action,
-                    old_value: values.old_value,
-                    new_value: values.new_value,
-                    old_comment: values.old_comment,
-                    new_comment: values.new_comment,
-                    detail: Some(values.detail.unwrap_or(&detail)),
-                },
-            )
-        };
+        let history =
+            |tx: &Connection, item: &str, action: HistoryAction, values: HistoryValues<'_>| {
+                insert_history(
+                    tx,
+                    &HistoryRow {
+                        at: &at,
+                        author: &author,
+                        item,
+                        action,
+                        old_value: values.old_value,
+                        new_value: values.new_value,
+                        old_comment: values.old_comment,
+                        new_comment: values.new_comment,
+                        detail: Some(values.detail.unwrap_or(&detail)),
+                    },
+                )
+            };
 
         // Answers and comments, recorded as `apply` records them: "answer" when the value
         // changed (with the comment too if it did), "comment" when only the comment did.
@@ -456,9 +458,13 @@ impl Draft {
                 .map_err(err)?;
             let old_json = old_value.map(json_value);
             let (action, old_v, new_v) = if value_changed {
-                ("answer", old_json.as_deref(), new_json.as_deref())
+                (
+                    HistoryAction::Answer,
+                    old_json.as_deref(),
+                    new_json.as_deref(),
+                )
             } else {
-                ("comment", None, None)
+                (HistoryAction::Comment, None, None)
             };
             let (old_c, new_c) = if comment_changed {
                 (Some(old_comment), Some(new_comment))
@@ -510,7 +516,7 @@ impl Draft {
             history(
                 &tx,
                 &link.item,
-                "detach",
+                HistoryAction::Detach,
                 HistoryValues {
                     old_value: Some(&old),
                     new_value: None,
@@ -546,7 +552,7 @@ impl Draft {
             history(
                 &tx,
                 &link.item,
-                "attach",
+                HistoryAction::Attach,
                 HistoryValues {
                     old_value: None,
                     new_value: Some(&new),
@@ -592,7 +598,7 @@ impl Draft {
                 history(
                     &tx,
                     section,
-                    "status",
+                    HistoryAction::Status,
                     HistoryValues {
                         old_value: old_json.as_deref(),
                         new_value: new_json.as_deref(),

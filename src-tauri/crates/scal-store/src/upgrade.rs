@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::draft::{clean_author, insert_history, now, HistoryRow};
+use crate::HistoryAction;
 use crate::{value_to_json, Draft, NewWorkbook, SnapshotInfo, SnapshotReason, StoreError};
 
 /// What `Draft::upgrade` did.
@@ -356,7 +357,7 @@ impl Draft {
                 at: &at,
                 author: &author,
                 item: to_item,
-                action: "restore",
+                action: HistoryAction::Restore,
                 old_value: old_json.as_deref(),
                 new_value: new_json.as_deref(),
                 old_comment: Some(current_comment),
@@ -450,7 +451,7 @@ impl Draft {
                 at: &at,
                 author: &author,
                 item,
-                action: "confirm",
+                action: HistoryAction::Confirm,
                 old_value: None,
                 new_value: None,
                 old_comment: None,
@@ -652,7 +653,7 @@ impl Apply<'_> {
                     at: self.at,
                     author: self.author,
                     item: &c.to.id,
-                    action: "carry",
+                    action: HistoryAction::Carry,
                     old_value: old_json.as_deref(),
                     new_value: new_json.as_deref(),
                     old_comment: Some(comment),
@@ -806,7 +807,7 @@ impl Apply<'_> {
                 at: self.at,
                 author: self.author,
                 item: &item.id,
-                action: "archive",
+                action: HistoryAction::Archive,
                 old_value: value_json.as_deref(),
                 new_value: None,
                 old_comment: Some(comment),
@@ -868,7 +869,7 @@ pub(crate) fn withdraw_archives(
                 at,
                 author,
                 item,
-                action: "restore",
+                action: HistoryAction::Restore,
                 old_value: None,
                 new_value: None,
                 old_comment: None,

@@ -327,7 +327,7 @@ fn history_records_each_change_in_order() {
         .iter()
         .map(|e| {
             (
-                e.action.as_str(),
+                e.action().as_str(),
                 e.author.as_str(),
                 e.old_value.clone(),
                 e.new_value.clone(),
@@ -365,7 +365,7 @@ fn history_records_each_change_in_order() {
         .all(|w| w[0].seq < w[1].seq && w[0].at <= w[1].at));
     let status = &all[3];
     assert_eq!(
-        (status.action.as_str(), status.item.as_str()),
+        (status.action().as_str(), status.item.as_str()),
         ("status", "uec")
     );
     assert_eq!(status.new_value, Some(text("In Progress")));

@@ -65,12 +65,22 @@ fn attach_then_extract_gives_back_the_same_bytes() {
     assert_eq!(draft.state().unwrap().evidence["uec.tcr"], 1);
     let h = draft.history(Some("uec.tcr")).unwrap();
     assert_eq!(h.len(), 1);
-    assert_eq!(h[0].action, "attach");
+    assert_eq!(h[0].action().as_str(), "attach");
     assert_eq!(
         h[0].new_value,
         Some(common::text("Technical Conformance Report.pdf"))
     );
-    assert!(h[0].detail.as_deref().unwrap().contains(&link.sha256));
+    assert_eq!(
+        h[0].event,
+        scal_store::HistoryEvent::Attach(scal_store::LinkEvent {
+            link: link.id,
+            file_name: "Technical Conformance Report.pdf".to_string(),
+            sha256: link.sha256.clone(),
+            size: link.size,
+            media_type: link.media_type.clone(),
+            snapshot: None,
+        })
+    );
     drop(draft);
 
     // Stored as six chunk rows, none larger than 1 MiB: never one giant value.
@@ -199,7 +209,7 @@ fn detach_removes_the_link_and_keeps_the_record() {
     let h = draft.history(Some("uec.book")).unwrap();
     let actions: Vec<_> = h
         .iter()
-        .map(|e| (e.action.as_str(), e.author.as_str()))
+        .map(|e| (e.action().as_str(), e.author.as_str()))
         .collect();
     assert_eq!(actions, vec![("attach", "alice"), ("detach", "bob")]);
     assert_eq!(h[1].old_value, Some(common::text("log.txt")));

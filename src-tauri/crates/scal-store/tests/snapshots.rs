@@ -143,7 +143,7 @@ fn a_snapshot_restores_exactly() {
     assert!(restored.iter().all(|h| h.author == "carol"));
     let actions: Vec<(&str, &str)> = restored
         .iter()
-        .map(|h| (h.item.as_str(), h.action.as_str()))
+        .map(|h| (h.item.as_str(), h.action().as_str()))
         .collect();
     for expected in [
         ("org.name", "answer"),

@@ -194,13 +194,15 @@ fn answers_comments_evidence_and_review_comments_follow_their_items() {
         .history(Some("A015-03"))
         .unwrap()
         .into_iter()
-        .find(|h| h.action == "carry")
+        .find(|h| h.action().as_str() == "carry")
         .unwrap();
     assert_eq!(carry.author, "bob");
     assert_eq!(carry.new_value, Some(text("Out of Scope")));
-    let detail: serde_json::Value = serde_json::from_str(carry.detail.as_deref().unwrap()).unwrap();
-    assert_eq!(detail["from"], "A015-02");
-    assert_eq!(detail["by"], "text");
+    let scal_store::HistoryEvent::Carry(detail) = &carry.event else {
+        panic!("a carry entry holds a carry event: {:?}", carry.event);
+    };
+    assert_eq!(detail.from, "A015-02");
+    assert_eq!(detail.by, "text");
     // Every evidence link still names a stored blob on an item of the template in force.
     for link in draft.evidence().unwrap() {
         assert!(draft.template().item(&link.item).is_some(), "{}", link.item);
@@ -241,7 +243,7 @@ fn removed_answers_are_archived_with_their_evidence_and_can_be_restored() {
     assert_eq!(comment(&draft, "A042-01"), "Cached for 12 hours");
     assert_eq!(evidence_names(&draft, "A042-01"), ["refdata.log"]);
     let history = draft.history(Some("A042-01")).unwrap();
-    assert_eq!(history.last().unwrap().action, "restore");
+    assert_eq!(history.last().unwrap().action().as_str(), "restore");
 
     // Restored once only; never onto an item that already holds another answer.
     let again = draft
@@ -340,7 +342,7 @@ fn a_reworded_answer_warns_in_the_check_until_it_is_confirmed() {
         .all(|r| r.item != "A010-01"));
     let last = draft.history(Some("A010-01")).unwrap().pop().unwrap();
     assert_eq!(
-        (last.action.as_str(), last.author.as_str()),
+        (last.action().as_str(), last.author.as_str()),
         ("confirm", "carol")
     );
     let e = draft.confirm("A010-01", "carol").unwrap_err();
@@ -721,7 +723,7 @@ fn a_copy_that_fails_part_way_leaves_the_draft_as_it_was() {
         .history(None)
         .unwrap()
         .iter()
-        .all(|h| h.action == "create"));
+        .all(|h| h.action().as_str() == "create"));
     drop(to);
     let conn = rusqlite::Connection::open(&to_path).unwrap();
     let chunks: i64 = conn

@@ -81,29 +81,12 @@ pub fn run(path: &Path, item: Option<&str>, json: bool, out: &mut Out) -> CliRes
 
 fn entry_dto(template: &scal_core::Template, e: &HistoryEntry) -> HistoryEntryDto {
     let place = place_of(template, &e.item);
-    let detail: Option<serde_json::Value> = e
-        .detail
-        .as_deref()
-        .and_then(|d| serde_json::from_str(d).ok());
-    let field = |name: &str| detail.as_ref().and_then(|d| d.get(name));
-    let evidence = matches!(e.action.as_str(), "attach" | "detach").then(|| {
-        let file_name = e
-            .new_value
-            .as_ref()
-            .or(e.old_value.as_ref())
-            .map(|v| v.display())
-            .unwrap_or_default();
-        HistoryEvidenceDto {
-            link: field("link").and_then(serde_json::Value::as_i64),
-            file_name,
-            sha256: field("sha256")
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_string),
-            size: field("size").and_then(serde_json::Value::as_u64),
-            media_type: field("media_type")
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_string),
-        }
+    let evidence = e.event.link().map(|l| HistoryEvidenceDto {
+        link: Some(l.link),
+        file_name: l.file_name.clone(),
+        sha256: Some(l.sha256.clone()),
+        size: Some(l.size),
+        media_type: Some(l.media_type.clone()),
     });
     HistoryEntryDto {
         seq: e.seq,
@@ -112,13 +95,13 @@ fn entry_dto(template: &scal_core::Template, e: &HistoryEntry) -> HistoryEntryDt
         item: e.item.clone(),
         section: place.map(|(s, _, _)| s.to_string()),
         label: place.map(|(_, _, l)| l.to_string()),
-        action: e.action.clone(),
+        action: e.action().as_str().to_string(),
         old_value: e.old_value.as_ref().map(ValueDto::from),
         new_value: e.new_value.as_ref().map(ValueDto::from),
         old_comment: e.old_comment.clone(),
         new_comment: e.new_comment.clone(),
         evidence,
-        snapshot: field("snapshot").and_then(serde_json::Value::as_i64),
+        snapshot: e.event.snapshot(),
     }
 }
 
