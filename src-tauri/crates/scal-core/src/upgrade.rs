@@ -848,7 +848,6 @@ pub fn match_items(old: &[&Item], new: &[&Item], by_similarity: bool) -> Vec<Pai
     out
 }
 
-
 /// Which draft of a copy a message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CopySide {
@@ -945,8 +944,9 @@ pub fn plan_copy(
     let mut pairs: Vec<(&Section, &Section)> = Vec::new();
     if sections.is_empty() {
         for target in to.sections.iter().filter(|s| s.shared) {
-            if let Some(source) =
-                from.section_named(&target.id).or_else(|| from.section_named(&target.title))
+            if let Some(source) = from
+                .section_named(&target.id)
+                .or_else(|| from.section_named(&target.title))
             {
                 pairs.push((source, target));
             }
@@ -956,18 +956,22 @@ pub fn plan_copy(
         }
     } else {
         for name in sections {
-            let source = from.section_named(name).ok_or_else(|| CopyError::UnknownSection {
-                name: name.clone(),
-                side: CopySide::From,
-                template: format!("{} {}", from.id, from.version),
-                known: known(from),
-            })?;
-            let target = to.section_named(name).ok_or_else(|| CopyError::UnknownSection {
-                name: name.clone(),
-                side: CopySide::To,
-                template: format!("{} {}", to.id, to.version),
-                known: known(to),
-            })?;
+            let source = from
+                .section_named(name)
+                .ok_or_else(|| CopyError::UnknownSection {
+                    name: name.clone(),
+                    side: CopySide::From,
+                    template: format!("{} {}", from.id, from.version),
+                    known: known(from),
+                })?;
+            let target = to
+                .section_named(name)
+                .ok_or_else(|| CopyError::UnknownSection {
+                    name: name.clone(),
+                    side: CopySide::To,
+                    template: format!("{} {}", to.id, to.version),
+                    known: known(to),
+                })?;
             if !pairs.iter().any(|(_, t)| t.id == target.id) {
                 pairs.push((source, target));
             }
