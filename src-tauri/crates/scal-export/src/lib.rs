@@ -327,6 +327,12 @@ fn export_into(
         )?);
         step(progress, ExportStage::Verifying, 0, 1);
         let report = pack::verify_pack(&pack_tmp)?;
+        if let Some(e) = (!report.confirmed())
+            .then(|| pack::blame_evidence(draft, &snap, &report))
+            .flatten()
+        {
+            return Err(e);
+        }
         if let Some(m) = report.mismatches.first() {
             return Err(ExportError::PackReadBack {
                 path: out_dir.join(&pack_name),

@@ -164,14 +164,17 @@ pub fn write(
             item: ev.items.first().cloned().unwrap_or_default(),
             reason,
         };
+        // Unchecked here: the read-back (`verify_pack`) hashes every entry as it lies in the
+        // pack on disk and compares it with the manifest, whose SHA-256 is this blob's content
+        // address, so a damaged blob fails the export all the same (and `blame_evidence` then
+        // names it, as the draft's own check would have). Each evidence byte is hashed twice:
+        // into the pack's own SHA-256 as it is written, and on read-back.
         let mut reader = draft
             .blob_reader(&ev.sha256)
+            .map(scal_store::BlobReader::unchecked)
             .map_err(|e| evidence_err(e.to_string()))?;
         zip.start_file(entry.as_str(), options(ev.size))
             .map_err(zfail)?;
-        // The draft's reader checks the content against its SHA-256 as it reaches the end (an
-        // error otherwise), so the recorded hash is the hash of what was streamed: no second
-        // hash here. The read-back after the pack is written hashes every entry again.
         let base = done;
         let size = copy(&mut reader, &mut zip, &mut buf, &mut |n| {
             progress(ExportProgress {
@@ -236,6 +239,29 @@ pub fn write(
     let file = out.inner.into_inner().map_err(|e| wfail(e.into_error()))?;
     file.finish().map_err(wfail)?;
     Ok((sha256, len))
+}
+
+/// When the read-back of a pack found an evidence entry other than its manifest says: the
+/// draft's own check of that blob (read to the end against its SHA-256), so a blob damaged in
+/// the draft is reported as such, naming the file and its item, rather than as a bad pack.
+/// `None` when every such blob is sound (the pack itself is then at fault).
+pub fn blame_evidence(
+    draft: &scal_store::Draft,
+    snap: &Snapshot,
+    report: &PackReport,
+) -> Option<ExportError> {
+    report.mismatches.iter().find_map(|m| {
+        let ev = snap
+            .files
+            .iter()
+            .find(|ev| m.path == format!("{EVIDENCE_DIR}{}", ev.pack_name))?;
+        let e = draft.extract(&ev.sha256, &mut io::sink()).err()?;
+        Some(ExportError::Evidence {
+            file_name: ev.original_name.clone(),
+            item: ev.items.first().cloned().unwrap_or_default(),
+            reason: e.to_string(),
+        })
+    })
 }
 
 /// Passes writes through, hashing them.

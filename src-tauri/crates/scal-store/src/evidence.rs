@@ -673,6 +673,15 @@ impl BlobReader<'_> {
         &self.sha256
     }
 
+    /// This reader without its own check of the content against its SHA-256, for a caller that
+    /// hashes the very bytes it copied and compares them with this SHA-256 itself (the
+    /// submission pack's read-back does, entry by entry): each byte is then hashed once for
+    /// that check, not twice. Whoever calls this must make that check.
+    pub fn unchecked(mut self) -> Self {
+        self.hasher = None;
+        self
+    }
+
     /// Ensures unread bytes are in `buf` (loading the next chunk if needed); false at the end,
     /// after checking the whole content against its SHA-256.
     fn fill(&mut self) -> Result<bool, StoreError> {
