@@ -31,7 +31,7 @@ impl std::fmt::Display for CmdError {
 impl From<scal_store::StoreError> for CmdError {
     fn from(e: scal_store::StoreError) -> CmdError {
         let code = match &e {
-            scal_store::StoreError::Answer(_) => Some(code::INVALID_ANSWER),
+            scal_store::StoreError::Core(_) => Some(code::INVALID_ANSWER),
             scal_store::StoreError::AlreadyOpen { .. } => Some(code::ALREADY_OPEN),
             scal_store::StoreError::SectionNotReady { .. } => Some(code::SECTION_NOT_READY),
             _ => None,
@@ -52,8 +52,8 @@ impl From<scal_app::AppError> for CmdError {
     }
 }
 
-impl From<scal_core::AnswerError> for CmdError {
-    fn from(e: scal_core::AnswerError) -> CmdError {
+impl From<scal_core::CoreError> for CmdError {
+    fn from(e: scal_core::CoreError) -> CmdError {
         CmdError {
             code: Some(code::INVALID_ANSWER.to_string()),
             message: capitalise(&e.to_string()),
@@ -79,7 +79,7 @@ mod tests {
 
     #[test]
     fn a_refused_answer_carries_the_code_the_ui_shows_next_to_the_item() {
-        let e: CmdError = scal_core::AnswerError::BadEmail {
+        let e: CmdError = scal_core::CoreError::BadEmail {
             item: "cso-email".into(),
             value: "nobody".into(),
         }

@@ -12,8 +12,8 @@ use crate::state::PendingTemplate;
 
 pub const WORKBOOK_FILTER: (&str, &[&str]) = ("Excel workbook", &["xlsx", "xlsm"]);
 
-impl From<scal_workbook::ImportError> for CmdError {
-    fn from(e: scal_workbook::ImportError) -> CmdError {
+impl From<scal_workbook::WorkbookError> for CmdError {
+    fn from(e: scal_workbook::WorkbookError) -> CmdError {
         CmdError::new(crate::error::capitalise(&e.to_string()))
     }
 }
@@ -65,9 +65,9 @@ pub fn import_bytes(
                 preview,
             ))
         }
-        Err(e @ scal_workbook::ImportError::NothingRecognised { .. }) => {
+        Err(e @ scal_workbook::WorkbookError::NothingRecognised { .. }) => {
             let sentence = crate::error::capitalise(&e.to_string());
-            let scal_workbook::ImportError::NothingRecognised { skipped, .. } = e else {
+            let scal_workbook::WorkbookError::NothingRecognised { skipped, .. } = e else {
                 return Err(CmdError::new(sentence));
             };
             let preview = ImportPreview {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use scal_export::ExportError;
 use scal_store::StoreError;
-use scal_workbook::ImportError;
+use scal_workbook::WorkbookError;
 
 /// Why a use case could not be carried out, in one sentence (starting in lower case, so a face
 /// may embed it; shown alone, a face capitalises it).
@@ -16,7 +16,7 @@ pub enum AppError {
     #[error(transparent)]
     Export(#[from] ExportError),
     #[error(transparent)]
-    Import(#[from] ImportError),
+    Workbook(#[from] WorkbookError),
     /// A template (bundled id, file) that cannot be used, with why.
     #[error("{0}")]
     Template(String),

@@ -1,6 +1,7 @@
 //! What a person calls things, and finding what they named.
 
-use scal_core::template::{ResolveError, Section};
+use scal_core::template::Section;
+use scal_core::CoreError;
 use scal_core::Template;
 
 use crate::{AppError, AppResult};
@@ -29,8 +30,8 @@ pub fn item_or_section(template: &Template, name: &str) -> AppResult<String> {
     }
     match template.resolve_item(name) {
         Ok((_, item)) => Ok(item.id.clone()),
-        Err(e @ ResolveError::Ambiguous { .. }) => Err(AppError::refused(e.to_string())),
-        Err(ResolveError::Unknown { .. }) => Ok(name.to_string()),
+        Err(CoreError::UnknownName { .. }) => Ok(name.to_string()),
+        Err(e) => Err(AppError::refused(e.to_string())),
     }
 }
 

@@ -286,6 +286,42 @@ mod tests {
         assert!(saved.summary.report.progress.answered >= before);
     }
 
+    /// The after-write summary (report, changed since export, sign-off staleness) comes from
+    /// one read of the answers, even on a draft that has been exported and signed off, where
+    /// each used to read them again.
+    #[test]
+    fn saving_an_answer_reads_the_answers_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.scal");
+        let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let items: Vec<String> = {
+            let mut d = draft(dir.path());
+            let items: Vec<String> = d.template().items().map(|(_, i)| i.id.clone()).collect();
+            answer(&mut d, &items[0], AnswerChange::comment("a"), "Ada", today).unwrap();
+            let out = dir.path().join("out");
+            let options = ExportOptions {
+                today: Some(today),
+                ..ExportOptions::default()
+            };
+            export(&mut d, &out, &options, &mut |_| {}).unwrap();
+            items
+        };
+        {
+            let mut d = crate::open::open(&path, crate::open::Mode::Review).unwrap();
+            sign_off(&mut d, "Ada Lovelace", "CSO", today, "Ada").unwrap();
+        }
+        let mut d = crate::open::open(&path, crate::open::Mode::Edit).unwrap();
+        for (n, item) in items.iter().take(3).enumerate() {
+            let before = d.answer_reads();
+            let saved = answer(&mut d, item, AnswerChange::comment("b"), "Ada", today).unwrap();
+            assert_eq!(d.answer_reads() - before, 1, "save {n} of {item}");
+            // The summary is the whole one: the export and the sign-off were both seen.
+            assert!(saved.summary.changed.exported);
+            assert!(saved.summary.changed.items.contains(item));
+            assert!(saved.summary.signoff_stale);
+        }
+    }
+
     #[test]
     fn an_unknown_item_is_refused_in_a_sentence_and_nothing_is_written() {
         let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,6 @@
 //! Answers: what the supplier said for an item, and the rules an answer must meet to be taken.
 
+use crate::CoreError;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -52,49 +53,6 @@ pub struct Answer {
 /// Every answer in a draft, by item id.
 pub type Answers = BTreeMap<String, Answer>;
 
-/// Why a value cannot be taken for an item. Each renders as one sentence naming the item.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AnswerError {
-    #[error("there is no item \"{0}\" in this template")]
-    UnknownItem(String),
-    #[error("item \"{item}\" does not take an answer ({kind}): {hint}")]
-    NotAnswerable {
-        item: String,
-        kind: &'static str,
-        hint: &'static str,
-    },
-    #[error("\"{value}\" is not a response item \"{item}\" accepts; choose one of: {options}")]
-    NotAnOption {
-        item: String,
-        value: String,
-        options: String,
-    },
-    #[error(
-        "\"{value}\" is not a date for item \"{item}\": write it as YYYY-MM-DD, e.g. 2026-04-30"
-    )]
-    BadDate { item: String, value: String },
-    #[error("\"{value}\" is not an email address for item \"{item}\"")]
-    BadEmail { item: String, value: String },
-    #[error(
-        "\"{value}\" is not an ODS code for item \"{item}\": 3 to 10 letters and digits, e.g. RR8 or 8JK12"
-    )]
-    BadOdsCode { item: String, value: String },
-    #[error(
-        "\"{value}\" is not a version for item \"{item}\": it needs at least one digit, e.g. 2.4.1"
-    )]
-    BadVersion { item: String, value: String },
-    #[error("item \"{item}\" takes one response, not a list")]
-    NotMulti { item: String },
-    #[error(
-        "item \"{item}\" has a value of {len} characters; the most a response may hold is {max}"
-    )]
-    TooLong {
-        item: String,
-        len: usize,
-        max: usize,
-    },
-}
-
 /// The longest response or comment we store (a bound, so hostile input cannot exhaust memory).
 pub const MAX_TEXT_CHARS: usize = 1_048_576;
 
@@ -125,10 +83,10 @@ pub fn parse_input(
     template: &Template,
     item_id: &str,
     raw: &str,
-) -> Result<Option<Value>, AnswerError> {
+) -> Result<Option<Value>, CoreError> {
     let (_, item) = template
         .item(item_id)
-        .ok_or_else(|| AnswerError::UnknownItem(item_id.to_string()))?;
+        .ok_or_else(|| CoreError::UnknownItem(item_id.to_string()))?;
     if raw.trim().is_empty() {
         return Ok(None);
     }
@@ -146,27 +104,27 @@ pub fn parse_input(
 
 /// Checks a value against its item and returns it in canonical form (option spelling as the
 /// template has it, trimmed text, ISO date, upper-case ODS code). Rejects what cannot be stored.
-pub fn normalize(template: &Template, item_id: &str, value: Value) -> Result<Value, AnswerError> {
+pub fn normalize(template: &Template, item_id: &str, value: Value) -> Result<Value, CoreError> {
     let (_, item) = template
         .item(item_id)
-        .ok_or_else(|| AnswerError::UnknownItem(item_id.to_string()))?;
+        .ok_or_else(|| CoreError::UnknownItem(item_id.to_string()))?;
     normalize_item(item, value)
 }
 
 /// [`normalize`] for an item already in hand: the completeness check walks every item, and
 /// looking each one up by id again would make it quadratic in the template's size.
-pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
+pub fn normalize_item(item: &Item, value: Value) -> Result<Value, CoreError> {
     let id = || item.id.clone();
     check_len(item, &value)?;
     match &item.kind {
-        ItemKind::EvidenceSlot => Err(AnswerError::NotAnswerable {
+        ItemKind::EvidenceSlot => Err(CoreError::NotAnswerable {
             item: id(),
             kind: "evidence slot",
             hint: "attach a file to it instead",
         }),
         ItemKind::Guidance {
             acknowledge: false, ..
-        } => Err(AnswerError::NotAnswerable {
+        } => Err(CoreError::NotAnswerable {
             item: id(),
             kind: "guidance",
             hint: "it is there to be read",
@@ -187,7 +145,7 @@ pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
         }
         kind => {
             let Value::One(s) = value else {
-                return Err(AnswerError::NotMulti { item: id() });
+                return Err(CoreError::NotMulti { item: id() });
             };
             let s = s.trim().to_string();
             match kind {
@@ -196,7 +154,7 @@ pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
                     if is_email(&s) {
                         Ok(Value::One(s))
                     } else {
-                        Err(AnswerError::BadEmail {
+                        Err(CoreError::BadEmail {
                             item: id(),
                             value: s,
                         })
@@ -207,7 +165,7 @@ pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
                     if is_ods_code(&up) {
                         Ok(Value::One(up))
                     } else {
-                        Err(AnswerError::BadOdsCode {
+                        Err(CoreError::BadOdsCode {
                             item: id(),
                             value: s,
                         })
@@ -217,7 +175,7 @@ pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
                     if is_version(&s) {
                         Ok(Value::One(s))
                     } else {
-                        Err(AnswerError::BadVersion {
+                        Err(CoreError::BadVersion {
                             item: id(),
                             value: s,
                         })
@@ -225,7 +183,7 @@ pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
                 }
                 ItemKind::Date { .. } => match parse_date(&s) {
                     Some(d) => Ok(Value::One(d.format("%Y-%m-%d").to_string())),
-                    None => Err(AnswerError::BadDate {
+                    None => Err(CoreError::BadDate {
                         item: id(),
                         value: s,
                     }),
@@ -239,13 +197,13 @@ pub fn normalize_item(item: &Item, value: Value) -> Result<Value, AnswerError> {
     }
 }
 
-fn check_len(item: &Item, value: &Value) -> Result<(), AnswerError> {
+fn check_len(item: &Item, value: &Value) -> Result<(), CoreError> {
     let len = match value {
         Value::One(s) => s.chars().count(),
         Value::Many(v) => v.iter().map(|s| s.chars().count()).sum(),
     };
     if len > MAX_TEXT_CHARS {
-        return Err(AnswerError::TooLong {
+        return Err(CoreError::TooLong {
             item: item.id.clone(),
             len,
             max: MAX_TEXT_CHARS,
@@ -256,7 +214,7 @@ fn check_len(item: &Item, value: &Value) -> Result<(), AnswerError> {
 
 /// Matches a typed response to an option regardless of case and surrounding space, and accepts
 /// "Other: <text>" where the item offers Other.
-fn canonical_option(item: &Item, typed: &str, other_allowed: bool) -> Result<String, AnswerError> {
+fn canonical_option(item: &Item, typed: &str, other_allowed: bool) -> Result<String, CoreError> {
     let t = typed.trim();
     let options = item.options();
     if let Some(o) = options.iter().find(|o| o.trim().eq_ignore_ascii_case(t)) {
@@ -267,7 +225,7 @@ fn canonical_option(item: &Item, typed: &str, other_allowed: bool) -> Result<Str
             return Ok(format!("{OTHER}: {}", rest.trim()));
         }
     }
-    Err(AnswerError::NotAnOption {
+    Err(CoreError::NotAnOption {
         item: item.id.clone(),
         value: t.to_string(),
         options: options.join(", "),

@@ -41,10 +41,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
-use crate::answer::{self, AnswerError, Answers, Value};
+use crate::answer::{self, Answers, Value};
 use crate::template::{
     Assessment, Condition, DateRule, Item, ItemKind, Level, Meaning, Section, Template, OTHER,
 };
+use crate::CoreError;
 
 /// The stable names of the completeness rules, as they appear in [`Issue::rule`].
 pub mod rules {
@@ -1127,36 +1128,36 @@ fn no_justification_message(name: &Name<'_>, answered: &str) -> String {
     format!("{name} is answered {answered} with no justification: say in the comment why it does not apply to this product.")
 }
 
-fn invalid_message(name: &Name<'_>, e: &AnswerError) -> String {
+fn invalid_message(name: &Name<'_>, e: &CoreError) -> String {
     match e {
-        AnswerError::NotAnOption { value, options, .. } => format!(
+        CoreError::NotAnOption { value, options, .. } => format!(
             "{name} holds \"{}\", which is not one of its responses ({options}).",
             shown_value(value)
         ),
-        AnswerError::BadDate { value, .. } => format!(
+        CoreError::BadDate { value, .. } => format!(
             "{name} holds \"{}\", which is not a date: write it as YYYY-MM-DD, e.g. 2026-04-30.",
             shown_value(value)
         ),
-        AnswerError::BadEmail { value, .. } => format!(
+        CoreError::BadEmail { value, .. } => format!(
             "{name} holds \"{}\", which is not an email address.",
             shown_value(value)
         ),
-        AnswerError::BadOdsCode { value, .. } => format!(
+        CoreError::BadOdsCode { value, .. } => format!(
             "{name} holds \"{}\", which is not an ODS code: 3 to 10 letters and digits, e.g. RR8 or 8JK12.",
             shown_value(value)
         ),
-        AnswerError::BadVersion { value, .. } => format!(
+        CoreError::BadVersion { value, .. } => format!(
             "{name} holds \"{}\", which is not a version: it needs at least one digit, e.g. 2.4.1.",
             shown_value(value)
         ),
-        AnswerError::NotMulti { .. } => {
+        CoreError::NotMulti { .. } => {
             format!("{name} holds a list of responses but takes only one.")
         }
-        AnswerError::TooLong { len, max, .. } => {
+        CoreError::TooLong { len, max, .. } => {
             format!("{name} holds {len} characters; the most a response may hold is {max}.")
         }
-        AnswerError::UnknownItem(_) | AnswerError::NotAnswerable { .. } => {
-            format!("{name} holds a value it cannot take: {e}.")
-        }
+        // The rest (an unknown item, one that takes no answer; the naming and copying
+        // refusals cannot arise from a stored value) in the core's own sentence.
+        _ => format!("{name} holds a value it cannot take: {e}."),
     }
 }

@@ -8,16 +8,18 @@ pub mod answers_file;
 pub mod bundled;
 pub mod completeness;
 pub mod diff;
+pub mod error;
 pub mod load;
 pub mod template;
 pub mod text;
 pub mod upgrade;
 
-pub use answer::{Answer, AnswerError, Answers, Value};
+pub use answer::{Answer, Answers, Value};
 pub use bundled::{bundled_template, bundled_template_json, bundled_templates};
 pub use completeness::{
     check, visible_items, CommentKind, CommentNeed, DraftState, EvidenceNeed, Issue, ItemNeeds,
     Progress, Report, SectionProgress, Severity,
 };
+pub use error::CoreError;
 pub use load::{load_template, TemplateErrors, TemplateProblem};
 pub use template::{Item, ItemKind, Level, Section, SectionKind, Template};

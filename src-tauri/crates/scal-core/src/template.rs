@@ -4,6 +4,7 @@
 //! against the rules a schema cannot express (unique ids, conditions that name real items).
 //! It is a file format, so its types are (de)serialisable here by design.
 
+use crate::CoreError;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
@@ -367,7 +368,7 @@ impl Template {
     /// (`GPC-SFS-02`), matched exactly, then ignoring case, where that names exactly one item.
     /// An id always wins over a requirement ID. The one place every command that takes an item
     /// resolves it.
-    pub fn resolve_item(&self, name: &str) -> Result<(&Section, &Item), ResolveError> {
+    pub fn resolve_item(&self, name: &str) -> Result<(&Section, &Item), CoreError> {
         if let Some(found) = self.item(name) {
             return Ok(found);
         }
@@ -392,7 +393,7 @@ impl Template {
                 [] => continue,
                 [one] => return Ok(*one),
                 several => {
-                    return Err(ResolveError::Ambiguous {
+                    return Err(CoreError::Ambiguous {
                         name: name.to_string(),
                         items: several
                             .iter()
@@ -402,31 +403,10 @@ impl Template {
                 }
             }
         }
-        Err(ResolveError::Unknown {
+        Err(CoreError::UnknownName {
             name: name.to_string(),
         })
     }
-}
-
-/// Why a name given for an item names none, or more than one.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ResolveError {
-    #[error("there is no item \"{name}\" in this template: neither an item id nor a requirement ID (`scal show DRAFT` lists both)")]
-    Unknown { name: String },
-    #[error("\"{name}\" is the requirement ID of {}: {}; name the one you mean by its item id", .items.len().to_string() + " items", ambiguous_list(.items))]
-    Ambiguous {
-        name: String,
-        /// Each item's id and its section's title, in the template's order.
-        items: Vec<(String, String)>,
-    },
-}
-
-fn ambiguous_list(items: &[(String, String)]) -> String {
-    items
-        .iter()
-        .map(|(id, section)| format!("\"{id}\" in \"{section}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl Item {

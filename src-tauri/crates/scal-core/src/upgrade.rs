@@ -16,6 +16,7 @@
 //! archived); a value the new item no longer accepts is archived too, never dropped. No two old
 //! items are ever matched onto one new item.
 
+use crate::CoreError;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::answer::{normalize_item, Answer, Answers, Value};
@@ -855,27 +856,6 @@ pub enum CopySide {
     To,
 }
 
-/// Why answers cannot be copied, in one sentence.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CopyError {
-    #[error("there is no section \"{name}\" in the {} draft's template {template} (sections: {known})", side_word(*.side))]
-    UnknownSection {
-        name: String,
-        side: CopySide,
-        template: String,
-        known: String,
-    },
-    #[error("no section is marked shared in both templates: name the sections to copy")]
-    NothingShared,
-}
-
-fn side_word(side: CopySide) -> &'static str {
-    match side {
-        CopySide::From => "source",
-        CopySide::To => "target",
-    }
-}
-
 /// One item of the target draft that a copy changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CopyChange {
@@ -933,7 +913,7 @@ pub fn plan_copy(
     to: &Template,
     to_held: &Holdings,
     sections: &[String],
-) -> Result<CopyPlan, CopyError> {
+) -> Result<CopyPlan, CoreError> {
     let known = |t: &Template| {
         t.sections
             .iter()
@@ -952,13 +932,13 @@ pub fn plan_copy(
             }
         }
         if pairs.is_empty() {
-            return Err(CopyError::NothingShared);
+            return Err(CoreError::NothingShared);
         }
     } else {
         for name in sections {
             let source = from
                 .section_named(name)
-                .ok_or_else(|| CopyError::UnknownSection {
+                .ok_or_else(|| CoreError::UnknownSection {
                     name: name.clone(),
                     side: CopySide::From,
                     template: format!("{} {}", from.id, from.version),
@@ -966,7 +946,7 @@ pub fn plan_copy(
                 })?;
             let target = to
                 .section_named(name)
-                .ok_or_else(|| CopyError::UnknownSection {
+                .ok_or_else(|| CoreError::UnknownSection {
                     name: name.clone(),
                     side: CopySide::To,
                     template: format!("{} {}", to.id, to.version),

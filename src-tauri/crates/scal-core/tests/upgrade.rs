@@ -7,10 +7,10 @@
 use std::collections::BTreeMap;
 
 use scal_core::upgrade::{
-    match_items, plan, plan_copy, similarity, Carry, CopyError, EvidenceRef, Holdings, MatchedBy,
-    UpgradePlan, SIMILARITY_THRESHOLD,
+    match_items, plan, plan_copy, similarity, Carry, EvidenceRef, Holdings, MatchedBy, UpgradePlan,
+    SIMILARITY_THRESHOLD,
 };
-use scal_core::{bundled_template, load_template, Answer, Item, Template, Value};
+use scal_core::{bundled_template, load_template, Answer, CoreError, Item, Template, Value};
 
 /// v11: endpoints A001 and A006, a reworded row, a renumbered row, rows without IDs, a form.
 const V11: &str = r#"{
@@ -663,7 +663,7 @@ fn copy_names_a_section_missing_from_either_draft() {
         &["supplier-product".into()],
     )
     .unwrap_err();
-    assert!(matches!(err, CopyError::UnknownSection { .. }));
+    assert!(matches!(err, CoreError::UnknownSection { .. }));
     assert!(
         err.to_string().starts_with(
             "there is no section \"supplier-product\" in the target draft's template gpconnect-appointment-management-consumer"
@@ -671,7 +671,7 @@ fn copy_names_a_section_missing_from_either_draft() {
         "{err}"
     );
     let none = plan_copy(&from, &held, &to, &Holdings::default(), &[]).unwrap_err();
-    assert_eq!(none, CopyError::NothingShared);
+    assert_eq!(none, CoreError::NothingShared);
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use rusqlite::ErrorCode;
 use scal_core::text::{io_reason, io_write_reason, user_path};
-use scal_core::{AnswerError, TemplateErrors};
+use scal_core::{CoreError, TemplateErrors};
 
 use crate::schema::SCHEMA_VERSION;
 
@@ -79,9 +79,11 @@ pub enum StoreError {
         source: TemplateErrors,
     },
 
-    /// A value or comment refused by `scal_core::answer::normalize`; the message names the item.
+    /// What the core refused: a value or comment (`scal_core::answer::normalize`; the message
+    /// names the item), or sections to copy that one of the drafts lacks (the message names the
+    /// section and the draft).
     #[error("{0}")]
-    Answer(#[from] AnswerError),
+    Core(#[from] CoreError),
 
     #[error("there is no section \"{section}\" in the template of {}", path.display())]
     UnknownSection { path: PathBuf, section: String },
@@ -167,10 +169,6 @@ pub enum StoreError {
 
     #[error("item \"{item}\" of {} has no carried answer waiting to be re-confirmed", path.display())]
     NothingToConfirm { path: PathBuf, item: String },
-
-    /// Sections to copy that one of the drafts lacks; the message names the section and draft.
-    #[error("{0}")]
-    Copy(#[from] scal_core::upgrade::CopyError),
 
     #[error("could not write out evidence {sha256}: {}", io_reason(source))]
     WriteOut {

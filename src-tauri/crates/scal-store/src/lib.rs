@@ -137,9 +137,15 @@ pub struct ExportRecord {
 /// Who is making changes: `SCAL_AUTHOR`, else the login name (`USER` / `USERNAME`), else
 /// "unknown".
 pub fn default_author() -> String {
+    author_from(|var| std::env::var(var).ok())
+}
+
+/// [`default_author`] with the environment given as a lookup, so that it can be tested without
+/// changing the process's environment (which would race with every other test reading it).
+fn author_from(lookup: impl Fn(&str) -> Option<String>) -> String {
     ["SCAL_AUTHOR", "USER", "USERNAME"]
         .iter()
-        .filter_map(|var| std::env::var(var).ok())
+        .filter_map(|var| lookup(var))
         .map(|s| s.trim().to_string())
         .find(|s| !s.is_empty())
         .unwrap_or_else(|| "unknown".to_string())
@@ -171,5 +177,28 @@ pub(crate) fn value_to_json(value: Option<&Value>) -> serde_json::Value {
         Some(Value::Many(v)) => {
             serde_json::Value::Array(v.iter().cloned().map(serde_json::Value::String).collect())
         }
+    }
+}
+
+#[cfg(test)]
+mod author_tests {
+    use super::author_from;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_string())
+        }
+    }
+
+    #[test]
+    fn the_author_is_scal_author_then_the_login_name_then_unknown() {
+        let both = [("SCAL_AUTHOR", "  Pat Jones "), ("USER", "pjones")];
+        assert_eq!(author_from(env(&both)), "Pat Jones");
+        let blank = [("SCAL_AUTHOR", ""), ("USER", "pjones")];
+        assert_eq!(author_from(env(&blank)), "pjones");
+        assert_eq!(author_from(env(&[("USERNAME", "PJ")])), "PJ");
+        assert_eq!(author_from(env(&[])), "unknown");
     }
 }

@@ -12,7 +12,7 @@
 
 use rusqlite::{params, OptionalExtension};
 use scal_core::answer::MAX_TEXT_CHARS;
-use scal_core::AnswerError;
+use scal_core::CoreError;
 
 use crate::draft::{clean_author, now};
 use crate::{Draft, StoreError};
@@ -69,7 +69,7 @@ impl Draft {
         }
         let len = body.chars().count();
         if len > MAX_TEXT_CHARS {
-            return Err(AnswerError::TooLong {
+            return Err(CoreError::TooLong {
                 item: item.to_string(),
                 len,
                 max: MAX_TEXT_CHARS,

@@ -8,10 +8,10 @@
     reason = "test code and its helpers: a panic is a failing test with its location"
 )]
 
-mod common;
+use crate::common;
 
-use common::{new_draft, set, sql_count, template_json, text};
-use scal_core::{AnswerError, Value};
+use crate::common::{new_draft, set, sql_count, template_json, text};
+use scal_core::{CoreError, Value};
 use scal_store::{answers_digest, fsutil, AnswerChange, Draft, ExportRecord, StoreError};
 
 #[test]
@@ -207,7 +207,7 @@ fn apply_is_all_or_nothing() {
     ];
     let err = draft.apply(&changes, "bob").unwrap_err();
     assert!(
-        matches!(&err, StoreError::Answer(AnswerError::BadEmail { item, .. }) if item == "org.cso_email"),
+        matches!(&err, StoreError::Core(CoreError::BadEmail { item, .. }) if item == "org.cso_email"),
         "{err:?}"
     );
     assert_eq!(
@@ -250,7 +250,7 @@ fn every_value_is_judged_before_it_is_stored() {
     for (item, change) in cases {
         let err = draft.set_answer(item, change.clone(), "alice").unwrap_err();
         assert!(
-            matches!(err, StoreError::Answer(_)),
+            matches!(err, StoreError::Core(_)),
             "{item} {change:?}: {err:?}"
         );
         assert!(err.to_string().contains(item), "{err} should name {item}");

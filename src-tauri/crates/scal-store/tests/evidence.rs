@@ -8,12 +8,14 @@
     reason = "test code and its helpers: a panic is a failing test with its location"
 )]
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 
-use common::{bytes, new_draft, no_progress, sha256_file, sha256_hex, sql_count, write_file};
-use scal_core::AnswerError;
+use crate::common::{
+    bytes, new_draft, no_progress, sha256_file, sha256_hex, sql_count, write_file,
+};
+use scal_core::CoreError;
 use scal_store::{Draft, StoreError};
 
 const MIB: u64 = 1024 * 1024;
@@ -297,7 +299,7 @@ fn bad_attachments_are_refused_with_a_reason() {
         .attach("no.such.item", &file, "a", &mut no_progress())
         .unwrap_err();
     assert!(
-        matches!(err, StoreError::Answer(AnswerError::UnknownItem(_))),
+        matches!(err, StoreError::Core(CoreError::UnknownItem(_))),
         "{err:?}"
     );
 

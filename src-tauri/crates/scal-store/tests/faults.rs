@@ -15,87 +15,15 @@
     reason = "test code and its helpers: a panic is a failing test with its location"
 )]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{bytes, new_draft, no_progress, set, text, write_file};
+use crate::common::{bytes, new_draft, no_progress, set, text, write_file};
 use scal_store::{Draft, StoreError};
+use scal_testkit::{fill_up, SmallDisk};
 
 const MIB: u64 = 1024 * 1024;
-
-/// A small tmpfs mounted for one test, unmounted when dropped.
-struct SmallDisk {
-    _parent: tempfile::TempDir,
-    mount: PathBuf,
-}
-
-impl SmallDisk {
-    /// `None` (after printing why) when mounting is refused outside CI.
-    fn mount(mebibytes: u64, test: &str) -> Option<SmallDisk> {
-        let parent = tempfile::tempdir().unwrap();
-        let mount = parent.path().join("small-disk");
-        std::fs::create_dir(&mount).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o"])
-            .arg(format!("size={mebibytes}m"))
-            .arg("tmpfs")
-            .arg(&mount)
-            .output();
-        match out {
-            Ok(o) if o.status.success() => Some(SmallDisk {
-                _parent: parent,
-                mount,
-            }),
-            other => {
-                let why = match other {
-                    Ok(o) => String::from_utf8_lossy(&o.stderr).trim().to_string(),
-                    Err(e) => e.to_string(),
-                };
-                let ci = std::env::var("SCAL_REQUIRE_TMPFS").is_ok_and(|v| v == "1");
-                assert!(
-                    !ci,
-                    "{test}: cannot mount a {mebibytes} MiB tmpfs ({why}); SCAL_REQUIRE_TMPFS=1 says this machine can"
-                );
-                println!(
-                    "SKIPPED {test}: cannot mount a tmpfs to fill up ({why}); run as root to test a full disk"
-                );
-                None
-            }
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.mount.join(name)
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        // Lazy: a file still open elsewhere in a failing test must not leave the mount behind.
-        let _ = Command::new("umount").arg("-l").arg(&self.mount).status();
-    }
-}
-
-/// Fills the disk holding `dir` up to its last few KiB, with a file that can be removed later.
-fn fill_up(dir: &Path) -> PathBuf {
-    use std::io::Write;
-    let filler = dir.join("filler.bin");
-    let mut f = std::fs::File::create(&filler).unwrap();
-    let block = vec![0x5a_u8; 64 * 1024];
-    let mut small = false;
-    loop {
-        let piece = if small { &block[..512] } else { &block[..] };
-        match f.write_all(piece).and_then(|()| f.flush()) {
-            Ok(()) => {}
-            Err(_) if !small => small = true,
-            Err(_) => break,
-        }
-    }
-    let _ = f.sync_all();
-    filler
-}
 
 fn assert_disk_full(err: &StoreError, path: &Path) {
     assert!(

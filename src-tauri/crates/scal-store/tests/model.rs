@@ -8,7 +8,7 @@
     reason = "test code: a panic is a failing test with its location"
 )]
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

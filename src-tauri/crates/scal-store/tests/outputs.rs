@@ -10,9 +10,7 @@
     reason = "test code and its helpers: a panic is a failing test with its location"
 )]
 
-mod common;
-
-use common::{new_draft, sha256_hex};
+use crate::common::{new_draft, sha256_hex};
 use scal_store::{Draft, OutputRefused, OutputRule, WrittenFile};
 
 fn written(name: &str, bytes: &[u8]) -> WrittenFile {

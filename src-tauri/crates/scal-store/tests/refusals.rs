@@ -9,13 +9,13 @@
     reason = "test code and its helpers: a panic is a failing test with its location"
 )]
 
-mod common;
+use crate::common;
 
 #[cfg(unix)]
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use common::{bytes, new_draft, no_progress, set, text};
+use crate::common::{bytes, new_draft, no_progress, set, text};
 use scal_store::{Draft, StoreError};
 
 /// Opens both ways and returns the two errors, checking the file was not touched.

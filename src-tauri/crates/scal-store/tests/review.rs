@@ -9,10 +9,10 @@
     reason = "test code and its helpers: a panic is a failing test with its location"
 )]
 
-mod common;
+use crate::common;
 
+use crate::common::{new_draft, no_progress, set};
 use chrono::NaiveDate;
-use common::{new_draft, no_progress, set};
 use scal_store::{AnswerChange, Draft, StoreError};
 
 fn day(s: &str) -> NaiveDate {

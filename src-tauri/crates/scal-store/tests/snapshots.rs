@@ -9,9 +9,9 @@
     reason = "test code and its helpers: a panic is a failing test with its location"
 )]
 
-mod common;
+use crate::common;
 
-use common::{new_draft, no_progress, set, text};
+use crate::common::{new_draft, no_progress, set, text};
 use scal_store::{
     answers_digest, AnswerChange, Draft, ExportRecord, SnapshotReason, SnapshotState, StoreError,
 };

@@ -10,88 +10,15 @@
     reason = "test code and its helpers: a panic is a failing test with its location"
 )]
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
-use common::{no_progress, set, text};
+use crate::common::{no_progress, set, text};
 use scal_core::completeness::rules;
 use scal_core::Value;
 use scal_store::{AnswerChange, Draft, NewWorkbook, SnapshotReason, StoreError};
-
-/// v11: endpoints A001 and A006, a requirement to be reworded, one to be renumbered, a row
-/// without an ID, a choice losing an option.
-const V11: &str = r#"{
-  "id": "ers", "version": "11.0.0", "title": "e-RS SCAL", "publisher": "tests",
-  "sections": [
-    {"id": "org", "title": "Supplier & Product information", "kind": "form", "shared": true, "items": [
-      {"id": "supplier-name", "label": "Supplier organisation name", "type": "text"},
-      {"id": "topology", "label": "Endpoint topology", "type": "choice",
-       "options": ["Centrally Hosted", "Locally Hosted", "Centrally Hosted Aggregator"]}
-    ]},
-    {"id": "ers", "title": "e-RS Provider Requirements", "kind": "service", "has_status": true, "items": [
-      {"id": "tcr", "label": "Technical Conformance Report", "type": "evidence_slot", "required": false},
-      {"id": "A001-01", "label": "Session", "type": "requirement", "reference": "A001-01", "level": "MUST",
-       "text": "The system creates a professional session before calling any other endpoint."},
-      {"id": "A006-01", "label": "Reference data", "type": "requirement", "reference": "A006-01", "level": "MUST",
-       "text": "The system retrieves reference data lists and caches them for at most one day."},
-      {"id": "A010-01", "label": "Attachments", "type": "requirement", "reference": "A010-01", "level": "MUST",
-       "text": "The system lets the user attach clinical documents up to 5 MB to a referral."},
-      {"id": "A015-02", "label": "Advice and guidance", "type": "requirement", "reference": "A015-02", "level": "MUST",
-       "text": "The system converts an advice and guidance request into a referral when the provider asks."},
-      {"id": "row-7", "label": "Test", "type": "requirement", "level": "MUST",
-       "text": "Demonstrate the whole referral journey end to end in the integration environment, from session to booking."}
-    ]}
-  ]
-}"#;
-
-/// v12: A006 removed, A028-01..03 and A042-01..06 added, A010-01 reworded, A015-02 renumbered
-/// A015-03, the row without an ID moved and reworded, "Centrally Hosted Aggregator" withdrawn.
-fn v12() -> String {
-    let added: Vec<String> = [
-        ("A028-01", "The system shows the referral request summary with its priority."),
-        ("A028-02", "The summary is read again after any change the user makes."),
-        ("A028-03", "A 404 for the summary tells the user the referral no longer exists."),
-        ("A042-01", "The system records a triage outcome against a referral awaiting triage."),
-        ("A042-02", "Returning a referral to the referrer carries a reason they can read."),
-        ("A042-03", "An outcome of book or defer moves the referral onto the booking worklist."),
-        ("A042-04", "Clinical comments entered at triage are kept with the outcome."),
-        ("A042-05", "A 409 means another clinician recorded an outcome first."),
-        ("A042-06", "Each recorded outcome is audited with the user, role and time."),
-    ]
-    .iter()
-    .map(|(id, text)| {
-        format!(
-            r#"{{"id": "{id}", "label": "{id}", "type": "requirement", "reference": "{id}", "level": "MUST", "text": "{text}"}}"#
-        )
-    })
-    .collect();
-    format!(
-        r#"{{
-  "id": "ers", "version": "12.0.0", "title": "e-RS SCAL", "publisher": "tests",
-  "sections": [
-    {{"id": "org", "title": "Supplier & Product information", "kind": "form", "shared": true, "items": [
-      {{"id": "supplier-name", "label": "Supplier organisation name", "type": "text"}},
-      {{"id": "topology", "label": "Endpoint topology", "type": "choice",
-       "options": ["Centrally Hosted", "Locally Hosted"]}}
-    ]}},
-    {{"id": "ers", "title": "e-RS Provider Requirements", "kind": "service", "has_status": true, "items": [
-      {{"id": "tcr", "label": "Technical Conformance Report", "type": "evidence_slot", "required": false}},
-      {{"id": "A001-01", "label": "Session", "type": "requirement", "reference": "A001-01", "level": "MUST",
-       "text": "The system creates a professional session before calling any other endpoint."}},
-      {{"id": "A010-01", "label": "Attachments", "type": "requirement", "reference": "A010-01", "level": "MUST",
-       "text": "The system lets the user attach clinical documents up to 20 MB to a referral."}},
-      {{"id": "A015-03", "label": "Advice and guidance", "type": "requirement", "reference": "A015-03", "level": "MUST",
-       "text": "The system converts an advice and guidance request into a referral when the provider asks."}},
-      {},
-      {{"id": "row-9", "label": "Test", "type": "requirement", "level": "MUST",
-       "text": "Demonstrate the whole referral journey end to end in the integration environment, from logging in to booking."}}
-    ]}}
-  ]
-}}"#,
-        added.join(",\n      ")
-    )
-}
+use scal_testkit::{ers_v12 as v12, ERS_V11 as V11};
 
 /// A v11 draft: answers, comments, evidence and a review comment on items each group handles.
 fn v11_draft(dir: &Path) -> (PathBuf, Draft) {

@@ -15,8 +15,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// An e-RS-like template at v11: endpoint A006, a requirement to be reworded (A010-01), one to
-/// be renumbered (A015-02), a row without an ID, a choice that will lose an option.
+/// An e-RS-like template at v11: a service section with a Status cell and an optional evidence
+/// slot, endpoint A006 (a heading and its requirement), a requirement to be reworded (A010-01),
+/// one to be renumbered (A015-02), a row without an ID, a choice that will lose an option.
 pub const ERS_V11: &str = include_str!("../fixtures/ers-v11.json");
 
 /// v12 of [`ERS_V11`]: A010-01 reworded, A015-02 renumbered A015-03, the row without an ID

@@ -10,7 +10,7 @@ use scal_core::template::{
 use scal_core::{Item, ItemKind, Level, Section, SectionKind, Template};
 use sha2::{Digest, Sha256};
 
-use crate::error::ImportError;
+use crate::error::WorkbookError;
 use crate::ooxml::{SheetState, Workbook};
 use crate::recognise::{self, Found, FoundItem, TableKind};
 use crate::structure::{self, Role};
@@ -142,7 +142,7 @@ pub(crate) fn build(
     file: &str,
     bytes: &[u8],
     options: &ImportOptions,
-) -> Result<Imported, ImportError> {
+) -> Result<Imported, WorkbookError> {
     let file_name = std::path::Path::new(file)
         .file_name()
         .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned());
@@ -261,7 +261,7 @@ pub(crate) fn build(
                 each.join("; ")
             )
         };
-        return Err(ImportError::NothingRecognised {
+        return Err(WorkbookError::NothingRecognised {
             file: file.to_string(),
             detail,
             skipped,
@@ -426,12 +426,12 @@ pub(crate) fn build(
             mapping: options.mapping.clone(),
         }),
     };
-    let json = serde_json::to_string_pretty(&template).map_err(|e| ImportError::Internal {
+    let json = serde_json::to_string_pretty(&template).map_err(|e| WorkbookError::Internal {
         file: file.to_string(),
         reason: e.to_string(),
     })?;
     if json.len() > scal_core::load::MAX_TEMPLATE_BYTES {
-        return Err(ImportError::TooLarge {
+        return Err(WorkbookError::TooLarge {
             file: file.to_string(),
             what: format!(
                 "the template made from it would be {} bytes; the most a template may be is {}",
@@ -441,7 +441,7 @@ pub(crate) fn build(
         });
     }
     // The template must load as any other does: the same checks, the same messages.
-    let template = scal_core::load_template(&json).map_err(|e| ImportError::Internal {
+    let template = scal_core::load_template(&json).map_err(|e| WorkbookError::Internal {
         file: file.to_string(),
         reason: e.to_string(),
     })?;
@@ -467,13 +467,13 @@ pub(crate) fn build(
 }
 
 /// The id and version a caller chose must be ones a template may have.
-fn check_options(id: &str, version: &str) -> Result<(), ImportError> {
+fn check_options(id: &str, version: &str) -> Result<(), WorkbookError> {
     let id_ok = id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if !id_ok {
-        return Err(ImportError::BadOption {
+        return Err(WorkbookError::BadOption {
             what: "id",
             value: id.to_string(),
             reason: "use letters, digits, '.', '_' and '-', starting with a letter or digit",
@@ -488,7 +488,7 @@ fn check_options(id: &str, version: &str) -> Result<(), ImportError> {
                 && (p.len() == 1 || !p.starts_with('0'))
         });
     if !semver {
-        return Err(ImportError::BadOption {
+        return Err(WorkbookError::BadOption {
             what: "version",
             value: version.to_string(),
             reason: "write it as a semantic version such as 2.1.0",

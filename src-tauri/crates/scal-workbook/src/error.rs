@@ -1,10 +1,12 @@
-//! The two ways this crate fails: importing a workbook, and filling one. Every variant renders
-//! as one sentence naming the file (and the sheet or cell) and what is wrong with it.
+//! How this crate fails, in one enum: reading a workbook (importing it, or reading it again to
+//! fill it) and filling one. Every variant renders as one sentence naming the file (and the sheet
+//! or cell) and what is wrong with it.
 
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
-pub enum ImportError {
+pub enum WorkbookError {
+    // Reading a workbook.
     #[error("{file} is empty: it is not a workbook")]
     Empty { file: String },
     #[error("{file} is not an Excel workbook (.xlsx): {reason}")]
@@ -59,10 +61,7 @@ pub enum ImportError {
     },
     #[error("the template built from {file} fails its own checks ({reason}); this is a bug in scal, please report it")]
     Internal { file: String, reason: String },
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum FillError {
+    // Filling a workbook.
     #[error("the template \"{template}\" was not imported from a workbook, so there is no workbook to fill; `scal export` writes a new one")]
     NotImported { template: String },
     #[error("{file} is not the workbook the template was imported from: its SHA-256 is {found}, the template expects {expected}")]
@@ -71,8 +70,6 @@ pub enum FillError {
         expected: String,
         found: String,
     },
-    #[error(transparent)]
-    Read(#[from] ImportError),
     #[error("{file} has no sheet \"{sheet}\", which the template's section \"{section}\" names")]
     SheetMissing {
         file: String,

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
-use crate::error::{io_reason, FillError};
+use crate::error::{io_reason, WorkbookError};
 use crate::ooxml::{read_rels, read_workbook_xml, workbook_part};
 use crate::package::{zip_reason, Package};
 use crate::patch::{cells_in_use, patch_shared_strings, patch_sheet_styled, style_at, Stored};
@@ -110,11 +110,11 @@ pub fn fill(
     template: &Template,
     input: &FillInput<'_>,
     out: &Path,
-) -> Result<FillReport, FillError> {
+) -> Result<FillReport, WorkbookError> {
     let (bytes, report) = fill_bytes(original, template, input, out)?;
     // Whole or not at all: a temporary file beside `out`, synced, renamed over it, the folder
     // synced.
-    scal_fs::write_atomic(out, &bytes).map_err(|e| FillError::Write {
+    scal_fs::write_atomic(out, &bytes).map_err(|e| WorkbookError::Write {
         path: out.to_path_buf(),
         reason: io_reason(&e),
     })?;
@@ -128,7 +128,7 @@ pub fn fill_bytes(
     template: &Template,
     input: &FillInput<'_>,
     out: &Path,
-) -> Result<(Vec<u8>, FillReport), FillError> {
+) -> Result<(Vec<u8>, FillReport), WorkbookError> {
     refuse_legacy_output(out)?;
     let source = verify_source(template, original)?;
     let file = source.file_name.clone();
@@ -162,7 +162,7 @@ pub fn fill_bytes(
             .map(|t| {
                 crate::ooxml::parse_shared_strings(&t)
                     .map(|v| v.len())
-                    .map_err(|_| FillError::Patch {
+                    .map_err(|_| WorkbookError::Patch {
                         file: file.clone(),
                         sheet: p.clone(),
                         reason: "its shared strings cannot be read".to_string(),
@@ -193,19 +193,19 @@ pub fn fill_bytes(
     let mut styles: BTreeMap<String, BTreeMap<(u32, u32), String>> = BTreeMap::new();
     let mut added_columns = Vec::new();
     for add in added_columns_of(template, &file)? {
-        let part = part_of(&add.sheet).ok_or_else(|| FillError::SheetMissing {
+        let part = part_of(&add.sheet).ok_or_else(|| WorkbookError::SheetMissing {
             file: file.clone(),
             sheet: add.sheet.clone(),
             section: add.section.clone(),
         })?;
-        let fail = |reason: String| FillError::Patch {
+        let fail = |reason: String| WorkbookError::Patch {
             file: file.clone(),
             sheet: add.sheet.clone(),
             reason,
         };
         let text = pkg
             .read_text(&part)?
-            .ok_or_else(|| FillError::SheetMissing {
+            .ok_or_else(|| WorkbookError::SheetMissing {
                 file: file.clone(),
                 sheet: add.sheet.clone(),
                 section: add.section.clone(),
@@ -215,7 +215,7 @@ pub fn fill_bytes(
             .map_err(fail)?
             .first()
         {
-            return Err(FillError::ColumnInUse {
+            return Err(WorkbookError::ColumnInUse {
                 file: file.clone(),
                 sheet: add.sheet.clone(),
                 column: column_letters(c),
@@ -249,7 +249,7 @@ pub fn fill_bytes(
                 };
                 let grown =
                     grow_table(&xml, add.header_row, first, &headers).map_err(|reason| {
-                        FillError::Patch {
+                        WorkbookError::Patch {
                             file: file.clone(),
                             sheet: t.clone(),
                             reason,
@@ -298,7 +298,7 @@ pub fn fill_bytes(
     let mut cells = Vec::new();
     let mut patched_sheets = Vec::new();
     for (sheet, writes) in &plan {
-        let part = part_of(sheet).ok_or_else(|| FillError::SheetMissing {
+        let part = part_of(sheet).ok_or_else(|| WorkbookError::SheetMissing {
             file: file.clone(),
             sheet: sheet.clone(),
             section: writes
@@ -309,7 +309,7 @@ pub fn fill_bytes(
         })?;
         let text = pkg
             .read_text(&part)?
-            .ok_or_else(|| FillError::SheetMissing {
+            .ok_or_else(|| WorkbookError::SheetMissing {
                 file: file.clone(),
                 sheet: sheet.clone(),
                 section: String::new(),
@@ -321,7 +321,7 @@ pub fn fill_bytes(
         let no_styles = BTreeMap::new();
         let forced = styles.get(sheet).unwrap_or(&no_styles);
         let result =
-            patch_sheet_styled(&text, &stored, forced).map_err(|reason| FillError::Patch {
+            patch_sheet_styled(&text, &stored, forced).map_err(|reason| WorkbookError::Patch {
                 file: file.clone(),
                 sheet: sheet.clone(),
                 reason,
@@ -355,7 +355,7 @@ pub fn fill_bytes(
         if !new_strings.is_empty() {
             let text = pkg.read_text(part)?.unwrap_or_default();
             let xml = patch_shared_strings(&text, &new_strings, refs_delta).map_err(|reason| {
-                FillError::Patch {
+                WorkbookError::Patch {
                     file: file.clone(),
                     sheet: part.clone(),
                     reason,
@@ -393,7 +393,7 @@ struct Addition {
 
 /// Every section's added columns, in the template's order; a header cell that is not a cell
 /// is refused.
-fn added_columns_of(template: &Template, file: &str) -> Result<Vec<Addition>, FillError> {
+fn added_columns_of(template: &Template, file: &str) -> Result<Vec<Addition>, WorkbookError> {
     let Some(source) = &template.source else {
         return Ok(Vec::new());
     };
@@ -407,7 +407,7 @@ fn added_columns_of(template: &Template, file: &str) -> Result<Vec<Addition>, Fi
         }
         let mut columns = Vec::new();
         for a in &cells.added_columns {
-            let at = parse_cell_ref(&a.cell).ok_or_else(|| FillError::Patch {
+            let at = parse_cell_ref(&a.cell).ok_or_else(|| WorkbookError::Patch {
                 file: file.to_string(),
                 sheet: cells.sheet.clone(),
                 reason: format!(
@@ -483,12 +483,12 @@ fn header_list(headers: &[String]) -> String {
 
 /// A fill writes .xlsx, whatever it was filled from: an output named `.xls` is refused before
 /// any work, with the name to use instead.
-pub fn refuse_legacy_output(out: &Path) -> Result<(), FillError> {
+pub fn refuse_legacy_output(out: &Path) -> Result<(), WorkbookError> {
     let is_xls = out
         .extension()
         .is_some_and(|e| e.to_string_lossy().eq_ignore_ascii_case("xls"));
     if is_xls {
-        return Err(FillError::LegacyOutput {
+        return Err(WorkbookError::LegacyOutput {
             path: out.to_path_buf(),
             suggestion: out.with_extension("xlsx").display().to_string(),
         });
@@ -501,16 +501,16 @@ pub fn refuse_legacy_output(out: &Path) -> Result<(), FillError> {
 pub fn verify_source<'t>(
     template: &'t Template,
     bytes: &[u8],
-) -> Result<&'t scal_core::template::WorkbookSource, FillError> {
+) -> Result<&'t scal_core::template::WorkbookSource, WorkbookError> {
     let source = template
         .source
         .as_ref()
-        .ok_or_else(|| FillError::NotImported {
+        .ok_or_else(|| WorkbookError::NotImported {
             template: template.id.clone(),
         })?;
     let found = hex::encode(Sha256::digest(bytes));
     if found != source.sha256 {
-        return Err(FillError::WorkbookChanged {
+        return Err(WorkbookError::WorkbookChanged {
             file: source.file_name.clone(),
             expected: source.sha256.clone(),
             found,
@@ -853,17 +853,16 @@ fn rezip(
     file: &str,
     patched: &HashMap<String, Vec<u8>>,
     out: &Path,
-) -> Result<(Vec<u8>, usize), FillError> {
-    let fail = |reason: String| FillError::Write {
+) -> Result<(Vec<u8>, usize), WorkbookError> {
+    let fail = |reason: String| WorkbookError::Write {
         path: out.to_path_buf(),
         reason,
     };
-    let mut zip = ZipArchive::new(Cursor::new(original)).map_err(|e| {
-        FillError::Read(crate::ImportError::NotXlsx {
+    let mut zip =
+        ZipArchive::new(Cursor::new(original)).map_err(|e| crate::WorkbookError::NotXlsx {
             file: file.to_string(),
             reason: zip_reason(&e),
-        })
-    })?;
+        })?;
     let mut writer = ZipWriter::new(Cursor::new(Vec::with_capacity(original.len() + 64 * 1024)));
     let mut copied = 0;
     for i in 0..zip.len() {
@@ -899,22 +898,22 @@ fn rezip(
 
 /// Reads the filled workbook with calamine, an independent reader, and checks every cell
 /// written holds what was written.
-pub(crate) fn verify(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), FillError> {
+pub(crate) fn verify(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), WorkbookError> {
     // calamine is another crate's parser reading a file that came from outside: should it
     // panic on something the importer let through, that is a failed check, not a crash.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         verify_cells(bytes, cells, out)
     }))
     .unwrap_or_else(|_| {
-        Err(FillError::ReadBack {
+        Err(WorkbookError::ReadBack {
             path: out.to_path_buf(),
             problem: "the independent reader failed on it".to_string(),
         })
     })
 }
 
-fn verify_cells(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), FillError> {
-    let fail = |problem: String| FillError::ReadBack {
+fn verify_cells(bytes: &[u8], cells: &[FilledCell], out: &Path) -> Result<(), WorkbookError> {
+    let fail = |problem: String| WorkbookError::ReadBack {
         path: out.to_path_buf(),
         problem,
     };

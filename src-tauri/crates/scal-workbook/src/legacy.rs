@@ -9,7 +9,7 @@ use calamine::Data;
 use rust_xlsxwriter::{DataValidation, Format, Formula, Workbook as XlsxBook};
 use sha2::{Digest, Sha256};
 
-use crate::error::FillError;
+use crate::error::WorkbookError;
 use crate::fill::{plan_writes, verify, FillInput, FillReport, FilledCell};
 use crate::ooxml::SheetState;
 use crate::xls::{self, UNDECODED_LIST};
@@ -29,7 +29,7 @@ pub(crate) fn fill_legacy(
     template: &scal_core::Template,
     input: &FillInput<'_>,
     out: &Path,
-) -> Result<(Vec<u8>, FillReport), FillError> {
+) -> Result<(Vec<u8>, FillReport), WorkbookError> {
     let wb = xls::read_workbook(original, file)?;
     let (_, grids) = xls::grids(original, file, &wb.sheets)?;
     let mut warnings = Vec::new();
@@ -40,7 +40,7 @@ pub(crate) fn fill_legacy(
             .iter()
             .all(|s| s.name != *sheet || s.part.is_none())
         {
-            return Err(FillError::SheetMissing {
+            return Err(WorkbookError::SheetMissing {
                 file: file.to_string(),
                 sheet: sheet.clone(),
                 section: writes
@@ -51,7 +51,7 @@ pub(crate) fn fill_legacy(
             });
         }
     }
-    let fail = |sheet: &str, what: &str, e: rust_xlsxwriter::XlsxError| FillError::Patch {
+    let fail = |sheet: &str, what: &str, e: rust_xlsxwriter::XlsxError| WorkbookError::Patch {
         file: file.to_string(),
         sheet: sheet.to_string(),
         reason: format!("{what} cannot be copied into the .xlsx ({e})"),
@@ -206,7 +206,7 @@ pub(crate) fn fill_legacy(
             "{not_copied} merged range(s), dropdown list(s) or name(s) of the .xls could not be carried into the .xlsx copy"
         ));
     }
-    let bytes = book.save_to_buffer().map_err(|e| FillError::Write {
+    let bytes = book.save_to_buffer().map_err(|e| WorkbookError::Write {
         path: out.to_path_buf(),
         reason: e.to_string(),
     })?;

@@ -44,7 +44,7 @@ use std::path::Path;
 
 use scal_core::{SectionKind, Template};
 
-pub use error::{FillError, ImportError};
+pub use error::WorkbookError;
 pub use fill::{
     evidence_reference, fill, fill_bytes, refuse_legacy_output, verify_source, EvidenceRef,
     FillInput, FillReport, FilledCell, MAX_CELL_CHARS,
@@ -182,7 +182,7 @@ pub struct Note {
 /// Imports a workbook from its bytes; `file_name` names it in messages and in the template.
 /// Safe on any input: a file that is not a workbook, a damaged or hostile one is refused with
 /// one sentence.
-pub fn import_bytes(bytes: &[u8], file_name: &str) -> Result<Imported, ImportError> {
+pub fn import_bytes(bytes: &[u8], file_name: &str) -> Result<Imported, WorkbookError> {
     import_bytes_with(bytes, file_name, &ImportOptions::default())
 }
 
@@ -190,14 +190,14 @@ pub fn import_bytes_with(
     bytes: &[u8],
     file_name: &str,
     options: &ImportOptions,
-) -> Result<Imported, ImportError> {
+) -> Result<Imported, WorkbookError> {
     let wb = read_any(bytes, file_name)?;
     build::build(&wb, file_name, bytes, options)
 }
 
 /// The workbook model of either format, told apart by content (an OLE compound file is a
 /// legacy .xls; anything else must be an .xlsx package), never by the file's extension.
-pub(crate) fn read_any(bytes: &[u8], file_name: &str) -> Result<ooxml::Workbook, ImportError> {
+pub(crate) fn read_any(bytes: &[u8], file_name: &str) -> Result<ooxml::Workbook, WorkbookError> {
     if xls::is_ole(bytes) {
         return xls::read_workbook(bytes, file_name);
     }
@@ -206,18 +206,18 @@ pub(crate) fn read_any(bytes: &[u8], file_name: &str) -> Result<ooxml::Workbook,
 }
 
 /// Imports the workbook at `path`.
-pub fn import_path(path: &Path) -> Result<Imported, ImportError> {
+pub fn import_path(path: &Path) -> Result<Imported, WorkbookError> {
     import_path_with(path, &ImportOptions::default())
 }
 
-pub fn import_path_with(path: &Path, options: &ImportOptions) -> Result<Imported, ImportError> {
+pub fn import_path_with(path: &Path, options: &ImportOptions) -> Result<Imported, WorkbookError> {
     let bytes = read_workbook_file(path)?;
     import_bytes_with(&bytes, &path.display().to_string(), options)
 }
 
 /// A workbook file's bytes, refusing one larger than `MAX_WORKBOOK_BYTES` before reading it.
-pub fn read_workbook_file(path: &Path) -> Result<Vec<u8>, ImportError> {
-    let io = |e: std::io::Error| ImportError::Io {
+pub fn read_workbook_file(path: &Path) -> Result<Vec<u8>, WorkbookError> {
+    let io = |e: std::io::Error| WorkbookError::Io {
         path: path.to_path_buf(),
         reason: error::io_reason(&e),
     };
@@ -226,7 +226,7 @@ pub fn read_workbook_file(path: &Path) -> Result<Vec<u8>, ImportError> {
         Ok(_) => {}
         Err(scal_fs::NotReadable::Io(e)) => return Err(io(e)),
         Err(not_a_file) => {
-            return Err(ImportError::NotARegularFile {
+            return Err(WorkbookError::NotARegularFile {
                 path: path.to_path_buf(),
                 kind: not_a_file.kind().unwrap_or("neither a file nor a folder"),
             })
@@ -235,7 +235,7 @@ pub fn read_workbook_file(path: &Path) -> Result<Vec<u8>, ImportError> {
     let file = std::fs::File::open(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if meta.len() > MAX_WORKBOOK_BYTES {
-        return Err(ImportError::TooLarge {
+        return Err(WorkbookError::TooLarge {
             file: path.display().to_string(),
             what: format!(
                 "it is {} bytes; the most accepted is {MAX_WORKBOOK_BYTES}",

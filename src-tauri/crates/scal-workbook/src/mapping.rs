@@ -7,7 +7,7 @@ use std::path::Path;
 
 use scal_core::template::{parse_column, Mapping, SheetMapping};
 
-use crate::error::ImportError;
+use crate::error::WorkbookError;
 use crate::ooxml::Workbook;
 
 /// The largest mapping file read (real ones are a few KiB).
@@ -17,9 +17,9 @@ pub const MAX_MAPPING_BYTES: u64 = 1024 * 1024;
 pub const MEANINGS: [&str; 4] = ["met", "partly_met", "not_met", "not_applicable"];
 
 /// Reads and parses a mapping file.
-pub fn read_mapping(path: &Path) -> Result<Mapping, ImportError> {
+pub fn read_mapping(path: &Path) -> Result<Mapping, WorkbookError> {
     let file = path.display().to_string();
-    let bad = |reason: String| ImportError::Mapping {
+    let bad = |reason: String| WorkbookError::Mapping {
         file: file.clone(),
         reason,
     };
@@ -123,8 +123,8 @@ pub(crate) fn check_against(
     mapping: &Mapping,
     wb: &Workbook,
     file: &str,
-) -> Result<(), ImportError> {
-    let bad = |reason: String| ImportError::Mapping {
+) -> Result<(), WorkbookError> {
+    let bad = |reason: String| WorkbookError::Mapping {
         file: file.to_string(),
         reason,
     };

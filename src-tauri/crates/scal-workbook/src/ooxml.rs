@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use quick_xml::events::Event;
 use scal_core::template::{parse_cell_ref, MAX_ROWS};
 
-use crate::error::ImportError;
+use crate::error::WorkbookError;
 use crate::package::{rels_part, resolve_target, Package};
 use crate::xml::{self, XmlError};
 
@@ -151,7 +151,7 @@ pub(crate) struct Rel {
 pub(crate) fn read_rels(
     pkg: &mut Package<'_>,
     part: &str,
-) -> Result<HashMap<String, Rel>, ImportError> {
+) -> Result<HashMap<String, Rel>, WorkbookError> {
     let rels_name = rels_part(part);
     let Some(text) = pkg.read_text(&rels_name)? else {
         return Ok(HashMap::new());
@@ -190,13 +190,13 @@ pub(crate) fn read_rels(
     Ok(out)
 }
 
-pub(crate) fn xml_error(pkg: &Package<'_>, part: &str, e: XmlError) -> ImportError {
+pub(crate) fn xml_error(pkg: &Package<'_>, part: &str, e: XmlError) -> WorkbookError {
     match e {
-        XmlError::Dtd => ImportError::Dtd {
+        XmlError::Dtd => WorkbookError::Dtd {
             file: pkg.file.clone(),
             part: part.to_string(),
         },
-        XmlError::Malformed(reason) => ImportError::Damaged {
+        XmlError::Malformed(reason) => WorkbookError::Damaged {
             file: pkg.file.clone(),
             part: part.to_string(),
             reason,
@@ -205,7 +205,7 @@ pub(crate) fn xml_error(pkg: &Package<'_>, part: &str, e: XmlError) -> ImportErr
 }
 
 /// The workbook part's name (`xl/workbook.xml` in every file Excel writes).
-pub(crate) fn workbook_part(pkg: &mut Package<'_>) -> Result<String, ImportError> {
+pub(crate) fn workbook_part(pkg: &mut Package<'_>) -> Result<String, WorkbookError> {
     let root = read_rels(pkg, "")?;
     let part = root
         .values()
@@ -213,7 +213,7 @@ pub(crate) fn workbook_part(pkg: &mut Package<'_>) -> Result<String, ImportError
         .map(|r| r.target.clone())
         .unwrap_or_else(|| "xl/workbook.xml".to_string());
     if !pkg.has(&part) {
-        return Err(ImportError::NotXlsx {
+        return Err(WorkbookError::NotXlsx {
             file: pkg.file.clone(),
             reason: "it has no workbook part (is it a Word or PowerPoint file?)".to_string(),
         });
@@ -232,8 +232,8 @@ pub(crate) struct SheetEntry {
 pub(crate) fn read_workbook_xml(
     pkg: &mut Package<'_>,
     part: &str,
-) -> Result<(Vec<SheetEntry>, Vec<DefinedName>), ImportError> {
-    let text = pkg.read_text(part)?.ok_or_else(|| ImportError::NotXlsx {
+) -> Result<(Vec<SheetEntry>, Vec<DefinedName>), WorkbookError> {
+    let text = pkg.read_text(part)?.ok_or_else(|| WorkbookError::NotXlsx {
         file: pkg.file.clone(),
         reason: "its workbook part is missing".to_string(),
     })?;
@@ -267,7 +267,7 @@ pub(crate) fn read_workbook_xml(
             Event::End(e) if e.local_name().as_ref() == "definedName" => {
                 if let Some((name, local_sheet, formula)) = in_name.take() {
                     if names.len() >= MAX_DEFINED_NAMES {
-                        return Err(ImportError::TooLarge {
+                        return Err(WorkbookError::TooLarge {
                             file: pkg.file.clone(),
                             what: format!("it defines more than {MAX_DEFINED_NAMES} names"),
                         });
@@ -288,7 +288,7 @@ pub(crate) fn read_workbook_xml(
         }
     }
     if sheets.len() > crate::package::MAX_ENTRIES {
-        return Err(ImportError::TooLarge {
+        return Err(WorkbookError::TooLarge {
             file: pkg.file.clone(),
             what: format!("it names more than {} sheets", crate::package::MAX_ENTRIES),
         });
@@ -297,7 +297,7 @@ pub(crate) fn read_workbook_xml(
 }
 
 /// Reads everything the importer looks at.
-pub(crate) fn read_workbook(pkg: &mut Package<'_>) -> Result<Workbook, ImportError> {
+pub(crate) fn read_workbook(pkg: &mut Package<'_>) -> Result<Workbook, WorkbookError> {
     let part = workbook_part(pkg)?;
     let (entries, names) = read_workbook_xml(pkg, &part)?;
     let rels = read_rels(pkg, &part)?;
@@ -320,13 +320,13 @@ pub(crate) fn read_workbook(pkg: &mut Package<'_>) -> Result<Workbook, ImportErr
             Some(p) => match pkg.read_text(p)? {
                 Some(text) => parse_sheet(&text, &shared, &mut budget).map_err(|e| match e {
                     SheetError::Xml(e) => xml_error(pkg, p, e),
-                    SheetError::TooLarge(what) => ImportError::TooLarge {
+                    SheetError::TooLarge(what) => WorkbookError::TooLarge {
                         file: pkg.file.clone(),
                         what: format!("sheet \"{}\" {what}", entry.name),
                     },
                 })?,
                 None => {
-                    return Err(ImportError::Damaged {
+                    return Err(WorkbookError::Damaged {
                         file: pkg.file.clone(),
                         part: p.clone(),
                         reason: format!("the part of sheet \"{}\" is missing", entry.name),
@@ -343,7 +343,7 @@ pub(crate) fn read_workbook(pkg: &mut Package<'_>) -> Result<Workbook, ImportErr
         });
     }
     if sheets.is_empty() {
-        return Err(ImportError::NoSheets {
+        return Err(WorkbookError::NoSheets {
             file: pkg.file.clone(),
         });
     }
@@ -357,7 +357,7 @@ pub(crate) fn read_workbook(pkg: &mut Package<'_>) -> Result<Workbook, ImportErr
     })
 }
 
-fn read_title(pkg: &mut Package<'_>) -> Result<Option<String>, ImportError> {
+fn read_title(pkg: &mut Package<'_>) -> Result<Option<String>, WorkbookError> {
     let part = "docProps/core.xml";
     let Some(text) = pkg.read_text(part)? else {
         return Ok(None);
@@ -384,13 +384,13 @@ fn read_title(pkg: &mut Package<'_>) -> Result<Option<String>, ImportError> {
 pub(crate) fn read_shared_strings(
     pkg: &mut Package<'_>,
     part: &str,
-) -> Result<Vec<String>, ImportError> {
+) -> Result<Vec<String>, WorkbookError> {
     let Some(text) = pkg.read_text(part)? else {
         return Ok(Vec::new());
     };
     parse_shared_strings(&text).map_err(|e| match e {
         SheetError::Xml(e) => xml_error(pkg, part, e),
-        SheetError::TooLarge(what) => ImportError::TooLarge {
+        SheetError::TooLarge(what) => WorkbookError::TooLarge {
             file: pkg.file.clone(),
             what,
         },

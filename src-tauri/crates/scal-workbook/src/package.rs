@@ -8,7 +8,7 @@ use std::io::{Cursor, Read};
 use zip::result::ZipError;
 use zip::ZipArchive;
 
-use crate::error::ImportError;
+use crate::error::WorkbookError;
 
 /// The largest workbook accepted, compressed. Real SCALs are a few megabytes.
 pub const MAX_WORKBOOK_BYTES: u64 = 256 * 1024 * 1024;
@@ -31,13 +31,13 @@ pub(crate) struct Package<'a> {
 }
 
 impl<'a> Package<'a> {
-    pub fn open(bytes: &'a [u8], file: &str) -> Result<Package<'a>, ImportError> {
+    pub fn open(bytes: &'a [u8], file: &str) -> Result<Package<'a>, WorkbookError> {
         let file = file.to_string();
         if bytes.is_empty() {
-            return Err(ImportError::Empty { file });
+            return Err(WorkbookError::Empty { file });
         }
         if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
-            return Err(ImportError::TooLarge {
+            return Err(WorkbookError::TooLarge {
                 file,
                 what: format!(
                     "it is {} bytes; the most accepted is {MAX_WORKBOOK_BYTES}",
@@ -46,7 +46,7 @@ impl<'a> Package<'a> {
             });
         }
         if bytes.starts_with(&OLE_MAGIC) {
-            return Err(ImportError::NotXlsx {
+            return Err(WorkbookError::NotXlsx {
                 file,
                 reason:
                     "it is a legacy .xls workbook (or an OLE file), not the zip package an .xlsx is"
@@ -54,7 +54,7 @@ impl<'a> Package<'a> {
             });
         }
         if !bytes.starts_with(b"PK") {
-            return Err(ImportError::NotXlsx {
+            return Err(WorkbookError::NotXlsx {
                 file,
                 reason: "it is not a zip package, which every .xlsx workbook is".to_string(),
             });
@@ -62,14 +62,14 @@ impl<'a> Package<'a> {
         let zip = match ZipArchive::new(Cursor::new(bytes)) {
             Ok(z) => z,
             Err(e) => {
-                return Err(ImportError::NotXlsx {
+                return Err(WorkbookError::NotXlsx {
                     file,
                     reason: format!("its zip structure cannot be read ({})", zip_reason(&e)),
                 })
             }
         };
         if zip.len() > MAX_ENTRIES {
-            return Err(ImportError::TooLarge {
+            return Err(WorkbookError::TooLarge {
                 file,
                 what: format!(
                     "it has {} parts; the most accepted is {MAX_ENTRIES}",
@@ -90,7 +90,7 @@ impl<'a> Package<'a> {
             file,
         };
         if !package.has("[Content_Types].xml") {
-            return Err(ImportError::NotXlsx {
+            return Err(WorkbookError::NotXlsx {
                 file: package.file,
                 reason: "it is a zip file without the parts of an Office document".to_string(),
             });
@@ -104,12 +104,12 @@ impl<'a> Package<'a> {
 
     /// The part's bytes, or `None` when the package has no such part. Bounded: a part larger
     /// than `MAX_PART_BYTES` once decompressed (whatever its header claims) is refused.
-    pub fn read(&mut self, part: &str) -> Result<Option<Vec<u8>>, ImportError> {
+    pub fn read(&mut self, part: &str) -> Result<Option<Vec<u8>>, WorkbookError> {
         let Some(&i) = self.index.get(&part.to_ascii_lowercase()) else {
             return Ok(None);
         };
         let file = self.file.clone();
-        let damaged = |reason: String| ImportError::Damaged {
+        let damaged = |reason: String| WorkbookError::Damaged {
             file: file.clone(),
             part: part.to_string(),
             reason,
@@ -117,7 +117,7 @@ impl<'a> Package<'a> {
         let entry = match self.zip.by_index(i) {
             Ok(e) => e,
             Err(ZipError::UnsupportedArchive(msg)) if msg == ZipError::PASSWORD_REQUIRED => {
-                return Err(ImportError::Encrypted {
+                return Err(WorkbookError::Encrypted {
                     file,
                     part: part.to_string(),
                 })
@@ -125,12 +125,12 @@ impl<'a> Package<'a> {
             Err(e) => return Err(damaged(zip_reason(&e))),
         };
         if entry.encrypted() {
-            return Err(ImportError::Encrypted {
+            return Err(WorkbookError::Encrypted {
                 file,
                 part: part.to_string(),
             });
         }
-        let too_large = |what: String| ImportError::TooLarge {
+        let too_large = |what: String| WorkbookError::TooLarge {
             file: file.clone(),
             what,
         };
@@ -161,7 +161,7 @@ impl<'a> Package<'a> {
     }
 
     /// The part as UTF-8 text (a byte-order mark dropped). Workbooks are written in UTF-8.
-    pub fn read_text(&mut self, part: &str) -> Result<Option<String>, ImportError> {
+    pub fn read_text(&mut self, part: &str) -> Result<Option<String>, WorkbookError> {
         let Some(bytes) = self.read(part)? else {
             return Ok(None);
         };
@@ -171,7 +171,7 @@ impl<'a> Package<'a> {
             .unwrap_or(bytes);
         String::from_utf8(bytes)
             .map(Some)
-            .map_err(|_| ImportError::Damaged {
+            .map_err(|_| WorkbookError::Damaged {
                 file: self.file.clone(),
                 part: part.to_string(),
                 reason: "it is not UTF-8 text".to_string(),

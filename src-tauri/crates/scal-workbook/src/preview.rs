@@ -3,7 +3,7 @@
 
 use scal_core::template::cell_ref;
 
-use crate::error::ImportError;
+use crate::error::WorkbookError;
 use crate::ooxml::SheetState;
 use crate::package::Package;
 use crate::view::{resolve_list, View};
@@ -45,7 +45,7 @@ pub fn column_letters(col: u32) -> String {
 }
 
 /// The sheets of a workbook, in its order: (name, hidden).
-pub fn sheet_names(bytes: &[u8], file_name: &str) -> Result<Vec<(String, bool)>, ImportError> {
+pub fn sheet_names(bytes: &[u8], file_name: &str) -> Result<Vec<(String, bool)>, WorkbookError> {
     let mut pkg = Package::open(bytes, file_name)?;
     let part = crate::ooxml::workbook_part(&mut pkg)?;
     let (entries, _) = crate::ooxml::read_workbook_xml(&mut pkg, &part)?;
@@ -64,7 +64,7 @@ pub fn sheet_preview(
     sheet: &str,
     rows: usize,
     cols: usize,
-) -> Result<SheetPreview, ImportError> {
+) -> Result<SheetPreview, WorkbookError> {
     let rows = rows.clamp(1, MAX_PREVIEW_ROWS);
     let cols = cols.clamp(1, MAX_PREVIEW_COLUMNS);
     let mut pkg = Package::open(bytes, file_name)?;
@@ -76,7 +76,7 @@ pub fn sheet_preview(
             .take(12)
             .map(|s| format!("\"{}\"", s.name))
             .collect();
-        return Err(ImportError::NoSuchSheet {
+        return Err(WorkbookError::NoSuchSheet {
             file: file_name.to_string(),
             sheet: sheet.to_string(),
             sheets: names.join(", "),

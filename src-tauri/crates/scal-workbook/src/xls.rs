@@ -17,7 +17,7 @@ use std::io::{Cursor, Read as _};
 
 use calamine::{Data, Reader as _, Xls};
 
-use crate::error::ImportError;
+use crate::error::WorkbookError;
 use crate::ooxml::{
     CellValue, DefinedName, Range, SheetData, SheetInfo, SheetState, Validation, Workbook,
     MAX_CELLS, MAX_DEFINED_NAMES, MAX_MERGES, MAX_VALIDATION_RANGES,
@@ -161,8 +161,8 @@ struct Globals {
     names: Vec<(String, Option<usize>, Vec<u8>)>,
 }
 
-fn damaged(file: &str, reason: String) -> ImportError {
-    ImportError::Damaged {
+fn damaged(file: &str, reason: String) -> WorkbookError {
+    WorkbookError::Damaged {
         file: file.to_string(),
         part: "its Workbook stream".to_string(),
         reason,
@@ -170,9 +170,9 @@ fn damaged(file: &str, reason: String) -> ImportError {
 }
 
 /// Reads everything the importer looks at from a legacy `.xls`.
-pub(crate) fn read_workbook(bytes: &[u8], file: &str) -> Result<Workbook, ImportError> {
+pub(crate) fn read_workbook(bytes: &[u8], file: &str) -> Result<Workbook, WorkbookError> {
     if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
-        return Err(ImportError::TooLarge {
+        return Err(WorkbookError::TooLarge {
             file: file.to_string(),
             what: format!(
                 "it is {} bytes; the most accepted is {MAX_WORKBOOK_BYTES}",
@@ -199,7 +199,7 @@ pub(crate) fn read_workbook(bytes: &[u8], file: &str) -> Result<Workbook, Import
         });
     }
     if sheets.is_empty() {
-        return Err(ImportError::NoSheets {
+        return Err(WorkbookError::NoSheets {
             file: file.to_string(),
         });
     }
@@ -224,30 +224,31 @@ pub(crate) fn read_workbook(bytes: &[u8], file: &str) -> Result<Workbook, Import
 }
 
 /// The `Workbook` stream, read through a bound; the sentences for what is not an .xls.
-fn workbook_stream(bytes: &[u8], file: &str) -> Result<Vec<u8>, ImportError> {
-    let mut cf = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| ImportError::Damaged {
-        file: file.to_string(),
-        part: "its OLE container".to_string(),
-        reason: scal_core::text::io_reason(&e),
-    })?;
+fn workbook_stream(bytes: &[u8], file: &str) -> Result<Vec<u8>, WorkbookError> {
+    let mut cf =
+        cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| WorkbookError::Damaged {
+            file: file.to_string(),
+            part: "its OLE container".to_string(),
+            reason: scal_core::text::io_reason(&e),
+        })?;
     if cf.is_stream("/EncryptedPackage") || cf.is_stream("/EncryptionInfo") {
-        return Err(ImportError::PasswordProtected {
+        return Err(WorkbookError::PasswordProtected {
             file: file.to_string(),
         });
     }
     let path = if cf.is_stream("/Workbook") {
         "/Workbook"
     } else if cf.is_stream("/Book") {
-        return Err(ImportError::OldExcel {
+        return Err(WorkbookError::OldExcel {
             file: file.to_string(),
         });
     } else {
-        return Err(ImportError::NotAWorkbook {
+        return Err(WorkbookError::NotAWorkbook {
             file: file.to_string(),
             reason: "it is an OLE compound file (as Word .doc and other old Office files are) with no Workbook stream in it".to_string(),
         });
     };
-    let stream = cf.open_stream(path).map_err(|e| ImportError::Damaged {
+    let stream = cf.open_stream(path).map_err(|e| WorkbookError::Damaged {
         file: file.to_string(),
         part: "its Workbook stream".to_string(),
         reason: scal_core::text::io_reason(&e),
@@ -256,13 +257,13 @@ fn workbook_stream(bytes: &[u8], file: &str) -> Result<Vec<u8>, ImportError> {
     stream
         .take(MAX_PART_BYTES + 1)
         .read_to_end(&mut out)
-        .map_err(|e| ImportError::Damaged {
+        .map_err(|e| WorkbookError::Damaged {
             file: file.to_string(),
             part: "its Workbook stream".to_string(),
             reason: scal_core::text::io_reason(&e),
         })?;
     if out.len() as u64 > MAX_PART_BYTES {
-        return Err(ImportError::TooLarge {
+        return Err(WorkbookError::TooLarge {
             file: file.to_string(),
             what: format!("its Workbook stream holds more than {MAX_PART_BYTES} bytes"),
         });
@@ -270,11 +271,11 @@ fn workbook_stream(bytes: &[u8], file: &str) -> Result<Vec<u8>, ImportError> {
     Ok(out)
 }
 
-fn cut_short(file: &str, at: usize) -> ImportError {
+fn cut_short(file: &str, at: usize) -> WorkbookError {
     damaged(file, format!("the record at byte {at} is cut short"))
 }
 
-fn read_globals(stream: &[u8], file: &str) -> Result<Globals, ImportError> {
+fn read_globals(stream: &[u8], file: &str) -> Result<Globals, WorkbookError> {
     let mut records = Records { stream, at: 0 };
     let first = records
         .next_record()
@@ -289,7 +290,7 @@ fn read_globals(stream: &[u8], file: &str) -> Result<Globals, ImportError> {
     match u16_at(&first.data, 0) {
         Some(0x0600) => {}
         Some(0x0500) => {
-            return Err(ImportError::OldExcel {
+            return Err(WorkbookError::OldExcel {
                 file: file.to_string(),
             })
         }
@@ -313,7 +314,7 @@ fn read_globals(stream: &[u8], file: &str) -> Result<Globals, ImportError> {
         match r.kind {
             EOF => break,
             FILEPASS => {
-                return Err(ImportError::PasswordProtected {
+                return Err(WorkbookError::PasswordProtected {
                     file: file.to_string(),
                 })
             }
@@ -328,7 +329,7 @@ fn read_globals(stream: &[u8], file: &str) -> Result<Globals, ImportError> {
                 let cch = usize::from(*d.get(6).ok_or_else(short)?);
                 let (name, _) = chars_at(d, 7, cch).ok_or_else(short)?;
                 if g.sheets.len() >= MAX_ENTRIES {
-                    return Err(ImportError::TooLarge {
+                    return Err(WorkbookError::TooLarge {
                         file: file.to_string(),
                         what: format!("it names more than {MAX_ENTRIES} sheets"),
                     });
@@ -355,7 +356,7 @@ fn read_globals(stream: &[u8], file: &str) -> Result<Globals, ImportError> {
             }
             NAME => {
                 if g.names.len() >= MAX_DEFINED_NAMES {
-                    return Err(ImportError::TooLarge {
+                    return Err(WorkbookError::TooLarge {
                         file: file.to_string(),
                         what: format!("it defines more than {MAX_DEFINED_NAMES} names"),
                     });
@@ -391,7 +392,7 @@ fn read_sheet_records(
     file: &str,
     budget: &mut (usize, usize, u64),
     notes: &mut Vec<(String, String)>,
-) -> Result<SheetData, ImportError> {
+) -> Result<SheetData, WorkbookError> {
     let sheet = &g.sheets[index];
     let mut data = SheetData::default();
     if sheet.offset >= stream.len() {
@@ -430,7 +431,7 @@ fn read_sheet_records(
                         break;
                     };
                     if budget.0 == 0 {
-                        return Err(ImportError::TooLarge {
+                        return Err(WorkbookError::TooLarge {
                             file: file.to_string(),
                             what: format!(
                                 "sheet \"{}\" has more than {MAX_MERGES} merged ranges",
@@ -445,7 +446,7 @@ fn read_sheet_records(
             DV => match parse_dv(&r.data, g) {
                 Some(v) => {
                     if v.ranges.len() > budget.1 {
-                        return Err(ImportError::TooLarge {
+                        return Err(WorkbookError::TooLarge {
                             file: file.to_string(),
                             what: format!(
                                 "sheet \"{}\" has more than {MAX_VALIDATION_RANGES} data validation ranges",
@@ -490,7 +491,7 @@ fn read_sheet_records(
             return Err(too_wide(file, &sheet.name));
         }
         if area > budget.2 {
-            return Err(ImportError::TooLarge {
+            return Err(WorkbookError::TooLarge {
                 file: file.to_string(),
                 what: format!("its sheets span more than {MAX_TOTAL_AREA} cells together"),
             });
@@ -506,8 +507,8 @@ fn read_sheet_records(
     Ok(data)
 }
 
-fn too_wide(file: &str, sheet: &str) -> ImportError {
-    ImportError::TooLarge {
+fn too_wide(file: &str, sheet: &str) -> WorkbookError {
+    WorkbookError::TooLarge {
         file: file.to_string(),
         what: format!("sheet \"{sheet}\" spans more than {MAX_SHEET_AREA} cells"),
     }
@@ -689,7 +690,7 @@ pub(crate) fn grids(
     bytes: &[u8],
     file: &str,
     sheets: &[SheetInfo],
-) -> Result<(Option<String>, Vec<Grid>), ImportError> {
+) -> Result<(Option<String>, Vec<Grid>), WorkbookError> {
     let result = std::panic::catch_unwind(|| {
         let mut book: Xls<_> = Xls::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
         let title = book.workbook_properties().ok().and_then(|p| p.title);
@@ -717,7 +718,7 @@ fn read_cells(
     bytes: &[u8],
     file: &str,
     sheets: &mut [SheetInfo],
-) -> Result<Option<String>, ImportError> {
+) -> Result<Option<String>, WorkbookError> {
     let (title, grids) = grids(bytes, file, sheets)?;
     let mut budget = MAX_CELLS;
     for (sheet, grid) in sheets.iter_mut().zip(grids) {
@@ -759,7 +760,7 @@ fn read_cells(
             }
         }
         if cells.len() > budget {
-            return Err(ImportError::TooLarge {
+            return Err(WorkbookError::TooLarge {
                 file: file.to_string(),
                 what: format!(
                     "sheet \"{}\" takes the workbook past {MAX_CELLS} filled cells",

@@ -18,7 +18,7 @@ use calamine::Data;
 use rust_xlsxwriter::{Format, Table, TableColumn, Workbook};
 use scal_core::template::parse_cell_ref;
 use scal_core::{load_template, Answer, Answers, Template, Value};
-use scal_workbook::{fill, FillError, FillInput, FillReport};
+use scal_workbook::{fill, FillInput, FillReport, WorkbookError};
 use sha2::{Digest, Sha256};
 
 use crate::common::all_cells;
@@ -174,7 +174,7 @@ fn answers_for(t: &Template) -> Answers {
     answers
 }
 
-fn fill_into(bytes: &[u8], t: &Template) -> Result<(Vec<u8>, FillReport), FillError> {
+fn fill_into(bytes: &[u8], t: &Template) -> Result<(Vec<u8>, FillReport), WorkbookError> {
     let dir = tempfile::tempdir().expect("a folder");
     let out = dir.path().join("filled.xlsx");
     let answers = answers_for(t);
@@ -393,7 +393,7 @@ fn a_column_the_workbook_already_uses_is_refused_and_nothing_is_written() {
     let bytes = catalogue(false, Some("someone's note"));
     let t = catalogue_template(&bytes, "catalogue.xlsx", "Reqs", 1, ("E", "F"), &ROWS);
     let err = fill_into(&bytes, &t).expect_err("refused");
-    assert!(matches!(err, FillError::ColumnInUse { .. }), "{err:?}");
+    assert!(matches!(err, WorkbookError::ColumnInUse { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
         "catalogue.xlsx: sheet \"Reqs\" already uses column E (cell E3 is not empty), where the template's section \"reqs\" adds a column to answer in; nothing was written"

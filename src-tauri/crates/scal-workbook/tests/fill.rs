@@ -19,7 +19,7 @@ use crate::common::{workbook, Style};
 use calamine::{Data, Reader as _, Xlsx};
 use scal_core::answer::normalize;
 use scal_core::{Answer, Answers, ItemKind, Template, Value};
-use scal_workbook::{fill, import_bytes, EvidenceRef, FillError, FillInput, FillReport};
+use scal_workbook::{fill, import_bytes, EvidenceRef, FillInput, FillReport, WorkbookError};
 
 /// An answer for every answerable item, as a supplier might give: varied responses, "No" and
 /// "Out of Scope" with a comment, "Other: …" where offered.
@@ -382,7 +382,7 @@ fn a_workbook_that_is_not_the_imported_one_is_refused() {
         statuses: &BTreeMap::new(),
     };
     let err = fill(&other, &t, &input, &out).expect_err("refused");
-    assert!(matches!(err, FillError::WorkbookChanged { .. }));
+    assert!(matches!(err, WorkbookError::WorkbookChanged { .. }));
     let text = err.to_string();
     assert!(
         text.starts_with("SCAL.xlsx is not the workbook the template was imported from"),

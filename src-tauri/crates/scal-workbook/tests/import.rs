@@ -816,7 +816,7 @@ fn mangled_sheet_xml_gives_a_loadable_template_or_a_sentence() {
                 // read back, so a read-back failure would be a bug.
                 match scal_workbook::fill(&bytes, &i.template, &input, &dir.path().join("f.xlsx")) {
                     Ok(_) => {}
-                    Err(e @ scal_workbook::FillError::ReadBack { .. }) => {
+                    Err(e @ scal_workbook::WorkbookError::ReadBack { .. }) => {
                         // Only a workbook the independent reader cannot read to begin with may
                         // fail its read-back.
                         assert!(!calamine_reads(&bytes), "{e}");

@@ -68,7 +68,7 @@ pub fn run(args: ImportArgs, out: &mut Out) -> CliResult<Outcome> {
         Ok(imported) => imported,
         Err(e) => {
             // Even a failed import says, sheet by sheet, why nothing was taken.
-            if let (true, scal_workbook::ImportError::NothingRecognised { skipped, .. }) =
+            if let (true, scal_workbook::WorkbookError::NothingRecognised { skipped, .. }) =
                 (args.json.json, &e)
             {
                 out.json(&FailedImport {

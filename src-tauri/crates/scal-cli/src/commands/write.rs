@@ -95,7 +95,7 @@ pub fn apply(ctx: &Ctx, path: &Path, answers: &Path, out: &mut Out) -> CliResult
     let (changed, _) = scal_app::ops::apply(&mut draft, &changes, &ctx.author, ctx.today).map_err(
         |e| match e {
             // Already judged row by row above; if the store still refuses one, say which file.
-            scal_app::AppError::Store(StoreError::Answer(e)) => CliError::at(answers, e),
+            scal_app::AppError::Store(StoreError::Core(e)) => CliError::at(answers, e),
             other => app(other),
         },
     )?;

@@ -3,7 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use scal_core::answer::{is_placeholder, normalize, MAX_TEXT_CHARS};
-use scal_core::{Answer, AnswerError, Answers, Value};
+use scal_core::{Answer, Answers, CoreError, Value};
 
 use super::history::{insert_history, HistoryAction, HistoryRow};
 use super::{clean_author, now, Draft};
@@ -11,7 +11,11 @@ use crate::error::StoreError;
 use crate::{value_to_json, AnswerChange};
 
 impl Draft {
+    /// Every answer, by item. Each call reads them all, and is counted (see
+    /// [`Draft::answer_reads`]).
     pub fn answers(&self) -> Result<Answers, StoreError> {
+        self.answer_reads
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut stmt = self
             .conn
             .prepare_cached("SELECT item, value, comment FROM answers ORDER BY item")
@@ -32,6 +36,13 @@ impl Draft {
             answers.insert(item, Answer { value, comment });
         }
         Ok(answers)
+    }
+
+    /// How many times every answer has been read since this draft was opened: the measure of
+    /// what an operation costs as a draft grows (a save reads the answers once, for its
+    /// after-write summary), which the layer's tests check.
+    pub fn answer_reads(&self) -> u64 {
+        self.answer_reads.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Sets (or clears) one item's value and/or comment. The value is checked by
@@ -102,7 +113,7 @@ impl Draft {
                 let c = c.trim();
                 let len = c.chars().count();
                 if len > MAX_TEXT_CHARS {
-                    return Err(AnswerError::TooLong {
+                    return Err(CoreError::TooLong {
                         item: item.to_string(),
                         len,
                         max: MAX_TEXT_CHARS,

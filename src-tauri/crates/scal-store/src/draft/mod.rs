@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{SecondsFormat, Utc};
 use rusqlite::Connection;
-use scal_core::{AnswerError, Template};
+use scal_core::{CoreError, Template};
 
 use crate::error::StoreError;
 use crate::{SourceWorkbook, TemplateRevision};
@@ -45,6 +45,8 @@ pub struct Draft {
     template_json: String,
     template_rev: i64,
     workbook: Option<SourceWorkbook>,
+    /// How many times every answer was read (see [`Draft::answer_reads`]).
+    answer_reads: std::sync::atomic::AtomicU64,
     _claim: OpenClaim,
 }
 
@@ -260,7 +262,7 @@ impl Draft {
     pub(crate) fn check_item(&self, item: &str) -> Result<(), StoreError> {
         match self.template.item(item) {
             Some(_) => Ok(()),
-            None => Err(AnswerError::UnknownItem(item.to_string()).into()),
+            None => Err(CoreError::UnknownItem(item.to_string()).into()),
         }
     }
 }
