@@ -153,11 +153,11 @@ pub fn evidence_dto(l: &EvidenceLink) -> EvidenceDto {
     EvidenceDto {
         link_id: l.id.to_string(),
         item: l.item.clone(),
-        file_name: l.file_name.clone(),
-        media_type: l.media_type.clone(),
-        size: l.size,
-        sha256: l.sha256.clone(),
-        added_at: l.added_at.clone(),
+        file_name: l.file.file_name.clone(),
+        media_type: l.file.media_type.clone(),
+        size: l.file.size,
+        sha256: l.file.sha256.clone(),
+        added_at: l.file.added_at.clone(),
     }
 }
 
@@ -229,8 +229,8 @@ pub fn write_out_evidence(d: &Draft, link_id: &str, dir: &Path) -> CmdResult<Pat
         .ok_or_else(|| {
             CmdError::new("That evidence link no longer exists: it may have been unlinked.")
         })?;
-    let folder = dir.join(link.sha256.get(..16).unwrap_or(&link.sha256));
-    let target = folder.join(&link.file_name);
+    let folder = dir.join(link.file.sha256.get(..16).unwrap_or(&link.file.sha256));
+    let target = folder.join(&link.file.file_name);
     if target.is_file() {
         return Ok(target);
     }
@@ -244,7 +244,7 @@ pub fn write_out_evidence(d: &Draft, link_id: &str, dir: &Path) -> CmdResult<Pat
     std::fs::create_dir_all(&folder).map_err(io_err)?;
     // Whole or not at all (a failed extract removes its temporary file).
     let mut out = scal_fs::DurableFile::create(&target, "partial").map_err(io_err)?;
-    d.extract(&link.sha256, &mut out)?;
+    d.extract(&link.file.sha256, &mut out)?;
     out.commit().map_err(io_err)?;
     Ok(target)
 }
@@ -368,7 +368,7 @@ mod tests {
             .into_iter()
             .map(|h| h.detail)
             .collect();
-        let short = &link.sha256[..12];
+        let short = &link.file.sha256[..12];
         assert_eq!(
             details,
             [

@@ -448,7 +448,7 @@ impl Session {
             .evidence()
             .unwrap()
             .into_iter()
-            .map(|l| (l.item, l.sha256))
+            .map(|l| (l.item, l.file.sha256))
             .collect();
         links.sort();
         let snapshots = draft.snapshots().unwrap();
@@ -614,21 +614,21 @@ impl Session {
         let mut read_back = std::collections::BTreeSet::new();
         for link in &evidence {
             assert!(
-                self.files.iter().any(|(_, sha)| *sha == link.sha256)
-                    || link.sha256 == self.source_sha,
+                self.files.iter().any(|(_, sha)| *sha == link.file.sha256)
+                    || link.file.sha256 == self.source_sha,
                 "{context}: a link to content that was never attached or copied"
             );
-            if !read_back.insert((link.sha256.clone(), link.size)) {
+            if !read_back.insert((link.file.sha256.clone(), link.file.size)) {
                 continue;
             }
             let mut hasher = sha2::Sha256::new();
             let n = draft
-                .extract(&link.sha256, &mut hasher)
+                .extract(&link.file.sha256, &mut hasher)
                 .unwrap_or_else(|e| panic!("{context}: link {} cannot be read: {e}", link.id));
-            assert_eq!(n, link.size, "{context}: link {} is short", link.id);
+            assert_eq!(n, link.file.size, "{context}: link {} is short", link.id);
             assert_eq!(
                 hex::encode(hasher.finalize()),
-                link.sha256,
+                link.file.sha256,
                 "{context}: link {} points at a partial blob",
                 link.id
             );
@@ -932,10 +932,10 @@ fn a_copy_killed_part_way_lands_whole_or_not_at_all() {
             .into_iter()
             .map(|l| {
                 let mut hasher = sha2::Sha256::new();
-                let n = draft.extract(&l.sha256, &mut hasher).unwrap();
-                assert_eq!(n, l.size, "{context}: {} is short", l.file_name);
-                assert_eq!(hex::encode(hasher.finalize()), l.sha256, "{context}");
-                l.sha256
+                let n = draft.extract(&l.file.sha256, &mut hasher).unwrap();
+                assert_eq!(n, l.file.size, "{context}: {} is short", l.file.file_name);
+                assert_eq!(hex::encode(hasher.finalize()), l.file.sha256, "{context}");
+                l.file.sha256
             })
             .collect();
         links.sort();

@@ -72,7 +72,10 @@ fn a_dry_run_names_every_item_in_its_group_and_changes_nothing() {
     assert_eq!(report["dry_run"], true);
     assert_eq!(report["snapshot"], Json::Null);
     let g = &report["groups"];
-    assert_eq!(ids(&g["carried"], "to"), ["supplier-name", "tcr", "A001-01"]);
+    assert_eq!(
+        ids(&g["carried"], "to"),
+        ["supplier-name", "tcr", "A001-01"]
+    );
     assert_eq!(ids(&g["carried_reworded"], "to"), ["A010-01"]);
     assert_eq!(ids(&g["matched_by_text"], "from"), ["A015-02"]);
     assert_eq!(ids(&g["matched_by_text"], "to"), ["A015-03"]);

@@ -99,11 +99,14 @@ pub fn attach(
     progress: &mut dyn FnMut(u64, u64),
 ) -> AppResult<Attached> {
     let item = names::item_id(draft.template(), name)?;
-    let before: std::collections::HashSet<String> =
-        draft.evidence()?.into_iter().map(|l| l.sha256).collect();
+    let before: std::collections::HashSet<String> = draft
+        .evidence()?
+        .into_iter()
+        .map(|l| l.file.sha256)
+        .collect();
     let link = draft.attach(&item, file, author, progress)?;
     Ok(Attached {
-        deduplicated: before.contains(&link.sha256),
+        deduplicated: before.contains(&link.file.sha256),
         summary: summary::read(draft, today)?,
         link,
     })

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 use scal_core::{Answers, DraftState, Report};
-use scal_store::{Draft, EvidenceLink, SectionStatus, SnapshotLink, SnapshotState};
+use scal_store::{Draft, EvidenceLink, SectionStatus, SnapshotState};
 
 use crate::AppResult;
 
@@ -76,7 +76,7 @@ pub fn read(draft: &Draft, today: NaiveDate) -> AppResult<Summary> {
     let visible = scal_core::visible_items(draft.template(), &check_state.answers);
     let now = SnapshotState {
         answers: check_state.answers,
-        evidence: evidence.iter().map(snapshot_link).collect(),
+        evidence: evidence.iter().map(EvidenceLink::held).collect(),
         section_status,
         template_rev: draft.template_rev(),
     };
@@ -96,18 +96,6 @@ pub fn read(draft: &Draft, today: NaiveDate) -> AppResult<Summary> {
         },
         signoff_stale,
     })
-}
-
-fn snapshot_link(l: &EvidenceLink) -> SnapshotLink {
-    SnapshotLink {
-        item: l.item.clone(),
-        sha256: l.sha256.clone(),
-        size: l.size,
-        file_name: l.file_name.clone(),
-        media_type: l.media_type.clone(),
-        added_at: l.added_at.clone(),
-        added_by: l.added_by.clone(),
-    }
 }
 
 #[cfg(test)]

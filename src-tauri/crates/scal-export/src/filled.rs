@@ -66,8 +66,8 @@ fn fill_bytes_of(draft: &Draft, to: &Path) -> Result<(Vec<u8>, FillReport), Expo
         .into_iter()
         .map(|l| EvidenceRef {
             item: l.item,
-            file_name: l.file_name,
-            sha256: l.sha256,
+            file_name: l.file.file_name,
+            sha256: l.file.sha256,
         })
         .collect();
     let input = FillInput {
@@ -89,15 +89,15 @@ pub fn write(draft: &Draft, snap: &Snapshot, to: &Path) -> Result<FillReport, Ex
             let in_pack = snap
                 .files
                 .iter()
-                .find(|f| f.sha256 == link.sha256)
+                .find(|f| f.sha256 == link.file.sha256)
                 .map_or_else(
-                    || link.file_name.clone(),
+                    || link.file.file_name.clone(),
                     |f| format!("{EVIDENCE_DIR}{}", f.pack_name),
                 );
             EvidenceRef {
                 item: link.item.clone(),
                 file_name: in_pack,
-                sha256: link.sha256.clone(),
+                sha256: link.file.sha256.clone(),
             }
         })
         .collect();

@@ -189,7 +189,7 @@ impl Snapshot {
     pub fn files_of(&self, item: &str) -> Vec<&EvidenceFile> {
         let mut out: Vec<&EvidenceFile> = Vec::new();
         for link in self.links.iter().filter(|l| l.item == item) {
-            if let Some(f) = self.files.iter().find(|f| f.sha256 == link.sha256) {
+            if let Some(f) = self.files.iter().find(|f| f.sha256 == link.file.sha256) {
                 if !out.iter().any(|o| o.sha256 == f.sha256) {
                     out.push(f);
                 }
@@ -261,18 +261,18 @@ fn evidence_files(template: &Template, links: &[EvidenceLink]) -> Vec<EvidenceFi
     let mut names = EvidenceNames::default();
     let mut files: Vec<EvidenceFile> = Vec::new();
     for link in links {
-        if let Some(f) = files.iter_mut().find(|f| f.sha256 == link.sha256) {
+        if let Some(f) = files.iter_mut().find(|f| f.sha256 == link.file.sha256) {
             if !f.items.contains(&link.item) {
                 f.items.push(link.item.clone());
             }
             continue;
         }
         files.push(EvidenceFile {
-            sha256: link.sha256.clone(),
-            size: link.size,
-            media_type: link.media_type.clone(),
-            pack_name: names.claim(&link.file_name),
-            original_name: link.file_name.clone(),
+            sha256: link.file.sha256.clone(),
+            size: link.file.size,
+            media_type: link.file.media_type.clone(),
+            pack_name: names.claim(&link.file.file_name),
+            original_name: link.file.file_name.clone(),
             items: vec![link.item.clone()],
         });
     }

@@ -1219,7 +1219,7 @@ impl<'a> Book<'a> {
                     None => id.clone(),
                 })
                 .collect();
-            let first = snap.links.iter().find(|l| l.sha256 == file.sha256);
+            let first = snap.links.iter().find(|l| l.file.sha256 == file.sha256);
             let f = self.f.text.clone();
             self.text(ws, row, 0, &file.pack_name, &f)?;
             self.text(ws, row, 1, &file.original_name, &f)?;
@@ -1227,7 +1227,7 @@ impl<'a> Book<'a> {
             ws.write_number_with_format(row, 3, file.size as f64, &self.f.number)?;
             ws.write_string_with_format(row, 4, &file.sha256, &self.f.small)?;
             self.text(ws, row, 5, &items.join("\n"), &f)?;
-            match first.and_then(|l| DateTime::parse_from_rfc3339(&l.added_at).ok()) {
+            match first.and_then(|l| DateTime::parse_from_rfc3339(&l.file.added_at).ok()) {
                 Some(at) => {
                     ws.write_datetime_with_format(
                         row,
@@ -1237,11 +1237,11 @@ impl<'a> Book<'a> {
                     )?;
                 }
                 None => {
-                    let at = first.map(|l| l.added_at.clone()).unwrap_or_default();
+                    let at = first.map(|l| l.file.added_at.clone()).unwrap_or_default();
                     self.text(ws, row, 6, &at, &f)?;
                 }
             }
-            let by = first.map(|l| l.added_by.clone()).unwrap_or_default();
+            let by = first.map(|l| l.file.added_by.clone()).unwrap_or_default();
             self.text(ws, row, 7, &by, &f)?;
         }
         if snap.files.is_empty() {

@@ -100,8 +100,8 @@ fn the_pack_holds_workbook_summary_every_evidence_file_and_a_true_manifest() {
         let f = m
             .files
             .iter()
-            .find(|f| f.sha256 == link.sha256)
-            .unwrap_or_else(|| panic!("{} not in the manifest", link.file_name));
+            .find(|f| f.sha256 == link.file.sha256)
+            .unwrap_or_else(|| panic!("{} not in the manifest", link.file.file_name));
         assert!(f.path.starts_with("evidence/"));
         assert!(
             f.items.contains(&link.item),
@@ -110,11 +110,11 @@ fn the_pack_holds_workbook_summary_every_evidence_file_and_a_true_manifest() {
             link.item
         );
         let mut original = Vec::new();
-        draft.extract(&link.sha256, &mut original).unwrap();
+        draft.extract(&link.file.sha256, &mut original).unwrap();
         assert_eq!(entry_bytes(&pack, &f.path), original);
-        assert_eq!(f.size, link.size);
+        assert_eq!(f.size, link.file.size);
     }
-    let distinct: std::collections::BTreeSet<_> = links.iter().map(|l| &l.sha256).collect();
+    let distinct: std::collections::BTreeSet<_> = links.iter().map(|l| &l.file.sha256).collect();
     assert_eq!(
         m.files.iter().filter(|f| f.role == "evidence").count(),
         distinct.len()
@@ -460,7 +460,7 @@ fn only_the_chosen_files_are_written_and_progress_is_reported() {
     let total: u64 = {
         let mut seen = std::collections::BTreeMap::new();
         for l in draft.evidence().unwrap() {
-            seen.insert(l.sha256, l.size);
+            seen.insert(l.file.sha256, l.file.size);
         }
         seen.values().sum()
     };

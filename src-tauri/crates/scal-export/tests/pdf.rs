@@ -77,9 +77,9 @@ fn every_answered_item_and_its_answer_appear_with_unicode_intact() {
     // Evidence index with full hashes.
     for link in draft.evidence().unwrap() {
         assert!(
-            text.contains(&link.sha256),
+            text.contains(&link.file.sha256),
             "hash of {} missing",
-            link.file_name
+            link.file.file_name
         );
     }
 }

@@ -282,15 +282,15 @@ fn properties_summary_and_evidence_index_describe_the_draft() {
     for link in &links {
         let row = rows
             .iter()
-            .find(|r| r.contains(&link.sha256))
-            .unwrap_or_else(|| panic!("{} not in the index", link.file_name));
+            .find(|r| r.contains(&link.file.sha256))
+            .unwrap_or_else(|| panic!("{} not in the index", link.file.file_name));
         assert!(
             row.iter().any(|c| c.contains(&link.item)),
             "{} lists item {}",
-            link.file_name,
+            link.file.file_name,
             link.item
         );
-        assert!(row.contains(&link.size.to_string()));
+        assert!(row.contains(&link.file.size.to_string()));
     }
     // One file linked to three requirements is listed once.
     let shared = rows

@@ -161,7 +161,7 @@ fn main() {
 
     // 5. Stream it back out (to a file, not fsynced), checking the hash on the way.
     let d = Draft::open_read_only(&evidence_draft).unwrap();
-    let sha = d.evidence().unwrap()[0].sha256.clone();
+    let sha = d.evidence().unwrap()[0].file.sha256.clone();
     let out_path = dir.path().join("extracted.bin");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&out_path).unwrap());
     let t = Instant::now();

@@ -19,7 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::draft::{clean_author, insert_history, json_string, now, HistoryRow};
 use crate::fsutil::NotReadable;
 use crate::HistoryAction;
-use crate::{media_type_for, Draft, EvidenceLink, StoreError};
+use crate::{media_type_for, Draft, EvidenceLink, LinkedFile, StoreError};
 
 /// Size of one stored piece of evidence (the last piece of a file may be shorter).
 pub const CHUNK_SIZE: usize = 1024 * 1024;
@@ -121,7 +121,7 @@ impl Draft {
             .map_err(err)?;
         tx.execute("DELETE FROM evidence_links WHERE id = ?1", [link_id])
             .map_err(err)?;
-        let old = json_string(&link.file_name);
+        let old = json_string(&link.file.file_name);
         let detail = link_detail(&link);
         insert_history(
             &tx,
@@ -160,12 +160,14 @@ impl Draft {
                 Ok(EvidenceLink {
                     id: r.get(0)?,
                     item: r.get(1)?,
-                    sha256: r.get(2)?,
-                    size: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
-                    file_name: r.get(4)?,
-                    media_type: r.get(5)?,
-                    added_at: r.get(6)?,
-                    added_by: r.get(7)?,
+                    file: LinkedFile {
+                        sha256: r.get(2)?,
+                        size: u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
+                        file_name: r.get(4)?,
+                        media_type: r.get(5)?,
+                        added_at: r.get(6)?,
+                        added_by: r.get(7)?,
+                    },
                 })
             })
             .map_err(|e| self.sql_err(e))?;
@@ -577,12 +579,14 @@ pub(crate) fn insert_link(
     let link = EvidenceLink {
         id,
         item: item.to_string(),
-        sha256: sha256.to_string(),
-        size: u64::try_from(size).unwrap_or(0),
-        file_name: file_name.to_string(),
-        media_type: media_type.to_string(),
-        added_at: at.clone(),
-        added_by: author.to_string(),
+        file: LinkedFile {
+            sha256: sha256.to_string(),
+            size: u64::try_from(size).unwrap_or(0),
+            file_name: file_name.to_string(),
+            media_type: media_type.to_string(),
+            added_at: at.clone(),
+            added_by: author.to_string(),
+        },
     };
     let new = json_string(file_name);
     let detail = link_detail(&link);
@@ -606,9 +610,9 @@ pub(crate) fn insert_link(
 fn link_detail(link: &EvidenceLink) -> String {
     serde_json::json!({
         "link": link.id,
-        "sha256": link.sha256,
-        "size": link.size,
-        "media_type": link.media_type,
+        "sha256": link.file.sha256,
+        "size": link.file.size,
+        "media_type": link.file.media_type,
     })
     .to_string()
 }

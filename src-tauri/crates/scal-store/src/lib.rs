@@ -43,7 +43,7 @@ pub use outputs::{hash_file, OutputRefused, OutputRule, PlaceError, WrittenFile}
 pub use review::{ReviewComment, ReviewThread};
 pub use signoff::{Signoff, SignoffStatus};
 pub use snapshot::{RestoreOutcome, SnapshotInfo, SnapshotLink, SnapshotReason, SnapshotState};
-pub use upgrade::{ArchivedAnswer, ArchivedEvidence, Reconfirmation, Restored, UpgradeReport};
+pub use upgrade::{ArchivedAnswer, Reconfirmation, Restored, UpgradeReport};
 
 /// The NHS workbook an imported template was read from, kept in the draft byte for byte so that
 /// it can be filled in place. Its bytes: `Draft::blob_reader(&sha256)`.
@@ -97,19 +97,43 @@ impl AnswerChange {
     }
 }
 
-/// One file linked to one item.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EvidenceLink {
-    pub id: i64,
-    pub item: String,
+/// What an evidence link says of its file: the content's address and size, and the name, type,
+/// time and person it was attached with. The one shape every holder of a link uses: a live link
+/// ([`EvidenceLink`]), a link a snapshot holds ([`SnapshotLink`]), the evidence kept with an
+/// archived answer ([`ArchivedAnswer::evidence`]); two links name the same file exactly when
+/// their `LinkedFile`s are equal.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+pub struct LinkedFile {
     /// Lower-case hex SHA-256 of the content: the blob's address.
     pub sha256: String,
     pub size: u64,
     /// The name the file had when attached (no folder).
     pub file_name: String,
     pub media_type: String,
+    /// RFC 3339 UTC.
     pub added_at: String,
     pub added_by: String,
+}
+
+/// One file linked to one item of the draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EvidenceLink {
+    /// The link's own id: what detach takes.
+    pub id: i64,
+    pub item: String,
+    pub file: LinkedFile,
+}
+
+impl EvidenceLink {
+    /// The link as a snapshot holds it (no id: a restore links the content again).
+    pub fn held(&self) -> SnapshotLink {
+        SnapshotLink {
+            item: self.item.clone(),
+            file: self.file.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

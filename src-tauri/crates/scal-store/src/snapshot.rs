@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::draft::{clean_author, insert_history, json_string, now, HistoryRow};
 use crate::HistoryAction;
-use crate::{answers_digest, value_to_json, Draft, ExportRecord, SectionStatus, StoreError};
+use crate::{
+    answers_digest, value_to_json, Draft, ExportRecord, LinkedFile, SectionStatus, StoreError,
+};
 
 /// Why a snapshot was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -88,16 +90,14 @@ pub struct SnapshotInfo {
     pub evidence: usize,
 }
 
-/// One evidence link as a snapshot holds it: enough to link the same content again.
+/// One evidence link as a snapshot holds it: the item and the file, enough to link the same
+/// content again. Stored as one flat JSON object per link (`item` beside the file's fields), as
+/// it always was.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SnapshotLink {
     pub item: String,
-    pub sha256: String,
-    pub size: u64,
-    pub file_name: String,
-    pub media_type: String,
-    pub added_at: String,
-    pub added_by: String,
+    #[serde(flatten)]
+    pub file: LinkedFile,
 }
 
 /// The state a snapshot holds.
@@ -117,9 +117,9 @@ impl SnapshotState {
             .iter()
             .map(|l| scal_core::diff::EvidenceRef {
                 item: l.item.clone(),
-                sha256: l.sha256.clone(),
-                size: l.size,
-                file_name: l.file_name.clone(),
+                sha256: l.file.sha256.clone(),
+                size: l.file.size,
+                file_name: l.file.file_name.clone(),
             })
             .collect()
     }
@@ -265,11 +265,11 @@ impl Draft {
         // In the order `evidence()` lists links (snapshots taken before that order was fixed
         // for links added in the same millisecond hold them by row id).
         evidence.sort_by(|a, b| {
-            (&a.added_at, &a.item, &a.file_name, &a.sha256).cmp(&(
-                &b.added_at,
+            (&a.file.added_at, &a.item, &a.file.file_name, &a.file.sha256).cmp(&(
+                &b.file.added_at,
                 &b.item,
-                &b.file_name,
-                &b.sha256,
+                &b.file.file_name,
+                &b.file.sha256,
             ))
         });
         let statuses: BTreeMap<String, StoredStatus> =
@@ -301,12 +301,7 @@ impl Draft {
             .into_iter()
             .map(|l| SnapshotLink {
                 item: l.item,
-                sha256: l.sha256,
-                size: l.size,
-                file_name: l.file_name,
-                media_type: l.media_type,
-                added_at: l.added_at,
-                added_by: l.added_by,
+                file: l.file,
             })
             .collect();
         Ok(SnapshotState {
@@ -492,25 +487,17 @@ impl Draft {
         let mut wanted: Vec<&SnapshotLink> = target.evidence.iter().collect();
         let mut links_removed = 0;
         for link in current_links {
-            let as_snap = SnapshotLink {
-                item: link.item.clone(),
-                sha256: link.sha256.clone(),
-                size: link.size,
-                file_name: link.file_name.clone(),
-                media_type: link.media_type.clone(),
-                added_at: link.added_at.clone(),
-                added_by: link.added_by.clone(),
-            };
+            let as_snap = link.held();
             if let Some(pos) = wanted.iter().position(|w| **w == as_snap) {
                 wanted.remove(pos);
                 continue;
             }
             tx.execute("DELETE FROM evidence_links WHERE id = ?1", [link.id])
                 .map_err(err)?;
-            let old = json_string(&link.file_name);
+            let old = json_string(&link.file.file_name);
             let link_detail = serde_json::json!({
-                "link": link.id, "sha256": link.sha256, "size": link.size,
-                "media_type": link.media_type, "snapshot": id,
+                "link": link.id, "sha256": link.file.sha256, "size": link.file.size,
+                "media_type": link.file.media_type, "snapshot": id,
             })
             .to_string();
             history(
@@ -535,18 +522,18 @@ impl Draft {
                 &path,
                 &crate::evidence::Relink {
                     item: &link.item,
-                    sha256: &link.sha256,
-                    file_name: &link.file_name,
-                    media_type: &link.media_type,
-                    added_at: &link.added_at,
-                    added_by: &link.added_by,
+                    sha256: &link.file.sha256,
+                    file_name: &link.file.file_name,
+                    media_type: &link.file.media_type,
+                    added_at: &link.file.added_at,
+                    added_by: &link.file.added_by,
                 },
                 &format!("snapshot {id}"),
             )?;
-            let new = json_string(&link.file_name);
+            let new = json_string(&link.file.file_name);
             let link_detail = serde_json::json!({
-                "link": link_id, "sha256": link.sha256, "size": link.size,
-                "media_type": link.media_type, "snapshot": id,
+                "link": link_id, "sha256": link.file.sha256, "size": link.file.size,
+                "media_type": link.file.media_type, "snapshot": id,
             })
             .to_string();
             history(
@@ -762,4 +749,23 @@ pub(crate) fn insert_snapshot(
         ],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+#[cfg(test)]
+mod stored_shape_tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failing test")]
+
+    use super::SnapshotLink;
+
+    /// Snapshots written before links had one type hold each link as one flat object; they
+    /// still read, and a link is written back in that very shape.
+    #[test]
+    fn a_snapshot_link_is_stored_flat_as_it_always_was() {
+        let stored = r#"{"item":"uec.tcr","sha256":"ab12","size":7,"file_name":"tcr.pdf","media_type":"application/pdf","added_at":"2026-01-02T03:04:05.006Z","added_by":"Ada"}"#;
+        let link: SnapshotLink = serde_json::from_str(stored).unwrap();
+        assert_eq!(link.item, "uec.tcr");
+        assert_eq!(link.file.file_name, "tcr.pdf");
+        assert_eq!(link.file.size, 7);
+        assert_eq!(serde_json::to_string(&link).unwrap(), stored);
+    }
 }

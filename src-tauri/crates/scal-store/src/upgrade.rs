@@ -17,12 +17,13 @@ use rusqlite::{params, Connection, TransactionBehavior};
 use scal_core::answer::normalize;
 use scal_core::upgrade::{self as plan, EvidenceRef, Holdings, UpgradePlan};
 use scal_core::{Template, Value};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::draft::{clean_author, insert_history, now, HistoryRow};
 use crate::HistoryAction;
-use crate::{value_to_json, Draft, NewWorkbook, SnapshotInfo, SnapshotReason, StoreError};
+use crate::{
+    value_to_json, Draft, LinkedFile, NewWorkbook, SnapshotInfo, SnapshotReason, StoreError,
+};
 
 /// What `Draft::upgrade` did.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,22 +55,12 @@ pub struct ArchivedAnswer {
     pub text: String,
     pub value: Option<Value>,
     pub comment: String,
-    pub evidence: Vec<ArchivedEvidence>,
+    /// The files its evidence links named (stored as a JSON list of them).
+    pub evidence: Vec<LinkedFile>,
     /// RFC 3339 UTC.
     pub archived_at: String,
     pub archived_by: String,
     pub restored: Option<Restored>,
-}
-
-/// An evidence link kept with an archived answer: enough to link the same content again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArchivedEvidence {
-    pub sha256: String,
-    pub size: u64,
-    pub file_name: String,
-    pub media_type: String,
-    pub added_at: String,
-    pub added_by: String,
 }
 
 /// When, by whom and onto which item an archived answer was restored.
@@ -99,8 +90,8 @@ impl Draft {
         let mut evidence: BTreeMap<String, Vec<EvidenceRef>> = BTreeMap::new();
         for link in self.evidence()? {
             evidence.entry(link.item).or_default().push(EvidenceRef {
-                sha256: link.sha256,
-                file_name: link.file_name,
+                sha256: link.file.sha256,
+                file_name: link.file.file_name,
             });
         }
         Ok(Holdings {
@@ -762,17 +753,7 @@ impl Apply<'_> {
         links: &[&crate::EvidenceLink],
         why: &str,
     ) -> rusqlite::Result<i64> {
-        let evidence: Vec<ArchivedEvidence> = links
-            .iter()
-            .map(|l| ArchivedEvidence {
-                sha256: l.sha256.clone(),
-                size: l.size,
-                file_name: l.file_name.clone(),
-                media_type: l.media_type.clone(),
-                added_at: l.added_at.clone(),
-                added_by: l.added_by.clone(),
-            })
-            .collect();
+        let evidence: Vec<LinkedFile> = links.iter().map(|l| l.file.clone()).collect();
         let evidence_json = serde_json::to_string(&evidence)
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let value_json = value.map(json_value);
@@ -845,14 +826,14 @@ pub(crate) fn withdraw_archives(
         let answer = target.answers.get(item);
         let held_value = answer.and_then(|a| a.value.as_ref()).map(json_value);
         let held_comment = answer.map_or("", |a| a.comment.as_str());
-        let evidence: Vec<ArchivedEvidence> = serde_json::from_str(evidence).map_err(|e| {
+        let evidence: Vec<LinkedFile> = serde_json::from_str(evidence).map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
         })?;
         let evidence_held = evidence.iter().all(|e| {
             target
                 .evidence
                 .iter()
-                .any(|l| l.item == *item && l.sha256 == e.sha256)
+                .any(|l| l.item == *item && l.file.sha256 == e.sha256)
         });
         if held_value != *value || held_comment != comment || !evidence_held {
             continue;

@@ -88,7 +88,7 @@ fn child(args: &[String]) {
                     out.flush().unwrap();
                 })
                 .unwrap();
-            writeln!(out, "attached {}", link.sha256).unwrap();
+            writeln!(out, "attached {}", link.file.sha256).unwrap();
         }
         [mode, path, how] if mode == "hold" => {
             let draft = if how == "review" {
@@ -285,17 +285,17 @@ fn kill_while_attaching_never_leaves_a_link_to_a_partial_blob() {
         }
         // A link, if there is one, names the whole file.
         for link in &links {
-            assert_eq!(link.sha256, want_sha);
-            assert_eq!(link.size, size);
+            assert_eq!(link.file.sha256, want_sha);
+            assert_eq!(link.file.size, size);
             let mut hasher = sha2::Sha256::default();
-            draft.extract(&link.sha256, &mut hasher).unwrap();
+            draft.extract(&link.file.sha256, &mut hasher).unwrap();
         }
         // The draft is still usable: attaching again works and reads back whole.
         if links.is_empty() {
             let link = draft
                 .attach("uec.tcr", &file, "alice", &mut |_, _| {})
                 .unwrap();
-            assert_eq!(link.sha256, want_sha);
+            assert_eq!(link.file.sha256, want_sha);
         }
         drop(draft);
         assert_eq!(

@@ -34,11 +34,11 @@ fn attach_then_extract_gives_back_the_same_bytes() {
         })
         .unwrap();
     assert_eq!(link.item, "uec.tcr");
-    assert_eq!(link.size, size);
-    assert_eq!(link.sha256, sha256_file(&file));
-    assert_eq!(link.file_name, "Technical Conformance Report.pdf");
-    assert_eq!(link.media_type, "application/pdf");
-    assert_eq!(link.added_by, "alice");
+    assert_eq!(link.file.size, size);
+    assert_eq!(link.file.sha256, sha256_file(&file));
+    assert_eq!(link.file.file_name, "Technical Conformance Report.pdf");
+    assert_eq!(link.file.media_type, "application/pdf");
+    assert_eq!(link.file.added_by, "alice");
     assert_eq!(
         calls.len(),
         6,
@@ -48,10 +48,10 @@ fn attach_then_extract_gives_back_the_same_bytes() {
     assert!(calls.windows(2).all(|w| w[0].0 < w[1].0));
 
     let mut out = Vec::new();
-    assert_eq!(draft.extract(&link.sha256, &mut out).unwrap(), size);
+    assert_eq!(draft.extract(&link.file.sha256, &mut out).unwrap(), size);
     assert_eq!(out, std::fs::read(&file).unwrap());
     // The reader streams with whatever buffer the caller has.
-    let mut reader = draft.blob_reader(&link.sha256.to_uppercase()).unwrap();
+    let mut reader = draft.blob_reader(&link.file.sha256.to_uppercase()).unwrap();
     assert_eq!(reader.size(), size);
     let mut small = [0u8; 1000];
     let mut streamed = Vec::new();
@@ -77,9 +77,9 @@ fn attach_then_extract_gives_back_the_same_bytes() {
         scal_store::HistoryEvent::Attach(scal_store::LinkEvent {
             link: link.id,
             file_name: "Technical Conformance Report.pdf".to_string(),
-            sha256: link.sha256.clone(),
-            size: link.size,
-            media_type: link.media_type.clone(),
+            sha256: link.file.sha256.clone(),
+            size: link.file.size,
+            media_type: link.file.media_type.clone(),
             snapshot: None,
         })
     );
@@ -93,7 +93,7 @@ fn attach_then_extract_gives_back_the_same_bytes() {
     );
     let draft = Draft::open(&path).unwrap();
     let mut again = Vec::new();
-    draft.extract(&link.sha256, &mut again).unwrap();
+    draft.extract(&link.file.sha256, &mut again).unwrap();
     assert_eq!(again, out);
 }
 
@@ -128,11 +128,11 @@ fn the_same_content_is_stored_once_however_often_it_is_linked() {
     let d = draft
         .attach("uec.tcr", &other, "dave", &mut no_progress())
         .unwrap();
-    assert_eq!(a.sha256, b.sha256);
-    assert_eq!(a.sha256, c.sha256);
-    assert_ne!(a.sha256, d.sha256);
+    assert_eq!(a.file.sha256, b.file.sha256);
+    assert_eq!(a.file.sha256, c.file.sha256);
+    assert_ne!(a.file.sha256, d.file.sha256);
     assert_eq!(
-        b.file_name, "report (copy).pdf",
+        b.file.file_name, "report (copy).pdf",
         "each link keeps its own file name"
     );
     assert_eq!(draft.evidence().unwrap().len(), 4);
@@ -162,11 +162,11 @@ fn attach_reader_handles_unknown_sizes_and_empty_files() {
         )
         .unwrap();
     assert_eq!(
-        link.file_name, "capture.har",
+        link.file.file_name, "capture.har",
         "folders are dropped from the name"
     );
-    assert_eq!(link.media_type, "application/json");
-    assert_eq!(link.sha256, sha256_hex(&data));
+    assert_eq!(link.file.media_type, "application/json");
+    assert_eq!(link.file.sha256, sha256_hex(&data));
     assert_eq!(
         totals.last(),
         Some(&(data.len() as u64, 0)),
@@ -183,10 +183,10 @@ fn attach_reader_handles_unknown_sizes_and_empty_files() {
             &mut no_progress(),
         )
         .unwrap();
-    assert_eq!(empty.size, 0);
-    assert_eq!(empty.sha256, sha256_hex(b""));
+    assert_eq!(empty.file.size, 0);
+    assert_eq!(empty.file.sha256, sha256_hex(b""));
     let mut out = Vec::new();
-    assert_eq!(draft.extract(&empty.sha256, &mut out).unwrap(), 0);
+    assert_eq!(draft.extract(&empty.file.sha256, &mut out).unwrap(), 0);
     assert!(out.is_empty());
 }
 
@@ -217,7 +217,7 @@ fn detach_removes_the_link_and_keeps_the_record() {
     assert_eq!(h[1].old_value, Some(common::text("log.txt")));
     // The content stays, because the history names it.
     let mut out = Vec::new();
-    draft.extract(&link.sha256, &mut out).unwrap();
+    draft.extract(&link.file.sha256, &mut out).unwrap();
     assert_eq!(out, b"201 Created");
 
     let err = draft.detach(link.id, "bob").unwrap_err();
@@ -241,7 +241,7 @@ fn a_file_name_with_bidi_controls_is_kept_as_it_really_reads() {
     let link = draft
         .attach("uec.tcr", &file, "a", &mut no_progress())
         .unwrap();
-    assert_eq!(link.file_name, "invoicetxt.exe");
+    assert_eq!(link.file.file_name, "invoicetxt.exe");
     let history = draft.history(Some("uec.tcr")).unwrap();
     assert_eq!(history[0].new_value, Some(common::text("invoicetxt.exe")));
     let link = draft
@@ -254,7 +254,7 @@ fn a_file_name_with_bidi_controls_is_kept_as_it_really_reads() {
             &mut no_progress(),
         )
         .unwrap();
-    assert_eq!(link.file_name, "notes.txt");
+    assert_eq!(link.file.file_name, "notes.txt");
     let err = draft
         .attach_reader(
             "uec.tcr",
@@ -379,17 +379,17 @@ fn damaged_evidence_is_reported_not_returned() {
     drop(conn);
     let draft = Draft::open(&path).unwrap();
     let mut out = Vec::new();
-    let err = draft.extract(&link.sha256, &mut out).unwrap_err();
+    let err = draft.extract(&link.file.sha256, &mut out).unwrap_err();
     assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
         format!(
             "{} is damaged (evidence {} is unreadable: its content no longer matches its SHA-256): restore it from a backup",
             path.display(),
-            link.sha256
+            link.file.sha256
         )
     );
-    let mut reader = draft.blob_reader(&link.sha256).unwrap();
+    let mut reader = draft.blob_reader(&link.file.sha256).unwrap();
     let read_err = std::io::copy(&mut reader, &mut std::io::sink()).unwrap_err();
     assert_eq!(read_err.kind(), std::io::ErrorKind::InvalidData);
 
@@ -434,7 +434,7 @@ fn chunks_left_by_an_interrupted_attach_are_removed_on_the_next_open() {
     );
     let draft = Draft::open(&path).unwrap();
     let mut out = Vec::new();
-    draft.extract(&kept.sha256, &mut out).unwrap();
+    draft.extract(&kept.file.sha256, &mut out).unwrap();
     assert_eq!(out, b"kept");
     drop(draft);
     assert_eq!(sql_count(&path, "SELECT count(*) FROM blob_chunks"), 1);
@@ -454,7 +454,7 @@ fn a_large_attach_keeps_the_wal_small() {
             largest_wal = largest_wal.max(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0));
         })
         .unwrap();
-    assert_eq!(link.size, size);
+    assert_eq!(link.file.size, size);
     assert!(largest_wal > 0, "the WAL was observed");
     assert!(
         largest_wal < 80 * MIB,

@@ -74,7 +74,7 @@ fn a_disk_that_fills_up_during_an_attach_is_a_clear_error_and_the_draft_stays_us
     assert_eq!(answers["org.notes"].value, Some(text("after")));
     assert_eq!(draft.evidence().unwrap(), vec![link.clone()]);
     let mut out = Vec::new();
-    draft.extract(&link.sha256, &mut out).unwrap();
+    draft.extract(&link.file.sha256, &mut out).unwrap();
     assert_eq!(out.len(), 200_000);
 }
 
@@ -309,7 +309,7 @@ fn seeded_random_damage_is_refused_or_read_never_a_panic() {
                     for link in links {
                         let mut sink = std::io::sink();
                         let _ = draft
-                            .extract(&link.sha256, &mut sink)
+                            .extract(&link.file.sha256, &mut sink)
                             .map_err(|e| one_line(&e));
                     }
                 }

@@ -288,7 +288,7 @@ fn a_read_only_file_or_folder_opens_for_review_only() {
     let review = Draft::open_read_only(&path).map(|d| {
         let link = d.evidence().unwrap().remove(0);
         let mut out = Vec::new();
-        d.extract(&link.sha256, &mut out).unwrap();
+        d.extract(&link.file.sha256, &mut out).unwrap();
         out.len()
     });
     let create = Draft::create(&folder.join("new.scal"), &common::template_json(), "a");

@@ -84,7 +84,7 @@ fn evidence_names(draft: &Draft, item: &str) -> Vec<String> {
         .unwrap()
         .into_iter()
         .filter(|l| l.item == item)
-        .map(|l| l.file_name)
+        .map(|l| l.file.file_name)
         .collect()
 }
 
@@ -300,7 +300,7 @@ fn restoring_the_before_upgrade_snapshot_undoes_the_upgrade() {
         let mut l: Vec<(String, String)> = s
             .evidence
             .iter()
-            .map(|l| (l.item.clone(), l.sha256.clone()))
+            .map(|l| (l.item.clone(), l.file.sha256.clone()))
             .collect();
         l.sort();
         l
@@ -549,6 +549,7 @@ fn copying_shared_sections_brings_answers_comments_and_evidence_across() {
             .into_iter()
             .find(|l| l.item == item)
             .unwrap()
+            .file
             .sha256
     };
     assert_eq!(sha(&to, "tcr"), sha(&from, "tcr"));

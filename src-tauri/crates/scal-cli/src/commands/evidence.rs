@@ -49,12 +49,12 @@ pub fn attach(
     let link = attached.map_err(super::app)?.link;
     out.line(format!(
         "Attached {} ({}) to {} as link {}.",
-        link.file_name,
-        size(link.size),
+        link.file.file_name,
+        size(link.file.size),
         link.item,
         link.id
     ));
-    out.line(format!("SHA-256 {}", link.sha256));
+    out.line(format!("SHA-256 {}", link.file.sha256));
     Ok(Outcome::Success)
 }
 
@@ -69,7 +69,7 @@ pub fn detach(ctx: &Ctx, path: &Path, link: &str, out: &mut Out) -> CliResult<Ou
         scal_app::ops::detach(&mut draft, id, &ctx.author, ctx.today).map_err(super::app)?;
     out.line(format!(
         "Detached {} from {} (link {}). The draft's history still records it.",
-        link.file_name, link.item, link.id
+        link.file.file_name, link.item, link.id
     ));
     Ok(Outcome::Success)
 }
@@ -107,15 +107,17 @@ pub fn list(path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
         table.row(vec![
             l.id.to_string(),
             l.item.clone(),
-            clip(&l.file_name, 40),
-            size(l.size),
-            l.added_at.clone(),
-            l.sha256.clone(),
+            clip(&l.file.file_name, 40),
+            size(l.file.size),
+            l.file.added_at.clone(),
+            l.file.sha256.clone(),
         ]);
     }
     out.table(&table);
-    let mut distinct: Vec<(&str, u64)> =
-        links.iter().map(|l| (l.sha256.as_str(), l.size)).collect();
+    let mut distinct: Vec<(&str, u64)> = links
+        .iter()
+        .map(|l| (l.file.sha256.as_str(), l.file.size))
+        .collect();
     distinct.sort_unstable();
     distinct.dedup();
     out.blank();
@@ -194,7 +196,7 @@ fn resolve(draft: &Draft, which: &str) -> CliResult<String> {
     links
         .into_iter()
         .find(|l| l.id == id)
-        .map(|l| l.sha256)
+        .map(|l| l.file.sha256)
         .ok_or_else(|| {
             CliError::new(format!(
                 "{} has no evidence link {id}",

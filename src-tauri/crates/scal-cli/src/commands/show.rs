@@ -130,11 +130,11 @@ fn review_lines(
 pub fn evidence_dto(link: &EvidenceLink) -> EvidenceDto {
     EvidenceDto {
         id: link.id,
-        file_name: link.file_name.clone(),
-        sha256: link.sha256.clone(),
-        size: link.size,
-        media_type: link.media_type.clone(),
-        added_at: link.added_at.clone(),
+        file_name: link.file.file_name.clone(),
+        sha256: link.file.sha256.clone(),
+        size: link.file.size,
+        media_type: link.file.media_type.clone(),
+        added_at: link.file.added_at.clone(),
     }
 }
 
