@@ -270,15 +270,12 @@ pub async fn attach_dropped(
 #[tauri::command(rename_all = "snake_case")]
 pub async fn unlink_evidence(
     state: State<'_, AppState>,
-    link_id: String,
+    link_id: i64,
 ) -> CmdResult<EvidenceResult> {
-    let id: i64 = link_id
-        .parse()
-        .map_err(|_| CmdError::new(format!("\"{link_id}\" is not an evidence link.")))?;
     state.with(|o| {
         let (_, s) = scal_app::ops::detach(
             &mut o.draft,
-            id,
+            link_id,
             &scal_store::default_author(),
             views::today(),
         )?;
@@ -292,10 +289,10 @@ pub async fn open_evidence(
     app: AppHandle,
     state: State<'_, AppState>,
     data: State<'_, DataDir>,
-    link_id: String,
+    link_id: i64,
 ) -> CmdResult<()> {
     let file = state
-        .with(|o| views::write_out_evidence(&o.draft, &link_id, &data.opened_evidence_dir()))?;
+        .with(|o| views::write_out_evidence(&o.draft, link_id, &data.opened_evidence_dir()))?;
     seam::open_with_system(&app, &file)
 }
 
@@ -361,7 +358,7 @@ pub async fn show_in_folder(
 // ---- snapshots and diff ----------------------------------------------------------------------
 
 #[tauri::command]
-pub async fn snapshots(state: State<'_, AppState>) -> CmdResult<Vec<SnapshotDto>> {
+pub async fn snapshots(state: State<'_, AppState>) -> CmdResult<Vec<SnapshotEntry>> {
     state.with(|o| review::snapshots(&o.draft))
 }
 
@@ -369,7 +366,7 @@ pub async fn snapshots(state: State<'_, AppState>) -> CmdResult<Vec<SnapshotDto>
 pub async fn take_snapshot(
     state: State<'_, AppState>,
     label: String,
-) -> CmdResult<Vec<SnapshotDto>> {
+) -> CmdResult<Vec<SnapshotEntry>> {
     state.with(|o| {
         scal_app::ops::snapshot(&mut o.draft, &label, &scal_store::default_author())?;
         review::snapshots(&o.draft)

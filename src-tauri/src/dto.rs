@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-pub use scal_app::dto::{IssueDto, ProgressDto, TemplateSummary, ValueDto};
+pub use scal_app::dto::{
+    EvidenceEntry, IssueDto, ProgressDto, SnapshotDto, TemplateSummary, ValueDto,
+};
 
 use scal_core::template::{Assessment, DateRule, ItemKind, SectionKind};
 
@@ -177,19 +179,6 @@ pub struct EvidenceNeedDto {
     pub why: String,
 }
 
-/// One evidence file linked to an item.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct EvidenceDto {
-    pub link_id: String,
-    pub item: String,
-    pub file_name: String,
-    pub media_type: String,
-    #[ts(type = "number")]
-    pub size: u64,
-    pub sha256: String,
-    pub added_at: String,
-}
-
 /// Everything the editor needs about the open draft.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct DraftView {
@@ -203,7 +192,7 @@ pub struct DraftView {
     pub template: TemplateView,
     #[ts(type = "Record<string, AnswerDto>")]
     pub answers: BTreeMap<String, AnswerDto>,
-    pub evidence: Vec<EvidenceDto>,
+    pub evidence: Vec<EvidenceEntry>,
     #[ts(type = "Record<string, string>")]
     pub section_status: BTreeMap<String, String>,
     /// Who set each section's status, and when.
@@ -249,7 +238,7 @@ pub struct SaveResult {
 /// What attaching or unlinking evidence gives back.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct EvidenceResult {
-    pub evidence: Vec<EvidenceDto>,
+    pub evidence: Vec<EvidenceEntry>,
     pub report: ReportDto,
     /// The file's content was already in the draft: linked again, stored once.
     pub deduplicated: bool,
@@ -556,19 +545,13 @@ pub struct ImportPreview {
     pub nothing_imported: String,
 }
 
-/// One snapshot of the draft.
+/// One snapshot of the draft, as `scal snapshots --json` gives it, with its reason in words.
 #[derive(Debug, Clone, Serialize, TS)]
-pub struct SnapshotDto {
-    pub id: i32,
-    pub at: String,
-    pub author: String,
-    /// manual | export | before_upgrade | before_restore | before_copy
-    pub reason: String,
+pub struct SnapshotEntry {
+    #[serde(flatten)]
+    pub snapshot: SnapshotDto,
     /// The reason in words: "export", "before upgrade".
     pub reason_text: String,
-    pub label: String,
-    pub answers: u32,
-    pub evidence: u32,
 }
 
 /// One item that differs between two states of a draft.
@@ -751,7 +734,7 @@ pub struct UpgradeReportDto {
     pub archived: u32,
     pub added: u32,
     /// After applying: the snapshot taken before, to undo it.
-    pub snapshot: Option<SnapshotDto>,
+    pub snapshot: Option<SnapshotEntry>,
 }
 
 /// One item a copy of answers changes.
@@ -997,7 +980,8 @@ pub fn typescript() -> String {
         ItemNeedsDto::decl(),
         CommentNeedDto::decl(),
         EvidenceNeedDto::decl(),
-        EvidenceDto::decl(),
+        scal_app::dto::EvidenceDto::decl(),
+        EvidenceEntry::decl(),
         SectionStatusDto::decl(),
         SectionStatusResult::decl(),
         DraftView::decl(),
@@ -1024,6 +1008,7 @@ pub fn typescript() -> String {
         ImportChoices::decl(),
         ImportPreview::decl(),
         SnapshotDto::decl(),
+        SnapshotEntry::decl(),
         DiffItemDto::decl(),
         DiffSectionDto::decl(),
         DiffDto::decl(),

@@ -8,30 +8,20 @@ use crate::dto::*;
 use crate::error::CmdResult;
 use crate::views;
 
-pub fn snapshot_dto(s: &SnapshotInfo) -> SnapshotDto {
-    SnapshotDto {
-        id: small(s.id),
-        at: s.at.clone(),
-        author: s.author.clone(),
-        reason: s.reason.as_str().to_string(),
+pub fn snapshot_dto(s: &SnapshotInfo) -> SnapshotEntry {
+    SnapshotEntry {
+        snapshot: SnapshotDto::from(s),
         reason_text: s.reason.describe().to_string(),
-        label: s.label.clone(),
-        answers: count(s.answers),
-        evidence: count(s.evidence),
     }
 }
 
-pub fn snapshots(d: &Draft) -> CmdResult<Vec<SnapshotDto>> {
+pub fn snapshots(d: &Draft) -> CmdResult<Vec<SnapshotEntry>> {
     Ok(d.snapshots()?.iter().map(snapshot_dto).collect())
 }
 
 /// Ids cross to the UI as JavaScript numbers; a draft never has 2^31 snapshots or comments.
 fn small(id: i64) -> i32 {
     i32::try_from(id).unwrap_or(i32::MAX)
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The two sides of a comparison: snapshot ids, `None` for the draft now. With neither given,

@@ -67,7 +67,7 @@ fn carry_line(c: &Carry) -> UpgradeLineDto {
 }
 
 /// The upgrade report, in the layer's groups, order and titles (as `scal upgrade` prints it).
-pub fn report(p: &UpgradePlan, snapshot: Option<SnapshotDto>) -> UpgradeReportDto {
+pub fn report(p: &UpgradePlan, snapshot: Option<SnapshotEntry>) -> UpgradeReportDto {
     use scal_app::upgrade::Lines;
     let groups = scal_app::upgrade::groups(p)
         .map(|(g, lines)| UpgradeGroupDto {

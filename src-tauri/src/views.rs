@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 
-use scal_store::{Draft, EvidenceLink, HistoryEntry, HistoryEvent};
+use scal_store::{Draft, HistoryEntry, HistoryEvent};
 
 use crate::dto::*;
 use crate::error::CmdResult;
@@ -76,7 +76,7 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
             .iter()
             .map(|(k, a)| (k.clone(), a.into()))
             .collect(),
-        evidence: s.evidence.iter().map(evidence_dto).collect(),
+        evidence: s.evidence.iter().map(EvidenceEntry::from).collect(),
         section_status: s
             .section_status
             .iter()
@@ -149,25 +149,13 @@ pub fn save_result(t: &scal_core::Template, saved: &scal_app::ops::Saved) -> Sav
     }
 }
 
-pub fn evidence_dto(l: &EvidenceLink) -> EvidenceDto {
-    EvidenceDto {
-        link_id: l.id.to_string(),
-        item: l.item.clone(),
-        file_name: l.file.file_name.clone(),
-        media_type: l.file.media_type.clone(),
-        size: l.file.size,
-        sha256: l.file.sha256.clone(),
-        added_at: l.file.added_at.clone(),
-    }
-}
-
 pub fn evidence_result(
     t: &scal_core::Template,
     s: &scal_app::Summary,
     deduplicated: bool,
 ) -> EvidenceResult {
     EvidenceResult {
-        evidence: s.evidence.iter().map(evidence_dto).collect(),
+        evidence: s.evidence.iter().map(EvidenceEntry::from).collect(),
         report: report_dto(t, s),
         deduplicated,
     }
@@ -221,11 +209,11 @@ pub async fn attach_off_thread(
 }
 
 /// Writes a linked file out to `dir/<hash prefix>/<its name>` (once) and returns that path.
-pub fn write_out_evidence(d: &Draft, link_id: &str, dir: &Path) -> CmdResult<PathBuf> {
+pub fn write_out_evidence(d: &Draft, link_id: i64, dir: &Path) -> CmdResult<PathBuf> {
     let link = d
         .evidence()?
         .into_iter()
-        .find(|l| l.id.to_string() == link_id)
+        .find(|l| l.id == link_id)
         .ok_or_else(|| {
             CmdError::new("That evidence link no longer exists: it may have been unlinked.")
         })?;

@@ -158,7 +158,17 @@ missing: boolean,
  */
 why: string, };
 
-export type EvidenceDto = { link_id: string, item: string, file_name: string, media_type: string, size: number, sha256: string, added_at: string, };
+export type EvidenceDto = { 
+/**
+ * The link id, what detach (`scal detach`, the app's Unlink) takes.
+ */
+id: number, file_name: string, sha256: string, size: number, media_type: string, added_at: string, };
+
+export type EvidenceEntry = { item: string, 
+/**
+ * The link id, what detach (`scal detach`, the app's Unlink) takes.
+ */
+id: number, file_name: string, sha256: string, size: number, media_type: string, added_at: string, };
 
 export type SectionStatusDto = { status: string, at: string, by: string, };
 
@@ -173,7 +183,7 @@ read_only_reason: string,
  * Opened for review: answers are read-only, but review comments and the sign-off can be
  * given.
  */
-review_mode: boolean, template: TemplateView, answers: Record<string, AnswerDto>, evidence: Array<EvidenceDto>, section_status: Record<string, string>, 
+review_mode: boolean, template: TemplateView, answers: Record<string, AnswerDto>, evidence: Array<EvidenceEntry>, section_status: Record<string, string>, 
 /**
  * Who set each section's status, and when.
  */
@@ -193,7 +203,7 @@ changed: ChangedDto,
  */
 signoff_stale: boolean, };
 
-export type EvidenceResult = { evidence: Array<EvidenceDto>, report: ReportDto, 
+export type EvidenceResult = { evidence: Array<EvidenceEntry>, report: ReportDto, 
 /**
  * The file's content was already in the draft: linked again, stored once.
  */
@@ -381,11 +391,33 @@ export type SnapshotDto = { id: number, at: string, author: string,
 /**
  * manual | export | before_upgrade | before_restore | before_copy
  */
-reason: string, 
+reason: string, label: string, export_id: number | null, template_rev: number, answers_digest: string, 
+/**
+ * How many items have an answer or a comment in it.
+ */
+answers: number, 
+/**
+ * How many evidence links it holds.
+ */
+evidence: number, };
+
+export type SnapshotEntry = { 
 /**
  * The reason in words: "export", "before upgrade".
  */
-reason_text: string, label: string, answers: number, evidence: number, };
+reason_text: string, id: number, at: string, author: string, 
+/**
+ * manual | export | before_upgrade | before_restore | before_copy
+ */
+reason: string, label: string, export_id: number | null, template_rev: number, answers_digest: string, 
+/**
+ * How many items have an answer or a comment in it.
+ */
+answers: number, 
+/**
+ * How many evidence links it holds.
+ */
+evidence: number, };
 
 export type DiffItemDto = { item: string, label: string, 
 /**
@@ -470,7 +502,7 @@ export type UpgradeReportDto = { from: string, to: string, groups: Array<Upgrade
 /**
  * After applying: the snapshot taken before, to undo it.
  */
-snapshot: SnapshotDto | null, };
+snapshot: SnapshotEntry | null, };
 
 export type CopyLineDto = { item: string, label: string, section: string, value_before: ValueDto | null, value_after: ValueDto | null, comment_before: string | null, comment_after: string | null, evidence: Array<string>, };
 

@@ -21,7 +21,7 @@ import type {
   SaveResult,
   SectionStatusResult,
   SignoffRequest,
-  SnapshotDto,
+  SnapshotEntry,
   StartInfo,
   TemplateSource,
   UpgradeReportDto,
@@ -78,8 +78,8 @@ export const api = {
     call<EvidenceResult | null>("attach_dialog", { item, on_progress: progressChannel(onProgress) }),
   attachDropped: (item: string, path: string, onProgress: (p: ProgressEvent) => void) =>
     call<EvidenceResult>("attach_dropped", { item, path, on_progress: progressChannel(onProgress) }),
-  unlinkEvidence: (linkId: string) => call<EvidenceResult>("unlink_evidence", { link_id: linkId }),
-  openEvidence: (linkId: string) => call<void>("open_evidence", { link_id: linkId }),
+  unlinkEvidence: (linkId: number) => call<EvidenceResult>("unlink_evidence", { link_id: linkId }),
+  openEvidence: (linkId: number) => call<void>("open_evidence", { link_id: linkId }),
   /** The history of one item, or of the whole draft when `item` is null. */
   history: (item: string | null) => call<HistoryEntryDto[]>("history", { item }),
   chooseExportFolder: () => call<string | null>("choose_export_folder"),
@@ -94,8 +94,8 @@ export const api = {
   createFromImport: () => call<DraftView | null>("create_from_import"),
   cancelImport: () => call<void>("cancel_import"),
 
-  snapshots: () => call<SnapshotDto[]>("snapshots"),
-  takeSnapshot: (label: string) => call<SnapshotDto[]>("take_snapshot", { label }),
+  snapshots: () => call<SnapshotEntry[]>("snapshots"),
+  takeSnapshot: (label: string) => call<SnapshotEntry[]>("take_snapshot", { label }),
   restoreSnapshot: (id: number) => call<DraftView>("restore_snapshot", { id }),
   diff: (request: DiffRequest) => call<DiffDto>("diff", { request }),
 

@@ -5,7 +5,7 @@ import { toCmdError } from "./api";
 import type {
   AnswerDto,
   DraftView,
-  EvidenceDto,
+  EvidenceEntry,
   ExportResult,
   IssueDto,
   ProgressEvent,
@@ -47,7 +47,7 @@ export class Session {
   draft = $state<DraftView | null>(null);
   answers = $state<Record<string, AnswerDto>>({});
   report = $state<ReportDto | null>(null);
-  evidence = $state<EvidenceDto[]>([]);
+  evidence = $state<EvidenceEntry[]>([]);
   tab = $state<Tab>("answer");
   sectionId = $state<string>("");
   /** The item to scroll to and focus; the editor clears it once done. */
@@ -254,7 +254,7 @@ export class Session {
     await this.attach(item, () => this.api.attachDropped(item, path, this.onAttachProgress(item)));
   }
 
-  private async attach(item: string, go: () => Promise<{ evidence: EvidenceDto[]; report: ReportDto; deduplicated: boolean } | null>) {
+  private async attach(item: string, go: () => Promise<{ evidence: EvidenceEntry[]; report: ReportDto; deduplicated: boolean } | null>) {
     this.attachProgress = { item, done: 0, total: 0 };
     try {
       await this.run("Attaching", async () => {
@@ -275,7 +275,7 @@ export class Session {
     }
   }
 
-  async unlink(linkId: string): Promise<void> {
+  async unlink(linkId: number): Promise<void> {
     await this.run("Unlinking", async () => {
       const r = await this.api.unlinkEvidence(linkId);
       this.evidence = r.evidence;
@@ -283,7 +283,7 @@ export class Session {
     });
   }
 
-  openEvidence(linkId: string) {
+  openEvidence(linkId: number) {
     return this.run(null, () => this.api.openEvidence(linkId));
   }
 

@@ -177,7 +177,16 @@ fn bench_saves(
 
     // Where the time goes: the durable write, the summary, and its one read of the answers.
     let (mut write, mut summary, mut read) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut check, mut visible) = (Vec::new(), Vec::new());
+    let state = draft.state().unwrap();
     for i in 0..saves / 4 {
+        let t = Instant::now();
+        let report = scal_core::check(draft.template(), &state, today);
+        check.push(t.elapsed());
+        let t = Instant::now();
+        let shown = scal_core::visible_items(draft.template(), &state.answers);
+        visible.push(t.elapsed());
+        assert!(report.progress.total > 0 && !shown.is_empty());
         let change = text(&format!("Split {i}"));
         let t = Instant::now();
         draft.apply(&[(item.to_string(), change)], "bench").unwrap();
@@ -197,14 +206,16 @@ fn bench_saves(
     rows.push([
         format!("  the same save split, {what}"),
         format!(
-            "write {}, summary {} (one read of the answers: {})",
+            "write {}, summary {} (one read of the answers: {}; the core's check: {}, visibility: {})",
             ms(med(&mut write)),
             ms(med(&mut summary)),
-            ms(med(&mut read))
+            ms(med(&mut read)),
+            ms(med(&mut check)),
+            ms(med(&mut visible))
         ),
         "-".into(),
         format!(
-            "medians of {}: Draft::apply (fsynced) / summary::read / Draft::answers alone",
+            "medians of {}: Draft::apply (fsynced) / summary::read / Draft::answers / scal_core::check / visible_items alone",
             saves / 4
         ),
     ]);

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use scal_core::template::Template;
 use scal_core::{Issue, Progress, Report, SectionProgress, Value};
+use scal_store::{EvidenceLink, SnapshotInfo};
 
 #[cfg(feature = "ts")]
 use ts_rs::TS;
@@ -180,6 +181,93 @@ impl From<&Report> for CheckOutput {
             complete: r.complete,
             progress: ProgressDto::from(&r.progress),
             issues: r.issues.iter().map(IssueDto::from).collect(),
+        }
+    }
+}
+
+/// One evidence link, as `scal show` nests it under its item.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EvidenceDto {
+    /// The link id, what detach (`scal detach`, the app's Unlink) takes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub file_name: String,
+    pub sha256: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+    pub media_type: String,
+    pub added_at: String,
+}
+
+impl From<&EvidenceLink> for EvidenceDto {
+    fn from(l: &EvidenceLink) -> Self {
+        EvidenceDto {
+            id: l.id,
+            file_name: l.file.file_name.clone(),
+            sha256: l.file.sha256.clone(),
+            size: l.file.size,
+            media_type: l.file.media_type.clone(),
+            added_at: l.file.added_at.clone(),
+        }
+    }
+}
+
+/// An evidence link with the item it belongs to: one entry of `scal evidence list --json`
+/// (schemas/cli-evidence.schema.json), and of the app's evidence list.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EvidenceEntry {
+    pub item: String,
+    #[serde(flatten)]
+    pub link: EvidenceDto,
+}
+
+impl From<&EvidenceLink> for EvidenceEntry {
+    fn from(l: &EvidenceLink) -> Self {
+        EvidenceEntry {
+            item: l.item.clone(),
+            link: EvidenceDto::from(l),
+        }
+    }
+}
+
+/// One snapshot of the draft: an entry of `scal snapshots --json`
+/// (schemas/cli-snapshots.schema.json), the snapshot an upgrade or a copy took, a side of a diff.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SnapshotDto {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub at: String,
+    pub author: String,
+    /// manual | export | before_upgrade | before_restore | before_copy
+    pub reason: String,
+    pub label: String,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub export_id: Option<i64>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub template_rev: i64,
+    pub answers_digest: String,
+    /// How many items have an answer or a comment in it.
+    pub answers: usize,
+    /// How many evidence links it holds.
+    pub evidence: usize,
+}
+
+impl From<&SnapshotInfo> for SnapshotDto {
+    fn from(s: &SnapshotInfo) -> Self {
+        SnapshotDto {
+            id: s.id,
+            at: s.at.clone(),
+            author: s.author.clone(),
+            reason: s.reason.as_str().to_string(),
+            label: s.label.clone(),
+            export_id: s.export_id,
+            template_rev: s.template_rev,
+            answers_digest: s.answers_digest.clone(),
+            answers: s.answers,
+            evidence: s.evidence,
         }
     }
 }

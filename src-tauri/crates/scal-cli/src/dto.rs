@@ -9,8 +9,12 @@ use scal_core::Value;
 
 /// Shared with the app: one definition each, in the layer. `scal templates --json` prints
 /// [`TemplateSummary`]s (schemas/cli-templates.schema.json), `scal check --json` a
-/// [`CheckOutput`] (schemas/cli-check.schema.json).
-pub use scal_app::dto::{CheckOutput, ProgressDto, SectionProgressDto, TemplateSummary, ValueDto};
+/// [`CheckOutput`] (schemas/cli-check.schema.json), `scal evidence list --json`
+/// [`EvidenceEntry`]s, `scal snapshots --json` [`SnapshotDto`]s.
+pub use scal_app::dto::{
+    CheckOutput, EvidenceDto, EvidenceEntry, ProgressDto, SectionProgressDto, SnapshotDto,
+    TemplateSummary, ValueDto,
+};
 
 /// `scal show --json` (schemas/cli-show.schema.json).
 #[derive(Debug, Serialize)]
@@ -137,27 +141,6 @@ pub struct RequirementDto {
     pub level: &'static str,
 }
 
-/// One evidence link, as `show` nests it under its item.
-#[derive(Debug, Serialize)]
-pub struct EvidenceDto {
-    /// The link id, what `scal detach` takes.
-    pub id: i64,
-    pub file_name: String,
-    pub sha256: String,
-    pub size: u64,
-    pub media_type: String,
-    pub added_at: String,
-}
-
-/// One entry of `scal evidence list --json` (schemas/cli-evidence.schema.json): the link
-/// and the item it belongs to.
-#[derive(Debug, Serialize)]
-pub struct EvidenceListEntry {
-    pub item: String,
-    #[serde(flatten)]
-    pub link: EvidenceDto,
-}
-
 /// `scal history --json` (schemas/cli-history.schema.json).
 #[derive(Debug, Serialize)]
 pub struct HistoryOutput {
@@ -195,38 +178,6 @@ pub struct HistoryEvidenceDto {
     pub sha256: Option<String>,
     pub size: Option<u64>,
     pub media_type: Option<String>,
-}
-
-/// One entry of `scal snapshots --json` (schemas/cli-snapshots.schema.json).
-#[derive(Debug, Serialize)]
-pub struct SnapshotDto {
-    pub id: i64,
-    pub at: String,
-    pub author: String,
-    pub reason: &'static str,
-    pub label: String,
-    pub export_id: Option<i64>,
-    pub template_rev: i64,
-    pub answers_digest: String,
-    pub answers: usize,
-    pub evidence: usize,
-}
-
-impl From<&scal_store::SnapshotInfo> for SnapshotDto {
-    fn from(s: &scal_store::SnapshotInfo) -> Self {
-        SnapshotDto {
-            id: s.id,
-            at: s.at.clone(),
-            author: s.author.clone(),
-            reason: s.reason.as_str(),
-            label: s.label.clone(),
-            export_id: s.export_id,
-            template_rev: s.template_rev,
-            answers_digest: s.answers_digest.clone(),
-            answers: s.answers,
-            evidence: s.evidence,
-        }
-    }
 }
 
 /// `scal diff --json` (schemas/cli-diff.schema.json).

@@ -5,9 +5,8 @@ use std::path::Path;
 
 use scal_store::{Draft, EvidenceLink, OutputRefused};
 
-use super::show::evidence_dto;
 use super::{item_id, open, open_read_only, store, Ctx};
-use crate::dto::EvidenceListEntry;
+use crate::dto::EvidenceEntry;
 use crate::error::{CliError, CliResult};
 use crate::output::{byte_progress_bar, clip, size, Align, Out, Table};
 use crate::Outcome;
@@ -78,13 +77,7 @@ pub fn list(path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
     let draft = open_read_only(path)?;
     let links = draft.evidence().map_err(store)?;
     if json {
-        let list: Vec<EvidenceListEntry> = links
-            .iter()
-            .map(|l| EvidenceListEntry {
-                item: l.item.clone(),
-                link: evidence_dto(l),
-            })
-            .collect();
+        let list: Vec<EvidenceEntry> = links.iter().map(EvidenceEntry::from).collect();
         out.json(&list)?;
         return Ok(Outcome::Success);
     }

@@ -43,7 +43,7 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
                         answer.map(|a| a.comment.as_str()).unwrap_or_default(),
                         by_item
                             .get(item.id.as_str())
-                            .map(|l| l.iter().map(|l| evidence_dto(l)).collect())
+                            .map(|l| l.iter().map(|l| EvidenceDto::from(*l)).collect())
                             .unwrap_or_default(),
                     )
                 })
@@ -125,17 +125,6 @@ fn review_lines(
         }
     }
     Ok(())
-}
-
-pub fn evidence_dto(link: &EvidenceLink) -> EvidenceDto {
-    EvidenceDto {
-        id: link.id,
-        file_name: link.file.file_name.clone(),
-        sha256: link.file.sha256.clone(),
-        size: link.file.size,
-        media_type: link.file.media_type.clone(),
-        added_at: link.file.added_at.clone(),
-    }
 }
 
 fn render(
