@@ -264,7 +264,7 @@ pub struct HistoryEntryDto {
     pub label: String,
     /// The section the item is in; empty when the current template no longer has the item.
     pub section: String,
-    /// answer | comment | attach | detach | status | carry | archive | restore | confirm
+    /// answer | comment | attach | detach | status | carry | archive | restore | confirm | copy
     pub action: String,
     /// For evidence changes: which file, in words.
     pub detail: String,

@@ -288,6 +288,7 @@ fn history_detail(h: &HistoryEntry) -> String {
                 sha.get(..12).unwrap_or(sha)
             )
         }
+        HistoryEvent::Copy(c) => format!("Copied from {} of {}", c.from_item, c.from_draft),
         // The library's own words for carry and archive.
         other => other.reason().unwrap_or_default().to_string(),
     }

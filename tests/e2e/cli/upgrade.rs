@@ -386,6 +386,36 @@ fn copy_answers_previews_then_applies_and_never_touches_the_source() {
     let source_link = &scal(["evidence", "list", &f, "--json"]).json()[0];
     let target_link = &scal(["evidence", "list", &t, "--json"]).json()[0];
     assert_eq!(source_link["sha256"], target_link["sha256"]);
+    // The history says the answer was copied, and from where; the text says it in words.
+    let history = scal(["history", &t, "supplier-name", "--json"]).json();
+    assert_matches_schema("cli-history.schema.json", &history);
+    let entries = history["entries"].as_array().unwrap();
+    let copy = entries
+        .iter()
+        .find(|e| e["action"] == "copy")
+        .unwrap_or_else(|| panic!("no copy entry in {entries:?}"));
+    assert_eq!(
+        (copy["old_value"].clone(), copy["new_value"].clone()),
+        (Json::from("Acme Ltd"), Json::from("Acme Health Ltd"))
+    );
+    assert_eq!(copy["new_comment"], "As registered");
+    assert_eq!(copy["copied_from"]["draft"], f.as_str());
+    assert_eq!(copy["copied_from"]["item"], "supplier-name");
+    assert_eq!(
+        copy["copied_from"]["before_snapshot"],
+        applied["snapshot"]["id"]
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.get("copied_from").is_none() || e["action"] == "copy"),
+        "only a copy says where it came from"
+    );
+    let words = scal(["history", &t, "supplier-name"]).ok().to_string();
+    assert!(
+        words.contains(&format!("copied from supplier-name of {f}")),
+        "{words}"
+    );
     assert_eq!(
         std::fs::read(&from).unwrap(),
         source_before,

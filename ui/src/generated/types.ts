@@ -225,7 +225,7 @@ label: string,
  */
 section: string, 
 /**
- * answer | comment | attach | detach | status | carry | archive | restore | confirm
+ * answer | comment | attach | detach | status | carry | archive | restore | confirm | copy
  */
 action: string, 
 /**

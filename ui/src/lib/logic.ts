@@ -174,6 +174,7 @@ const CHANGE_NAMES: Record<string, string> = {
   archive: "Archived by an upgrade",
   restore: "Restored from the archive",
   confirm: "Re-confirmed",
+  copy: "Copied from another draft",
 };
 
 export function describeChange(e: HistoryEntryDto): ChangeText {

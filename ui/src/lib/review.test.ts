@@ -33,6 +33,12 @@ describe("history in words", () => {
     expect(describeChange(entry({ action: "confirm" })).what).toBe("Re-confirmed");
   });
 
+  it("a copied answer names the draft it came from", () => {
+    const c = describeChange(entry({ action: "copy", detail: "Copied from org-name of old.scal", new: { value: "Northwind", comment: "" } }));
+    expect(c.what).toBe("Copied from another draft");
+    expect(c.became).toBe("Northwind \u00b7 Copied from org-name of old.scal");
+  });
+
   it("the draft's history filters by section and by any word of the change", () => {
     const list = [
       entry({ item: "org-name", label: "Organisation name", section: "org", new: { value: "Northwind", comment: "" } }),

@@ -169,6 +169,17 @@ pub struct HistoryEntryDto {
     pub evidence: Option<HistoryEvidenceDto>,
     /// Set when the change was made by restoring this snapshot.
     pub snapshot: Option<i64>,
+    /// For a copy: where the answer came from (absent on every other entry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copied_from: Option<CopiedFromDto>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CopiedFromDto {
+    pub draft: String,
+    pub draft_id: String,
+    pub item: String,
+    pub before_snapshot: i64,
 }
 
 #[derive(Debug, Serialize)]

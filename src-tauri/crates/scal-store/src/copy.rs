@@ -7,7 +7,7 @@ use std::path::Path;
 use rusqlite::TransactionBehavior;
 use scal_core::upgrade::{plan_copy, CopyPlan};
 
-use crate::draft::{clean_author, now, write_judged};
+use crate::draft::{clean_author, now, write_judged_as};
 use crate::evidence::{clean_file_name, insert_link, name_staged, Staged};
 use crate::snapshot::{clean_label, insert_snapshot};
 use crate::{AnswerChange, Draft, SnapshotInfo, SnapshotReason, StoreError};
@@ -132,7 +132,22 @@ impl Draft {
             for s in &staged {
                 name_staged(&tx, s)?;
             }
-            let answers_changed = write_judged(&tx, judged, &at, &author)?;
+            // Each copied answer says where it came from, and which snapshot undoes it.
+            let copied = |item: &str| {
+                let from_item = plan
+                    .changes
+                    .iter()
+                    .find(|c| c.to.id == item)
+                    .map_or(item, |c| c.from.id.as_str());
+                serde_json::json!({
+                    "from_draft": from.path().display().to_string(),
+                    "from_draft_id": from.draft_id(),
+                    "from_item": from_item,
+                    "before": snapshot,
+                })
+                .to_string()
+            };
+            let answers_changed = write_judged_as(&tx, judged, &at, &author, Some(&copied))?;
             for (item, file_name, sha256) in &links {
                 insert_link(&tx, item, sha256, file_name, &author)?;
             }

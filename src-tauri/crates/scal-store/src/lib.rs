@@ -33,8 +33,8 @@ use sha2::{Digest, Sha256};
 
 pub use copy::CopyReport;
 pub use draft::{
-    ArchiveEvent, CarryEvent, ConfirmEvent, Draft, HistoryAction, HistoryEntry, HistoryEvent,
-    LinkEvent, NewWorkbook, RestoreEvent,
+    ArchiveEvent, CarryEvent, ConfirmEvent, CopyEvent, Draft, HistoryAction, HistoryEntry,
+    HistoryEvent, LinkEvent, NewWorkbook, RestoreEvent,
 };
 pub use error::StoreError;
 pub use evidence::BlobReader;

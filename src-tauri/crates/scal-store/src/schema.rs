@@ -29,7 +29,8 @@ pub const APPLICATION_ID: i32 = 0x5343_414C;
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The oldest format a draft may have to be opened read-only, unaltered: format 4 only adds the
-/// record of files written, which reading never needs (an absent record is an empty one).
+/// record of files written, which reading never needs (an absent record is an empty one), and
+/// format 5 only lets the history hold one more action, which an older draft never has.
 pub const OLDEST_READ_ONLY: i64 = 3;
 
 /// Format 1: the first draft format.
@@ -288,8 +289,42 @@ CREATE TABLE outputs (
 ) STRICT;
 "#;
 
+/// Format 5: a copied answer is recorded as a `copy`, naming the draft and item it came from
+/// (`HistoryEvent::Copy`), rather than as an answer typed here. The history table is rebuilt
+/// as in V3 (rows, sequence numbers and the append-only triggers kept).
+const V5: &str = r#"
+CREATE TABLE history_v5 (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    item        TEXT NOT NULL,
+    action      TEXT NOT NULL CHECK (action IN ('answer', 'comment', 'attach', 'detach', 'status',
+                                                'carry', 'archive', 'restore', 'confirm',
+                                                'copy')),
+    old_value   TEXT,
+    new_value   TEXT,
+    old_comment TEXT,
+    new_comment TEXT,
+    detail      TEXT
+) STRICT;
+INSERT INTO history_v5 SELECT * FROM history;
+DROP TRIGGER history_no_update;
+DROP TRIGGER history_no_delete;
+DROP TABLE history;
+ALTER TABLE history_v5 RENAME TO history;
+CREATE INDEX history_by_item ON history (item, seq);
+CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'the history of a draft is append-only: it cannot be changed');
+END;
+CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'the history of a draft is append-only: it cannot be deleted');
+END;
+"#;
+
 /// The migrations, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// Brings a draft at format `from` up to `SCHEMA_VERSION` inside the caller's transaction.
 pub(crate) fn migrate(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {
@@ -351,6 +386,53 @@ mod tests {
             changed.is_err(),
             "a stored template revision must not be editable"
         );
+    }
+
+    /// A draft at format 4 takes the `copy` action after migrating, and keeps its history
+    /// (sequence numbers included) and the append-only triggers.
+    #[test]
+    fn a_format_4_draft_keeps_its_history_and_takes_copies() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        for step in &MIGRATIONS[..4] {
+            tx.execute_batch(step).unwrap();
+        }
+        tx.commit().unwrap();
+        let insert = |conn: &Connection, action: &str| {
+            conn.execute(
+                "INSERT INTO history (at, author, item, action) VALUES ('2026-01-01', 'Ada', 'x', ?1)",
+                [action],
+            )
+        };
+        insert(&conn, "answer").unwrap();
+        insert(&conn, "confirm").unwrap();
+        assert!(
+            insert(&conn, "copy").is_err(),
+            "format 4 has no copy action"
+        );
+        let tx = conn.transaction().unwrap();
+        migrate(&tx, 4).unwrap();
+        tx.commit().unwrap();
+        insert(&conn, "copy").unwrap();
+        let rows: Vec<(i64, String)> = conn
+            .prepare("SELECT seq, action FROM history ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            rows,
+            [
+                (1, "answer".into()),
+                (2, "confirm".into()),
+                (3, "copy".into())
+            ]
+        );
+        assert!(conn.execute("DELETE FROM history", []).is_err());
+        assert!(conn
+            .execute("UPDATE history SET author = 'Eve'", [])
+            .is_err());
     }
 
     /// The history table's CHECK constraint accepts exactly the actions the store hands out

@@ -17,7 +17,9 @@ use std::path::{Path, PathBuf};
 use crate::common::{no_progress, set, text};
 use scal_core::completeness::rules;
 use scal_core::Value;
-use scal_store::{AnswerChange, Draft, NewWorkbook, SnapshotReason, StoreError};
+use scal_store::{
+    AnswerChange, Draft, HistoryAction, HistoryEvent, NewWorkbook, SnapshotReason, StoreError,
+};
 use scal_testkit::{ers_v12 as v12, ERS_V11 as V11};
 
 /// A v11 draft: answers, comments, evidence and a review comment on items each group handles.
@@ -554,6 +556,29 @@ fn copying_shared_sections_brings_answers_comments_and_evidence_across() {
     };
     assert_eq!(sha(&to, "tcr"), sha(&from, "tcr"));
     assert_eq!(report.evidence_copied, 2);
+    // Each copied answer is recorded as a copy naming where it came from (A015-02 of the
+    // v11 draft, now A015-03), and the snapshot that undoes it.
+    let history = to.history(Some("A015-03")).unwrap();
+    let copy = history
+        .iter()
+        .find(|h| h.action() == HistoryAction::Copy)
+        .expect("a copy entry");
+    assert_eq!(copy.new_value, Some(text("Out of Scope")));
+    assert_eq!(
+        copy.new_comment.as_deref(),
+        Some("We do not receive advice and guidance")
+    );
+    let HistoryEvent::Copy(from_where) = &copy.event else {
+        panic!("a copy event, not {:?}", copy.event);
+    };
+    assert_eq!(from_where.from_item, "A015-02");
+    assert_eq!(from_where.from_draft_id, from.draft_id());
+    assert_eq!(from_where.from_draft, from_path.display().to_string());
+    assert_eq!(from_where.before, report.snapshot.as_ref().unwrap().id);
+    assert!(
+        history.iter().all(|h| h.action() != HistoryAction::Answer),
+        "nothing was typed here"
+    );
     // By id, requirement ID and identical wording only: the reworded row is left alone.
     assert_eq!(value(&to, "row-9"), None);
 

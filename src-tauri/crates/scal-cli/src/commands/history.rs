@@ -3,10 +3,10 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use scal_store::HistoryEntry;
+use scal_store::{HistoryEntry, HistoryEvent};
 
 use super::{item_or_section, open_read_only, place_of, store, when};
-use crate::dto::{HistoryEntryDto, HistoryEvidenceDto, HistoryOutput, ValueDto};
+use crate::dto::{CopiedFromDto, HistoryEntryDto, HistoryEvidenceDto, HistoryOutput, ValueDto};
 use crate::error::{CliError, CliResult};
 use crate::output::{clip, size, Align, Out, Table};
 use crate::Outcome;
@@ -102,6 +102,15 @@ fn entry_dto(template: &scal_core::Template, e: &HistoryEntry) -> HistoryEntryDt
         new_comment: e.new_comment.clone(),
         evidence,
         snapshot: e.event.snapshot(),
+        copied_from: match &e.event {
+            HistoryEvent::Copy(c) => Some(CopiedFromDto {
+                draft: c.from_draft.clone(),
+                draft_id: c.from_draft_id.clone(),
+                item: c.from_item.clone(),
+                before_snapshot: c.before,
+            }),
+            _ => None,
+        },
     }
 }
 
@@ -129,6 +138,23 @@ fn describe(e: &HistoryEntryDto) -> String {
             t
         }
         "comment" => comment(&e.old_comment, &e.new_comment).unwrap_or_else(|| "comment".into()),
+        "copy" => {
+            let mut parts = Vec::new();
+            if e.old_value.is_some() || e.new_value.is_some() {
+                parts.push(format!(
+                    "answer {} → {}",
+                    value(&e.old_value),
+                    value(&e.new_value)
+                ));
+            }
+            parts.extend(comment(&e.old_comment, &e.new_comment));
+            let from = e
+                .copied_from
+                .as_ref()
+                .map(|c| format!(" from {} of {}", c.item, c.draft))
+                .unwrap_or_default();
+            format!("copied{from}: {}", parts.join("; "))
+        }
         "attach" | "detach" => {
             let ev = e.evidence.as_ref();
             let name = ev.map(|f| f.file_name.as_str()).unwrap_or_default();

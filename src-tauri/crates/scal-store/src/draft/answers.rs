@@ -151,6 +151,18 @@ pub(crate) fn write_judged(
     at: &str,
     author: &str,
 ) -> rusqlite::Result<usize> {
+    write_judged_as(tx, judged, at, author, None)
+}
+
+/// [`write_judged`], each change recorded as a copy when `copied` gives, for an item, the
+/// detail of where its answer came from (a `copy` entry rather than `answer` or `comment`).
+pub(crate) fn write_judged_as(
+    tx: &Connection,
+    judged: Vec<(&str, Judged)>,
+    at: &str,
+    author: &str,
+    copied: Option<&dyn Fn(&str) -> String>,
+) -> rusqlite::Result<usize> {
     let mut changed = 0;
     for (item, judged) in judged {
         let old: Option<(Option<String>, String)> = tx
@@ -168,11 +180,13 @@ pub(crate) fn write_judged(
             continue;
         }
         put_answer(tx, item, new_value.as_deref(), &new_comment, at, author)?;
-        let (action, old_v, new_v) = if value_changed {
-            (HistoryAction::Answer, old_value, new_value)
-        } else {
-            (HistoryAction::Comment, None, None)
+        let (action, old_v, new_v) = match (copied.is_some(), value_changed) {
+            (true, true) => (HistoryAction::Copy, old_value, new_value),
+            (true, false) => (HistoryAction::Copy, None, None),
+            (false, true) => (HistoryAction::Answer, old_value, new_value),
+            (false, false) => (HistoryAction::Comment, None, None),
         };
+        let detail = copied.map(|detail| detail(item));
         let (old_c, new_c) = if comment_changed {
             (Some(old_comment), Some(new_comment))
         } else {
@@ -189,7 +203,7 @@ pub(crate) fn write_judged(
                 new_value: new_v.as_deref(),
                 old_comment: old_c.as_deref(),
                 new_comment: new_c.as_deref(),
-                detail: None,
+                detail: detail.as_deref(),
             },
         )?;
         changed += 1;

@@ -52,11 +52,12 @@ pub enum HistoryAction {
     Archive,
     Restore,
     Confirm,
+    Copy,
 }
 
 impl HistoryAction {
     /// Every action, in declaration order: what the history table's CHECK constraint accepts.
-    pub const ALL: [HistoryAction; 9] = [
+    pub const ALL: [HistoryAction; 10] = [
         HistoryAction::Answer,
         HistoryAction::Comment,
         HistoryAction::Attach,
@@ -66,6 +67,7 @@ impl HistoryAction {
         HistoryAction::Archive,
         HistoryAction::Restore,
         HistoryAction::Confirm,
+        HistoryAction::Copy,
     ];
 
     /// The name stored and printed (`"answer"`, `"attach"`, …), as serde spells it.
@@ -131,6 +133,9 @@ pub enum HistoryEvent {
     Restore(RestoreEvent),
     /// A carried answer was confirmed against its item's new wording.
     Confirm(ConfirmEvent),
+    /// The value and/or comment came from another draft (`Draft::copy_answers_from`); the
+    /// evidence copied with it is recorded as attaches.
+    Copy(CopyEvent),
 }
 
 /// An attach or a detach: the link and the file it named.
@@ -202,6 +207,19 @@ pub struct ConfirmEvent {
     pub template_rev: i64,
 }
 
+/// Where a copied answer came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopyEvent {
+    /// The draft it was copied from, as its path was given.
+    pub from_draft: String,
+    /// That draft's id (its path may change; the id does not).
+    pub from_draft_id: String,
+    /// The item of that draft it was given to.
+    pub from_item: String,
+    /// The "before copy" snapshot, whose restore undoes the copy.
+    pub before: i64,
+}
+
 impl HistoryEvent {
     pub fn action(&self) -> HistoryAction {
         match self {
@@ -214,6 +232,7 @@ impl HistoryEvent {
             HistoryEvent::Archive(_) => HistoryAction::Archive,
             HistoryEvent::Restore(_) => HistoryAction::Restore,
             HistoryEvent::Confirm(_) => HistoryAction::Confirm,
+            HistoryEvent::Copy(_) => HistoryAction::Copy,
         }
     }
 
@@ -228,7 +247,8 @@ impl HistoryEvent {
             HistoryEvent::Restore(RestoreEvent::OntoItem { .. })
             | HistoryEvent::Carry(_)
             | HistoryEvent::Archive(_)
-            | HistoryEvent::Confirm(_) => None,
+            | HistoryEvent::Confirm(_)
+            | HistoryEvent::Copy(_) => None,
         }
     }
 
@@ -427,7 +447,7 @@ mod tests {
             names,
             [
                 "answer", "comment", "attach", "detach", "status", "carry", "archive", "restore",
-                "confirm"
+                "confirm", "copy"
             ]
         );
         for action in HistoryAction::ALL {
@@ -519,6 +539,20 @@ mod tests {
                     template_rev: 2,
                     links: vec![4],
                     reconfirm: false,
+                }),
+            ),
+            (
+                "copy",
+                Some(
+                    r#"{"before":5,"from_draft":"/drafts/last year.scal","from_draft_id":"d-1","from_item":"A015-02"}"#,
+                ),
+                None,
+                None,
+                HistoryEvent::Copy(CopyEvent {
+                    from_draft: "/drafts/last year.scal".to_string(),
+                    from_draft_id: "d-1".to_string(),
+                    from_item: "A015-02".to_string(),
+                    before: 5,
                 }),
             ),
             (

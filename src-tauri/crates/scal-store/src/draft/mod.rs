@@ -19,12 +19,12 @@ use crate::error::StoreError;
 use crate::{SourceWorkbook, TemplateRevision};
 
 use crate::fsutil;
-pub(crate) use answers::{put_answer, write_judged};
+pub(crate) use answers::{put_answer, write_judged_as};
 pub(crate) use exports::insert_export;
 pub(crate) use history::{insert_history, HistoryRow};
 pub use history::{
-    ArchiveEvent, CarryEvent, ConfirmEvent, HistoryAction, HistoryEntry, HistoryEvent, LinkEvent,
-    RestoreEvent,
+    ArchiveEvent, CarryEvent, ConfirmEvent, CopyEvent, HistoryAction, HistoryEntry, HistoryEvent,
+    LinkEvent, RestoreEvent,
 };
 use open::{build_new_draft, move_into_place, open_draft, template_in_force, OpenClaim};
 
