@@ -1,13 +1,5 @@
 //! Answers, history, section statuses and exports: what a person filling in a SCAL relies on.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    reason = "test code and its helpers: a panic is a failing test with its location"
-)]
-
 use crate::common;
 
 use crate::common::{new_draft, set, sql_count, template_json, text};

@@ -1,13 +1,5 @@
 //! Evidence: attach, deduplicate, stream out, detach, and the damage a reader must notice.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    reason = "test code and its helpers: a panic is a failing test with its location"
-)]
-
 use crate::common;
 
 use std::io::Read;

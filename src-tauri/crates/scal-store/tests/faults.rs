@@ -7,14 +7,6 @@
 //! where they fail: a CI that silently stopped testing a full disk would be worse than a red
 //! build, while a developer without root should still be able to run the rest.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    reason = "test code and its helpers: a panic is a failing test with its location"
-)]
-
 use crate::common;
 
 use std::path::{Path, PathBuf};

@@ -1,13 +1,6 @@
 //! Property test: any sequence of answer changes leaves the draft holding exactly what a plain
 //! map would hold, with one history entry per real change.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test code: a panic is a failing test with its location"
-)]
-
 use crate::common;
 
 use std::collections::BTreeMap;

@@ -3,13 +3,6 @@
 //! cover the cases a command cannot easily make (links, pipes, a record read back after
 //! reopening, a draft open read-only).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test code and its helpers: a panic is a failing test with its location"
-)]
-
 use crate::common::{new_draft, sha256_hex};
 use scal_store::{Draft, OutputRefused, OutputRule, WrittenFile};
 

@@ -1,14 +1,6 @@
 //! Files that are not (or no longer) good drafts, and drafts that are busy or read-only: each is
 //! refused with one sentence naming the file, never a panic, and never altered.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    reason = "test code and its helpers: a panic is a failing test with its location"
-)]
-
 use crate::common;
 
 #[cfg(unix)]

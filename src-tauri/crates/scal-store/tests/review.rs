@@ -1,14 +1,6 @@
 //! Review: threaded comments that are resolved and re-opened, the review mode that takes them
 //! but refuses answers, section Complete refused while issues block it, and the sign-off.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    reason = "test code and its helpers: a panic is a failing test with its location"
-)]
-
 use crate::common;
 
 use crate::common::{new_draft, no_progress, set};

@@ -1,14 +1,6 @@
 //! Snapshots: the exact state of a draft at an export or on demand, listed, read back, diffed
 //! and restored.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    reason = "test code and its helpers: a panic is a failing test with its location"
-)]
-
 use crate::common;
 
 use crate::common::{new_draft, no_progress, set, text};

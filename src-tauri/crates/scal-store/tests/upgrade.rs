@@ -3,13 +3,6 @@
 //! until confirmed; undone by restoring the before-upgrade snapshot), and copying answers
 //! between drafts.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "test code and its helpers: a panic is a failing test with its location"
-)]
-
 use crate::common;
 
 use std::path::{Path, PathBuf};
