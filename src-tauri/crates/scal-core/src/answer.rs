@@ -63,9 +63,11 @@ pub fn is_placeholder(s: &str) -> bool {
     if t.is_empty() {
         return true;
     }
-    let lower = t.to_lowercase();
-    let stripped = lower.trim_end_matches(['.', '\u{2026}', ' ']);
-    stripped == "please select" || stripped == "please state" || stripped == "select"
+    // Compared without a lower-cased copy: this runs for every answer and comment of a check.
+    let stripped = t.trim_end_matches(['.', '\u{2026}', ' ']);
+    ["please select", "please state", "select"]
+        .iter()
+        .any(|p| stripped.eq_ignore_ascii_case(p))
 }
 
 /// True when the item has a real answer (not absent, not a placeholder, not an empty list).
@@ -216,7 +218,7 @@ fn check_len(item: &Item, value: &Value) -> Result<(), CoreError> {
 /// "Other: <text>" where the item offers Other.
 fn canonical_option(item: &Item, typed: &str, other_allowed: bool) -> Result<String, CoreError> {
     let t = typed.trim();
-    let options = item.options();
+    let options = item.options_ref();
     if let Some(o) = options.iter().find(|o| o.trim().eq_ignore_ascii_case(t)) {
         return Ok(o.clone());
     }

@@ -248,7 +248,20 @@ pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Repor
         index.entry(item.id.as_str()).or_insert(i);
     }
     let visible = visibility(template, &items, &index, &state.answers);
-    let ctx = Ctx { state, today };
+    // Looked up once per item: hashed rather than searched in the ordered map.
+    let answers: HashMap<&str, &answer::Answer> =
+        state.answers.iter().map(|(k, a)| (k.as_str(), a)).collect();
+    let evidence: HashMap<&str, usize> = state
+        .evidence
+        .iter()
+        .map(|(k, n)| (k.as_str(), *n))
+        .collect();
+    let ctx = Ctx {
+        state,
+        answers,
+        evidence,
+        today,
+    };
 
     let mut issues = Vec::new();
     let mut needs = BTreeMap::new();
@@ -296,17 +309,19 @@ pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Repor
 
 struct Ctx<'a> {
     state: &'a DraftState,
+    answers: HashMap<&'a str, &'a answer::Answer>,
+    evidence: HashMap<&'a str, usize>,
     today: NaiveDate,
 }
 
 impl<'a> Ctx<'a> {
     fn has_evidence(&self, item: &Item) -> bool {
-        self.state.evidence.get(&item.id).is_some_and(|n| *n > 0)
+        self.evidence.get(item.id.as_str()).is_some_and(|n| *n > 0)
     }
 
     fn facts(&self, item: &Item) -> Facts<'a> {
         Facts {
-            stored: self.state.answers.get(&item.id),
+            stored: self.answers.get(item.id.as_str()).copied(),
             evidence: self.has_evidence(item),
         }
     }

@@ -449,6 +449,23 @@ impl Item {
         }
     }
 
+    /// [`Item::options`] without copying them where the template holds them as they are (every
+    /// kind but a choice that adds "Other" and the built-in lists): what a check per answer
+    /// uses, so that judging 5,000 answers does not copy 5,000 option lists.
+    pub fn options_ref(&self) -> std::borrow::Cow<'_, [String]> {
+        use std::borrow::Cow;
+        match &self.kind {
+            ItemKind::Choice { options, other } | ItemKind::MultiChoice { options, other }
+                if !*other || options.iter().any(|o| o == OTHER) =>
+            {
+                Cow::Borrowed(options)
+            }
+            ItemKind::Declaration { options, .. } => Cow::Borrowed(options),
+            ItemKind::Requirement(r) => Cow::Borrowed(&r.options),
+            _ => Cow::Owned(self.options()),
+        }
+    }
+
     /// Whether the item takes an answer at all (guidance without acknowledgement and evidence
     /// slots do not: a slot is filled by attaching a file).
     pub fn is_answerable(&self) -> bool {
