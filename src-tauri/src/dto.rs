@@ -909,20 +909,16 @@ fn date_rule_name(rule: DateRule) -> String {
 }
 
 impl ReportDto {
-    /// The completeness report, with the items the template does not ask (the layer's summary
-    /// says which are asked).
-    pub fn new(
-        r: &scal_core::Report,
-        template: &scal_core::Template,
-        visible: &std::collections::HashSet<String>,
-    ) -> Self {
+    /// The completeness report, with the items the template does not ask (those the report
+    /// gives no needs for, as the layer's `Summary::asked` says).
+    pub fn new(r: &scal_core::Report, template: &scal_core::Template) -> Self {
         ReportDto {
             complete: r.complete,
             progress: ProgressDto::from(&r.progress),
             issues: r.issues.iter().map(IssueDto::from).collect(),
             hidden_items: template
                 .items()
-                .filter(|(_, i)| !visible.contains(&i.id))
+                .filter(|(_, i)| !r.needs.contains_key(&i.id))
                 .map(|(_, i)| i.id.clone())
                 .collect(),
             needs: r

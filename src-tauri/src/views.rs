@@ -124,7 +124,7 @@ fn status_dto(s: scal_store::SectionStatus) -> SectionStatusDto {
 
 /// The report as the UI takes it, from the layer's summary.
 pub fn report_dto(t: &scal_core::Template, s: &scal_app::Summary) -> ReportDto {
-    ReportDto::new(&s.report, t, &s.visible)
+    ReportDto::new(&s.report, t)
 }
 
 pub fn section_status_result(

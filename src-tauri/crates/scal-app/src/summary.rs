@@ -4,7 +4,7 @@
 //! Before this layer each was read on its own (the report, then "changed since export", then
 //! the sign-off digest), each reading every answer again.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use scal_core::{Answers, DraftState, Report};
@@ -20,12 +20,19 @@ pub struct Summary {
     pub evidence: Vec<EvidenceLink>,
     pub section_status: BTreeMap<String, SectionStatus>,
     pub report: Report,
-    /// The items asked, given these answers (`visible_when` on items and sections, judged by
-    /// the core): what a face shows; every other item is hidden.
-    pub visible: HashSet<String>,
     pub changed: Changed,
     /// A sign-off is recorded and the answers have changed since.
     pub signoff_stale: bool,
+}
+
+impl Summary {
+    /// Whether the template asks `item`, given these answers (`visible_when` on items and
+    /// sections): exactly the items the report gives needs for, since `scal_core::check` judges
+    /// visibility once for both (a core test holds the two together, on every case). What a
+    /// face shows; every other item is hidden.
+    pub fn asked(&self, item: &str) -> bool {
+        self.report.needs.contains_key(item)
+    }
 }
 
 /// The items that differ from the last export.
@@ -45,7 +52,7 @@ pub fn asked_sections(template: &scal_core::Template, s: &Summary) -> Vec<bool> 
     template
         .sections
         .iter()
-        .map(|sec| sec.items.iter().any(|i| s.visible.contains(&i.id)))
+        .map(|sec| sec.items.iter().any(|i| s.asked(&i.id)))
         .collect()
 }
 
@@ -73,7 +80,6 @@ pub fn read(draft: &Draft, today: NaiveDate) -> AppResult<Summary> {
         reconfirm,
     };
     let report = scal_core::check(draft.template(), &check_state, today);
-    let visible = scal_core::visible_items(draft.template(), &check_state.answers);
     let now = SnapshotState {
         answers: check_state.answers,
         evidence: evidence.iter().map(EvidenceLink::held).collect(),
@@ -88,7 +94,6 @@ pub fn read(draft: &Draft, today: NaiveDate) -> AppResult<Summary> {
         evidence,
         section_status: now.section_status,
         report,
-        visible,
         changed: Changed {
             exported: items.is_some(),
             last_export_at,

@@ -10,11 +10,47 @@ use crate::template::{Item, ItemKind, Template, OTHER};
 
 /// A response to one item. Multi-choice items hold a list; everything else a single string.
 /// Dates are ISO 8601 (`YYYY-MM-DD`) strings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     One(String),
     Many(Vec<String>),
+}
+
+/// A string or a list of strings, read straight off the input: an untagged derive would buffer
+/// every value before trying each variant, and every read of a draft's answers (and of each
+/// snapshot's) reads thousands of them.
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Value;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Value, E> {
+                Ok(Value::One(s.to_string()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, s: String) -> Result<Value, E> {
+                Ok(Value::One(s))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Value, A::Error> {
+                let mut all = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+                while let Some(s) = seq.next_element::<String>()? {
+                    all.push(s);
+                }
+                Ok(Value::Many(all))
+            }
+        }
+        deserializer.deserialize_any(Visit)
+    }
 }
 
 impl Value {
@@ -277,4 +313,38 @@ pub fn is_version(s: &str) -> bool {
         && s.chars().any(|c| c.is_ascii_digit())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '+' | '_' | ' '))
+}
+
+#[cfg(test)]
+mod value_json_tests {
+    #![allow(clippy::unwrap_used, reason = "test code: a panic is a failing test")]
+
+    use super::Value;
+
+    #[test]
+    fn a_value_reads_as_a_string_or_a_list_of_strings_and_nothing_else() {
+        let one: Value = serde_json::from_str(r#""Yes \"really\"""#).unwrap();
+        assert_eq!(one, Value::One("Yes \"really\"".into()));
+        let many: Value = serde_json::from_str(r#" ["A", "B"]"#).unwrap();
+        assert_eq!(many, Value::Many(vec!["A".into(), "B".into()]));
+        let none: Value = serde_json::from_str("[]").unwrap();
+        assert_eq!(none, Value::Many(vec![]));
+        for bad in [
+            "1",
+            "true",
+            "null",
+            r#"{"a": "b"}"#,
+            r#"["A", 2]"#,
+            r#"[["A"]]"#,
+        ] {
+            assert!(
+                serde_json::from_str::<Value>(bad).is_err(),
+                "{bad} was taken"
+            );
+        }
+        for v in [one, many] {
+            let text = serde_json::to_string(&v).unwrap();
+            assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
+        }
+    }
 }

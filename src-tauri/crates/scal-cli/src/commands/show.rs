@@ -20,8 +20,6 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
     let links = &s.evidence;
     let template = draft.template();
     let report = &s.report;
-    // The same rule `check` applies, so `show` never asks what `check` does not.
-    let visible = &s.visible;
     let mut by_item: HashMap<&str, Vec<&EvidenceLink>> = HashMap::new();
     for link in links {
         by_item.entry(link.item.as_str()).or_default().push(link);
@@ -38,7 +36,8 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
                     let answer = s.answers.get(&item.id);
                     ItemDto::new(
                         item,
-                        visible.contains(&item.id),
+                        // As `check` judged it: `show` never asks what `check` does not.
+                        s.asked(&item.id),
                         answer.and_then(|a| a.value.as_ref()),
                         answer.map(|a| a.comment.as_str()).unwrap_or_default(),
                         by_item

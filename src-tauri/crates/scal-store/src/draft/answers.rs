@@ -20,22 +20,32 @@ impl Draft {
             .conn
             .prepare_cached("SELECT item, value, comment FROM answers ORDER BY item")
             .map_err(|e| self.sql_err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .map_err(|e| self.sql_err(e))?;
-        let mut answers = Answers::new();
-        for row in rows {
-            let (item, value, comment) = row.map_err(|e| self.sql_err(e))?;
-            let value = self.decode_value(&item, value.as_deref())?;
-            answers.insert(item, Answer { value, comment });
+        let mut rows = stmt.query([]).map_err(|e| self.sql_err(e))?;
+        // Rows come in item order, so the map is built in one pass rather than by inserts; the
+        // value is decoded from SQLite's own text, not from a copy of it.
+        let mut all = Vec::new();
+        while let Some(r) = rows.next().map_err(|e| self.sql_err(e))? {
+            let item: String = r.get(0).map_err(|e| self.sql_err(e))?;
+            let text = match r.get_ref(1).map_err(|e| self.sql_err(e))? {
+                rusqlite::types::ValueRef::Null => None,
+                rusqlite::types::ValueRef::Text(t) => {
+                    Some(std::str::from_utf8(t).map_err(|_| StoreError::Damaged {
+                        path: self.path.clone(),
+                        detail: format!("the stored answer of item \"{item}\" cannot be read"),
+                    })?)
+                }
+                _ => {
+                    return Err(StoreError::Damaged {
+                        path: self.path.clone(),
+                        detail: format!("the stored answer of item \"{item}\" cannot be read"),
+                    })
+                }
+            };
+            let value = self.decode_value(&item, text)?;
+            let comment: String = r.get(2).map_err(|e| self.sql_err(e))?;
+            all.push((item, Answer { value, comment }));
         }
-        Ok(answers)
+        Ok(all.into_iter().collect())
     }
 
     /// How many times every answer has been read since this draft was opened: the measure of
