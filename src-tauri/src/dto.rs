@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use scal_app::dto::{
-    EvidenceEntry, IssueDto, ProgressDto, SnapshotDto, TemplateSummary, ValueDto,
+    EvidenceEntry, IssueDto, ProgressDto, ReviewThreadDto, SnapshotDto, TemplateSummary, ValueDto,
 };
 
 use scal_core::template::{Assessment, DateRule, ItemKind, SectionKind};
@@ -609,27 +609,6 @@ pub struct ChangedDto {
     pub items: Vec<String>,
 }
 
-/// A review comment or a reply (`parent` names the comment it answers).
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ReviewCommentDto {
-    pub id: i32,
-    pub item: String,
-    pub parent: Option<i32>,
-    pub at: String,
-    pub author: String,
-    pub body: String,
-    pub resolved_at: Option<String>,
-    pub resolved_by: Option<String>,
-}
-
-/// A first comment and its replies, oldest first.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ReviewThreadDto {
-    pub root: ReviewCommentDto,
-    pub replies: Vec<ReviewCommentDto>,
-    pub open: bool,
-}
-
 /// The sign-off in force, and whether the answers changed since it was given.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct SignoffDto {
@@ -1010,7 +989,7 @@ pub fn typescript() -> String {
         DiffDto::decl(),
         DiffRequest::decl(),
         ChangedDto::decl(),
-        ReviewCommentDto::decl(),
+        scal_app::dto::ReviewCommentDto::decl(),
         ReviewThreadDto::decl(),
         SignoffDto::decl(),
         SignoffRequest::decl(),

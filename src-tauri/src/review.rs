@@ -2,7 +2,7 @@
 //! The store decides (what changed, what is stale, how comments thread); this only translates.
 
 use scal_core::diff::{ChangeKind, Diff, ItemDiff};
-use scal_store::{Draft, ReviewComment, ReviewThread, SnapshotInfo};
+use scal_store::{Draft, SnapshotInfo};
 
 use crate::dto::*;
 use crate::error::CmdResult;
@@ -17,11 +17,6 @@ pub fn snapshot_dto(s: &SnapshotInfo) -> SnapshotEntry {
 
 pub fn snapshots(d: &Draft) -> CmdResult<Vec<SnapshotEntry>> {
     Ok(d.snapshots()?.iter().map(snapshot_dto).collect())
-}
-
-/// Ids cross to the UI as JavaScript numbers; a draft never has 2^31 snapshots or comments.
-fn small(id: i64) -> i32 {
-    i32::try_from(id).unwrap_or(i32::MAX)
 }
 
 /// The two sides of a comparison: snapshot ids, `None` for the draft now. With neither given,
@@ -130,27 +125,6 @@ pub fn changed_dto(c: &scal_app::Changed) -> ChangedDto {
     }
 }
 
-fn comment_dto(c: &ReviewComment) -> ReviewCommentDto {
-    ReviewCommentDto {
-        id: small(c.id),
-        item: c.item.clone(),
-        parent: c.parent.map(small),
-        at: c.at.clone(),
-        author: c.author.clone(),
-        body: c.body.clone(),
-        resolved_at: c.resolved_at.clone(),
-        resolved_by: c.resolved_by.clone(),
-    }
-}
-
-fn thread_dto(t: &ReviewThread) -> ReviewThreadDto {
-    ReviewThreadDto {
-        root: comment_dto(&t.root),
-        replies: t.replies.iter().map(comment_dto).collect(),
-        open: t.is_open(),
-    }
-}
-
 fn signoff_dto(s: scal_store::SignoffStatus) -> SignoffDto {
     SignoffDto {
         name: s.signoff.name,
@@ -170,7 +144,11 @@ pub fn review_state(d: &Draft) -> CmdResult<ReviewState> {
 /// As [`review_state`], with the draft as `s` has just read it.
 pub fn review_state_with(d: &Draft, s: &scal_app::Summary) -> CmdResult<ReviewState> {
     Ok(ReviewState {
-        threads: d.review_threads(None)?.iter().map(thread_dto).collect(),
+        threads: d
+            .review_threads(None)?
+            .iter()
+            .map(|t| ReviewThreadDto::new(d.template(), t))
+            .collect(),
         signoff: d.signoff_given(&s.answers)?.map(signoff_dto),
         archived: d
             .archived_answers()?

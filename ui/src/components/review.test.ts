@@ -13,7 +13,7 @@ import StartScreen from "./StartScreen.svelte";
 import VersionsPanel from "./VersionsPanel.svelte";
 import CommentsDialog from "./CommentsDialog.svelte";
 import ExportPanel from "./ExportPanel.svelte";
-import { draftView, item, requirement, section, template } from "../test/fixtures";
+import { draftView, item, requirement, section, template, thread } from "../test/fixtures";
 
 function review(over: Partial<ReviewState> = {}): ReviewState {
   return { ...emptyReview(), ...over };
@@ -57,8 +57,8 @@ describe("review comments and re-confirmation on an item", () => {
   it("the comment link counts open threads and opens the thread dialog", async () => {
     const r = requirement("r1");
     const threads = [
-      { root: { id: 1, item: "r1", parent: null, at: "2026-11-24T10:00:00Z", author: "Rev", body: "Evidence?", resolved_at: null, resolved_by: null }, replies: [], open: true },
-      { root: { id: 2, item: "r1", parent: null, at: "2026-11-24T10:01:00Z", author: "Rev", body: "Old", resolved_at: "2026-11-24T10:02:00Z", resolved_by: "Lead" }, replies: [], open: false },
+      thread({ id: 1, item: "r1", at: "2026-11-24T10:00:00Z", author: "Rev", body: "Evidence?" }),
+      thread({ id: 2, item: "r1", at: "2026-11-24T10:01:00Z", author: "Rev", body: "Old", resolved_at: "2026-11-24T10:02:00Z", resolved_by: "Lead" }, false),
     ];
     const s = sessionWith(template([section("svc", [r])]), {}, { review: review({ threads }) });
     render(ItemEditor, { session: s, item: r, onhistory: () => {} });
@@ -240,12 +240,12 @@ describe("section status", () => {
 
 describe("review comments dialog", () => {
   const r = requirement("r1");
-  const root = { id: 7, item: "r1", parent: null, at: "2026-11-24T10:00:00Z", author: "Rev", body: "Evidence for the 422?", resolved_at: null, resolved_by: null };
+  const root = { id: 7, item: "r1", at: "2026-11-24T10:00:00Z", author: "Rev", body: "Evidence for the 422?" };
 
   it("adds a comment, replies to a thread and resolves it", async () => {
-    const addReviewComment = vi.fn(async () => review({ threads: [{ root, replies: [], open: true }] }));
+    const addReviewComment = vi.fn(async () => review({ threads: [thread(root)] }));
     const resolveReviewComment = vi.fn(async () => review());
-    const s = sessionWith(template([section("svc", [r])]), { addReviewComment, resolveReviewComment }, { review: review({ threads: [{ root, replies: [], open: true }] }) });
+    const s = sessionWith(template([section("svc", [r])]), { addReviewComment, resolveReviewComment }, { review: review({ threads: [thread(root)] }) });
     s.commentsItem = "r1";
     render(CommentsDialog, { session: s });
     await fireEvent.input(screen.getByTestId("new-comment"), { target: { value: "And the 409?" } });
@@ -260,7 +260,7 @@ describe("review comments dialog", () => {
   });
 
   it("read-only shows the threads but offers nothing to add", () => {
-    const s = sessionWith(template([section("svc", [r])]), {}, { read_only: true, review: review({ threads: [{ root, replies: [], open: true }] }) });
+    const s = sessionWith(template([section("svc", [r])]), {}, { read_only: true, review: review({ threads: [thread(root)] }) });
     s.commentsItem = "r1";
     render(CommentsDialog, { session: s });
     expect(screen.getByTestId("thread-7")).toHaveTextContent("Evidence for the 422?");
@@ -271,10 +271,10 @@ describe("review comments dialog", () => {
 
 describe("review comments on a whole section", () => {
   const t = template([section("svc", [requirement("r1")]), section("org", [item("a")])]);
-  const root = { id: 9, item: "svc", parent: null, at: "2026-11-24T10:00:00Z", author: "Rev", body: "Whole tab to re-check after the v12 upgrade", resolved_at: null, resolved_by: null };
+  const root = { id: 9, item: "svc", at: "2026-11-24T10:00:00Z", author: "Rev", body: "Whole tab to re-check after the v12 upgrade" };
 
   it("the section heading offers them, counts open threads, and the dialog adds to the section", async () => {
-    const addReviewComment = vi.fn(async () => review({ threads: [{ root, replies: [], open: true }] }));
+    const addReviewComment = vi.fn(async () => review({ threads: [thread(root)] }));
     const s = sessionWith(t, { addReviewComment });
     s.sectionId = "svc";
     render(Editor, { session: s, onhistory: () => {} });
@@ -289,7 +289,7 @@ describe("review comments on a whole section", () => {
   });
 
   it("counts on the section in the navigation and lists under it on the Review tab", () => {
-    const s = sessionWith(t, {}, { review: review({ threads: [{ root, replies: [], open: true }] }) });
+    const s = sessionWith(t, {}, { review: review({ threads: [thread(root)] }) });
     render(SectionNav, { session: s, onpick: () => {} });
     expect(screen.getByTestId("open-comments-svc")).toHaveTextContent("1 open comment");
     expect(screen.queryByTestId("open-comments-org")).toBeNull();

@@ -449,9 +449,30 @@ export type ChangedDto = {
  */
 exported: boolean, last_export_at: string, items: Array<string>, };
 
-export type ReviewCommentDto = { id: number, item: string, parent: number | null, at: string, author: string, body: string, resolved_at: string | null, resolved_by: string | null, };
+export type ReviewCommentDto = { id: number, 
+/**
+ * The comment it answers; null for a thread's first comment.
+ */
+parent: number | null, at: string, author: string, body: string, };
 
-export type ReviewThreadDto = { root: ReviewCommentDto, replies: Array<ReviewCommentDto>, open: boolean, };
+export type ReviewThreadDto = { 
+/**
+ * The thread's first comment: what resolve, re-open and a reply take.
+ */
+id: number, item: string, 
+/**
+ * The section it is in (or is), and what a person calls it; null for an id the template
+ * no longer has.
+ */
+section: string | null, label: string | null, 
+/**
+ * "open" or "resolved".
+ */
+status: string, resolved_at: string | null, resolved_by: string | null, 
+/**
+ * The first comment, then the replies, oldest first.
+ */
+comments: Array<ReviewCommentDto>, };
 
 export type SignoffDto = { name: string, role: string, 
 /**

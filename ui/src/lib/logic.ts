@@ -222,7 +222,7 @@ export function filterHistory(entries: HistoryEntryDto[], query: string, section
 /** Open (unresolved) threads per item. */
 export function openThreadCounts(threads: ReviewThreadDto[]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const t of threads) if (t.open) m.set(t.root.item, (m.get(t.root.item) ?? 0) + 1);
+  for (const t of threads) if (t.status === "open") m.set(t.item, (m.get(t.item) ?? 0) + 1);
   return m;
 }
 

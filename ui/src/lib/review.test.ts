@@ -1,8 +1,8 @@
 // Unit tests of the client logic behind history, snapshots, diff, review, sign-off and upgrade.
 import { describe, expect, it } from "vitest";
-import type { HistoryEntryDto, ReviewCommentDto } from "../generated/types";
+import type { HistoryEntryDto } from "../generated/types";
 import { countBySection, describeChange, filterHistory, flatten, kindName, openThreadCounts } from "./logic";
-import { item, section, template } from "../test/fixtures";
+import { item, section, template, thread as fixtureThread } from "../test/fixtures";
 
 function entry(over: Partial<HistoryEntryDto>): HistoryEntryDto {
   return { at: "2026-11-24T10:00:00Z", who: "Asha", item: "req-1", label: "UEC-01: Book", section: "svc", action: "answer", detail: "", old: null, new: null, ...over };
@@ -51,13 +51,13 @@ describe("history in words", () => {
   });
 });
 
-function comment(id: number, over: Partial<ReviewCommentDto> = {}): ReviewCommentDto {
-  return { id, item: "req-1", parent: null, at: `2026-11-24T10:0${id}:00Z`, author: "Rev", body: `c${id}`, resolved_at: null, resolved_by: null, ...over };
+function comment(id: number) {
+  return { id, item: "req-1", at: `2026-11-24T10:0${id}:00Z`, author: "Rev", body: `c${id}` };
 }
 
 describe("review threads", () => {
   it("counts open threads per item and per section", () => {
-    const thread = (id: number, itemId: string, open: boolean) => ({ root: comment(id, { item: itemId }), replies: [], open });
+    const thread = (id: number, itemId: string, open: boolean) => fixtureThread({ ...comment(id), item: itemId }, open);
     const counts = openThreadCounts([thread(1, "req-1", true), thread(2, "req-1", false), thread(3, "org-name", true)]);
     expect(counts.get("req-1")).toBe(1);
     expect(counts.get("org-name")).toBe(1);

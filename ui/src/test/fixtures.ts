@@ -1,5 +1,5 @@
 // Small builders for the DTOs the shell sends, so each test states only what it is about.
-import type { CommentNeedDto, DraftView, EvidenceNeedDto, IssueDto, ItemNeedsDto, ItemView, ReportDto, SectionView, TemplateView } from "../generated/types";
+import type { CommentNeedDto, DraftView, EvidenceNeedDto, IssueDto, ItemNeedsDto, ItemView, ReportDto, ReviewThreadDto, SectionView, TemplateView } from "../generated/types";
 
 export function item(id: string, over: Partial<ItemView> = {}): ItemView {
   return {
@@ -91,5 +91,23 @@ export function draftView(t: TemplateView, over: Partial<DraftView> = {}): Draft
     review: { threads: [], signoff: null, archived: [], reconfirm: [], changed: { exported: false, last_export_at: "", items: [] } },
     workbook: null,
     ...over,
+  };
+}
+
+/** A review thread as the layer sends it: its first comment (id, item, who, when, what) and its
+ * state; resolved threads name who resolved them. */
+export function thread(
+  first: { id: number; item: string; at: string; author: string; body: string; resolved_at?: string | null; resolved_by?: string | null },
+  open = true,
+): ReviewThreadDto {
+  return {
+    id: first.id,
+    item: first.item,
+    section: null,
+    label: null,
+    status: open ? "open" : "resolved",
+    resolved_at: first.resolved_at ?? null,
+    resolved_by: first.resolved_by ?? null,
+    comments: [{ id: first.id, parent: null, at: first.at, author: first.author, body: first.body }],
   };
 }

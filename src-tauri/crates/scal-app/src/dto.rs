@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use scal_core::template::Template;
 use scal_core::{Issue, Progress, Report, SectionProgress, Value};
-use scal_store::{EvidenceLink, SnapshotInfo};
+use scal_store::{EvidenceLink, ReviewThread, SnapshotInfo};
 
 #[cfg(feature = "ts")]
 use ts_rs::TS;
@@ -268,6 +268,66 @@ impl From<&SnapshotInfo> for SnapshotDto {
             answers_digest: s.answers_digest.clone(),
             answers: s.answers,
             evidence: s.evidence,
+        }
+    }
+}
+
+/// One review comment or reply, as a thread holds it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ReviewCommentDto {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    /// The comment it answers; null for a thread's first comment.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub parent: Option<i64>,
+    pub at: String,
+    pub author: String,
+    pub body: String,
+}
+
+/// One review thread, as `scal reviews --json` (schemas/cli-reviews.schema.json) and the app's
+/// review panel show it: the item or section it is on, its state, its comments oldest first.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ReviewThreadDto {
+    /// The thread's first comment: what resolve, re-open and a reply take.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub item: String,
+    /// The section it is in (or is), and what a person calls it; null for an id the template
+    /// no longer has.
+    pub section: Option<String>,
+    pub label: Option<String>,
+    /// "open" or "resolved".
+    pub status: String,
+    pub resolved_at: Option<String>,
+    pub resolved_by: Option<String>,
+    /// The first comment, then the replies, oldest first.
+    pub comments: Vec<ReviewCommentDto>,
+}
+
+impl ReviewThreadDto {
+    pub fn new(template: &Template, t: &ReviewThread) -> Self {
+        let place = crate::names::place_of(template, t.item());
+        ReviewThreadDto {
+            id: t.root.id,
+            item: t.root.item.clone(),
+            section: place.map(|(s, _, _)| s.to_string()),
+            label: place.map(|(_, _, l)| l.to_string()),
+            status: if t.is_open() { "open" } else { "resolved" }.to_string(),
+            resolved_at: t.root.resolved_at.clone(),
+            resolved_by: t.root.resolved_by.clone(),
+            comments: std::iter::once(&t.root)
+                .chain(&t.replies)
+                .map(|c| ReviewCommentDto {
+                    id: c.id,
+                    parent: c.parent,
+                    at: c.at.clone(),
+                    author: c.author.clone(),
+                    body: c.body.clone(),
+                })
+                .collect(),
         }
     }
 }

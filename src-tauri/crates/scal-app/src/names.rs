@@ -35,6 +35,18 @@ pub fn item_or_section(template: &Template, name: &str) -> AppResult<String> {
     }
 }
 
+/// Where an item or section sits in a template, for grouping and labelling: (section id,
+/// section title, label). `None` for an id the template does not have (an item of an older
+/// template revision, or of the other draft in a two-draft diff).
+pub fn place_of<'a>(template: &'a Template, id: &str) -> Option<(&'a str, &'a str, &'a str)> {
+    if let Some((section, item)) = template.item(id) {
+        return Some((&section.id, &section.title, &item.label));
+    }
+    template
+        .section(id)
+        .map(|s| (s.id.as_str(), s.title.as_str(), s.title.as_str()))
+}
+
 /// What a person calls an item (its requirement reference and label) or a section (its title),
 /// and the id of the section it belongs to; an id the template does not have is shown as is,
 /// in no section.

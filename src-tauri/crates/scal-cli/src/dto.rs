@@ -12,8 +12,8 @@ use scal_core::Value;
 /// [`CheckOutput`] (schemas/cli-check.schema.json), `scal evidence list --json`
 /// [`EvidenceEntry`]s, `scal snapshots --json` [`SnapshotDto`]s.
 pub use scal_app::dto::{
-    CheckOutput, EvidenceDto, EvidenceEntry, ProgressDto, SectionProgressDto, SnapshotDto,
-    TemplateSummary, ValueDto,
+    CheckOutput, EvidenceDto, EvidenceEntry, ProgressDto, ReviewThreadDto, SectionProgressDto,
+    SnapshotDto, TemplateSummary, ValueDto,
 };
 
 /// `scal show --json` (schemas/cli-show.schema.json).
@@ -258,28 +258,4 @@ pub struct ReviewsOutput {
     /// Open threads in the whole draft, whatever was filtered.
     pub open: usize,
     pub threads: Vec<ReviewThreadDto>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ReviewThreadDto {
-    /// The thread's first comment: what `scal resolve` and `--reply-to` take.
-    pub id: i64,
-    pub item: String,
-    pub section: Option<String>,
-    pub label: Option<String>,
-    /// "open" or "resolved".
-    pub status: &'static str,
-    pub resolved_at: Option<String>,
-    pub resolved_by: Option<String>,
-    /// The first comment, then the replies, oldest first.
-    pub comments: Vec<ReviewCommentDto>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ReviewCommentDto {
-    pub id: i64,
-    pub parent: Option<i64>,
-    pub at: String,
-    pub author: String,
-    pub body: String,
 }

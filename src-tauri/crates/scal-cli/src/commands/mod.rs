@@ -19,6 +19,7 @@ mod templates;
 mod upgrade;
 mod write;
 
+pub(crate) use scal_app::names::place_of;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -183,21 +184,6 @@ fn item_id(template: &scal_core::Template, name: &str) -> CliResult<String> {
 /// (history, review comments): see `scal_app::names::item_or_section`.
 fn item_or_section(template: &scal_core::Template, name: &str) -> CliResult<String> {
     scal_app::names::item_or_section(template, name).map_err(app)
-}
-
-/// Where an item or section sits in a template, for grouping and labelling: (section id,
-/// section title, label). `None` for an id the template does not have (an item of an older
-/// template revision, or of the other draft in a two-draft diff).
-fn place_of<'a>(
-    template: &'a scal_core::Template,
-    id: &str,
-) -> Option<(&'a str, &'a str, &'a str)> {
-    if let Some((section, item)) = template.item(id) {
-        return Some((&section.id, &section.title, &item.label));
-    }
-    template
-        .section(id)
-        .map(|s| (s.id.as_str(), s.title.as_str(), s.title.as_str()))
 }
 
 /// A time stored as RFC 3339 UTC, as people read it: `2026-06-15 10:03:12 UTC`.

@@ -9,7 +9,7 @@ use std::path::Path;
 use scal_store::ReviewThread;
 
 use super::{item_or_section, open_for_review, open_read_only, place_of, store, when, Ctx};
-use crate::dto::{ReviewCommentDto, ReviewThreadDto, ReviewsOutput};
+use crate::dto::{ReviewThreadDto, ReviewsOutput};
 use crate::error::{CliError, CliResult};
 use crate::output::Out;
 use crate::Outcome;
@@ -71,28 +71,7 @@ pub fn list(
     let open = draft.open_review_threads().map_err(store)?;
     let dtos: Vec<ReviewThreadDto> = threads
         .iter()
-        .map(|t| {
-            let place = place_of(template, t.item());
-            ReviewThreadDto {
-                id: t.root.id,
-                item: t.root.item.clone(),
-                section: place.map(|(s, _, _)| s.to_string()),
-                label: place.map(|(_, _, l)| l.to_string()),
-                status: if t.is_open() { "open" } else { "resolved" },
-                resolved_at: t.root.resolved_at.clone(),
-                resolved_by: t.root.resolved_by.clone(),
-                comments: std::iter::once(&t.root)
-                    .chain(&t.replies)
-                    .map(|c| ReviewCommentDto {
-                        id: c.id,
-                        parent: c.parent,
-                        at: c.at.clone(),
-                        author: c.author.clone(),
-                        body: c.body.clone(),
-                    })
-                    .collect(),
-            }
-        })
+        .map(|t| ReviewThreadDto::new(template, t))
         .collect();
     if json {
         out.json(&ReviewsOutput {
