@@ -301,7 +301,7 @@ pub async fn open_evidence(
 pub async fn history(
     state: State<'_, AppState>,
     item: Option<String>,
-) -> CmdResult<Vec<HistoryEntryDto>> {
+) -> CmdResult<Vec<HistoryLine>> {
     state.with(|o| views::history(&o.draft, item.as_deref()))
 }
 

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use scal_app::dto::{
-    EvidenceEntry, IssueDto, ProgressDto, ReviewThreadDto, SnapshotDto, TemplateSummary, ValueDto,
+    EvidenceEntry, HistoryEntryDto, IssueDto, ProgressDto, ReviewThreadDto, SnapshotDto,
+    TemplateSummary, ValueDto,
 };
 
 use scal_core::template::{Assessment, DateRule, ItemKind, SectionKind};
@@ -254,22 +255,17 @@ pub struct ProgressEvent {
     pub total: u64,
 }
 
+/// One change in the draft's history, as `scal history --json` gives it, with what the app
+/// shows besides: what a person calls the item, and the change's detail in words.
 #[derive(Debug, Clone, Serialize, TS)]
-pub struct HistoryEntryDto {
-    pub at: String,
-    pub who: String,
-    /// The item changed (or, for `status`, the section).
-    pub item: String,
-    /// What a person calls it: the requirement reference and label, or the section title.
-    pub label: String,
-    /// The section the item is in; empty when the current template no longer has the item.
-    pub section: String,
-    /// answer | comment | attach | detach | status | carry | archive | restore | confirm | copy
-    pub action: String,
-    /// For evidence changes: which file, in words.
+pub struct HistoryLine {
+    #[serde(flatten)]
+    pub entry: HistoryEntryDto,
+    /// The requirement reference and label, or the section title; the id when the template
+    /// no longer has it.
+    pub called: String,
+    /// For evidence, which file; for an upgrade's changes, why; for a copy, from where.
     pub detail: String,
-    pub old: Option<AnswerDto>,
-    pub new: Option<AnswerDto>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -963,7 +959,10 @@ pub fn typescript() -> String {
         SaveResult::decl(),
         EvidenceResult::decl(),
         ProgressEvent::decl(),
+        scal_app::dto::HistoryEvidenceDto::decl(),
+        scal_app::dto::CopiedFromDto::decl(),
         HistoryEntryDto::decl(),
+        HistoryLine::decl(),
         ExportRequest::decl(),
         ExportedFile::decl(),
         VerificationDto::decl(),

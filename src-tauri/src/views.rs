@@ -238,7 +238,7 @@ pub fn write_out_evidence(d: &Draft, link_id: i64, dir: &Path) -> CmdResult<Path
 }
 
 /// The history of one item (or section), or of the whole draft, newest last.
-pub fn history(d: &Draft, item: Option<&str>) -> CmdResult<Vec<HistoryEntryDto>> {
+pub fn history(d: &Draft, item: Option<&str>) -> CmdResult<Vec<HistoryLine>> {
     let t = d.template();
     Ok(d.history(item)?
         .iter()
@@ -246,25 +246,11 @@ pub fn history(d: &Draft, item: Option<&str>) -> CmdResult<Vec<HistoryEntryDto>>
         .collect())
 }
 
-pub fn history_entry(t: &scal_core::Template, h: &HistoryEntry) -> HistoryEntryDto {
-    let side = |value: &Option<scal_core::Value>, comment: &Option<String>| {
-        (value.is_some() || comment.is_some()).then(|| AnswerDto {
-            value: value.as_ref().map(ValueDto::from),
-            comment: comment.clone().unwrap_or_default(),
-        })
-    };
-    let detail = history_detail(h);
-    let (label, section) = scal_app::names::label_of(t, &h.item);
-    HistoryEntryDto {
-        at: h.at.clone(),
-        who: h.author.clone(),
-        item: h.item.clone(),
-        label,
-        section,
-        action: h.action().as_str().to_string(),
-        detail,
-        old: side(&h.old_value, &h.old_comment),
-        new: side(&h.new_value, &h.new_comment),
+pub fn history_entry(t: &scal_core::Template, h: &HistoryEntry) -> HistoryLine {
+    HistoryLine {
+        entry: HistoryEntryDto::new(t, h),
+        called: scal_app::names::label_of(t, &h.item).0,
+        detail: history_detail(h),
     }
 }
 

@@ -408,7 +408,7 @@ fn copy_answers_previews_then_applies_and_never_touches_the_source() {
     assert!(
         entries
             .iter()
-            .all(|e| e.get("copied_from").is_none() || e["action"] == "copy"),
+            .all(|e| e["copied_from"].is_null() == (e["action"] != "copy")),
         "only a copy says where it came from"
     );
     let words = scal(["history", &t, "supplier-name"]).ok().to_string();

@@ -211,27 +211,86 @@ deduplicated: boolean, };
 
 export type ProgressEvent = { stage: string, done: number, total: number, };
 
-export type HistoryEntryDto = { at: string, who: string, 
+export type HistoryEvidenceDto = { link: number | null, file_name: string, sha256: string | null, size: number | null, media_type: string | null, };
+
+export type CopiedFromDto = { draft: string, draft_id: string, item: string, before_snapshot: number, };
+
+export type HistoryEntryDto = { 
 /**
- * The item changed (or, for `status`, the section).
+ * Position in the history; increases with every change.
+ */
+seq: number, at: string, author: string, 
+/**
+ * The item, or for `status` the section.
  */
 item: string, 
 /**
- * What a person calls it: the requirement reference and label, or the section title.
+ * The section it is in, per the template in force; null if the template no longer has it.
  */
-label: string, 
-/**
- * The section the item is in; empty when the current template no longer has the item.
- */
-section: string, 
+section: string | null, label: string | null, 
 /**
  * answer | comment | attach | detach | status | carry | archive | restore | confirm | copy
  */
-action: string, 
+action: string, old_value: ValueDto | null, new_value: ValueDto | null, 
 /**
- * For evidence changes: which file, in words.
+ * The comment before and after, when the comment changed; otherwise null.
  */
-detail: string, old: AnswerDto | null, new: AnswerDto | null, };
+old_comment: string | null, new_comment: string | null, 
+/**
+ * For attach and detach: the file.
+ */
+evidence: HistoryEvidenceDto | null, 
+/**
+ * Set when the change was made by restoring this snapshot.
+ */
+snapshot: number | null, 
+/**
+ * For a copy: where the answer came from; null on every other entry.
+ */
+copied_from: CopiedFromDto | null, };
+
+export type HistoryLine = { 
+/**
+ * The requirement reference and label, or the section title; the id when the template
+ * no longer has it.
+ */
+called: string, 
+/**
+ * For evidence, which file; for an upgrade's changes, why; for a copy, from where.
+ */
+detail: string, 
+/**
+ * Position in the history; increases with every change.
+ */
+seq: number, at: string, author: string, 
+/**
+ * The item, or for `status` the section.
+ */
+item: string, 
+/**
+ * The section it is in, per the template in force; null if the template no longer has it.
+ */
+section: string | null, label: string | null, 
+/**
+ * answer | comment | attach | detach | status | carry | archive | restore | confirm | copy
+ */
+action: string, old_value: ValueDto | null, new_value: ValueDto | null, 
+/**
+ * The comment before and after, when the comment changed; otherwise null.
+ */
+old_comment: string | null, new_comment: string | null, 
+/**
+ * For attach and detach: the file.
+ */
+evidence: HistoryEvidenceDto | null, 
+/**
+ * Set when the change was made by restoring this snapshot.
+ */
+snapshot: number | null, 
+/**
+ * For a copy: where the answer came from; null on every other entry.
+ */
+copied_from: CopiedFromDto | null, };
 
 export type ExportRequest = { out_dir: string, xlsx: boolean, pdf: boolean, pack: boolean, };
 

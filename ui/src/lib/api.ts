@@ -12,7 +12,7 @@ import type {
   EvidenceResult,
   ExportRequest,
   ExportResult,
-  HistoryEntryDto,
+  HistoryLine,
   ImportChoices,
   ImportPreview,
   SheetPreviewDto,
@@ -81,7 +81,7 @@ export const api = {
   unlinkEvidence: (linkId: number) => call<EvidenceResult>("unlink_evidence", { link_id: linkId }),
   openEvidence: (linkId: number) => call<void>("open_evidence", { link_id: linkId }),
   /** The history of one item, or of the whole draft when `item` is null. */
-  history: (item: string | null) => call<HistoryEntryDto[]>("history", { item }),
+  history: (item: string | null) => call<HistoryLine[]>("history", { item }),
   chooseExportFolder: () => call<string | null>("choose_export_folder"),
   exportDraft: (request: ExportRequest, onProgress: (p: ProgressEvent) => void) =>
     call<ExportResult>("export_draft", { request, on_progress: progressChannel(onProgress) }),

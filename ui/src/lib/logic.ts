@@ -1,5 +1,5 @@
 // Client-side logic with no Svelte and no Tauri in it, so it is unit-tested directly.
-import type { AnswerDto, HistoryEntryDto, IssueDto, ItemView, ReportDto, ReviewThreadDto, SectionView, TemplateView, ValueDto } from "../generated/types";
+import type { AnswerDto, HistoryLine, IssueDto, ItemView, ReportDto, ReviewThreadDto, SectionView, TemplateView, ValueDto } from "../generated/types";
 
 export const OTHER = "Other";
 
@@ -177,11 +177,11 @@ const CHANGE_NAMES: Record<string, string> = {
   copy: "Copied from another draft",
 };
 
-export function describeChange(e: HistoryEntryDto): ChangeText {
+export function describeChange(e: HistoryLine): ChangeText {
   const what = CHANGE_NAMES[e.action] ?? e.action;
-  const oldComment = e.old?.comment ?? "";
-  const newComment = e.new?.comment ?? "";
-  // The shell sends a comment only when the change altered it, so equal sides mean untouched.
+  const oldComment = e.old_comment ?? "";
+  const newComment = e.new_comment ?? "";
+  // A change carries its comments only when it altered them, so equal sides mean untouched.
   const commentChanged = oldComment !== newComment;
   const quote = (c: string) => (c.trim() ? `\u201c${c}\u201d` : "(none)");
   const comments = {
@@ -196,23 +196,23 @@ export function describeChange(e: HistoryEntryDto): ChangeText {
       return { what, was: "", became: "", ...comments };
     case "answer":
     case "status":
-      return { what, was: displayValue(e.old?.value) || "(no answer)", became: displayValue(e.new?.value) || "(no answer)", ...comments };
+      return { what, was: displayValue(e.old_value) || "(no answer)", became: displayValue(e.new_value) || "(no answer)", ...comments };
     default: {
-      const was = displayValue(e.old?.value);
-      const became = displayValue(e.new?.value);
+      const was = displayValue(e.old_value);
+      const became = displayValue(e.new_value);
       return { what, was, became: [became, e.detail].filter(Boolean).join(" \u00b7 "), ...comments };
     }
   }
 }
 
 /** History entries matching a free-text query (item, label, person, values) and a section. */
-export function filterHistory(entries: HistoryEntryDto[], query: string, section: string): HistoryEntryDto[] {
+export function filterHistory(entries: HistoryLine[], query: string, section: string): HistoryLine[] {
   const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
   return entries.filter((e) => {
     if (section && e.section !== section) return false;
     if (words.length === 0) return true;
     const c = describeChange(e);
-    const hay = [e.item, e.label, e.who, c.what, c.was, c.became, c.commentWas ?? "", c.commentBecame ?? ""].join("\n").toLowerCase();
+    const hay = [e.item, e.called, e.author, c.what, c.was, c.became, c.commentWas ?? "", c.commentBecame ?? ""].join("\n").toLowerCase();
     return words.every((w) => hay.includes(w));
   });
 }

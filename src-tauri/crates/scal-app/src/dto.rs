@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use scal_core::template::Template;
 use scal_core::{Issue, Progress, Report, SectionProgress, Value};
-use scal_store::{EvidenceLink, ReviewThread, SnapshotInfo};
+use scal_store::{EvidenceLink, HistoryEntry, HistoryEvent, ReviewThread, SnapshotInfo};
 
 #[cfg(feature = "ts")]
 use ts_rs::TS;
@@ -328,6 +328,96 @@ impl ReviewThreadDto {
                     body: c.body.clone(),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// One change in a draft's history: an entry of `scal history --json`
+/// (schemas/cli-history.schema.json) and of the app's history views.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct HistoryEntryDto {
+    /// Position in the history; increases with every change.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub seq: i64,
+    pub at: String,
+    pub author: String,
+    /// The item, or for `status` the section.
+    pub item: String,
+    /// The section it is in, per the template in force; null if the template no longer has it.
+    pub section: Option<String>,
+    pub label: Option<String>,
+    /// answer | comment | attach | detach | status | carry | archive | restore | confirm | copy
+    pub action: String,
+    pub old_value: Option<ValueDto>,
+    pub new_value: Option<ValueDto>,
+    /// The comment before and after, when the comment changed; otherwise null.
+    pub old_comment: Option<String>,
+    pub new_comment: Option<String>,
+    /// For attach and detach: the file.
+    pub evidence: Option<HistoryEvidenceDto>,
+    /// Set when the change was made by restoring this snapshot.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub snapshot: Option<i64>,
+    /// For a copy: where the answer came from; null on every other entry.
+    pub copied_from: Option<CopiedFromDto>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CopiedFromDto {
+    pub draft: String,
+    pub draft_id: String,
+    pub item: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub before_snapshot: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct HistoryEvidenceDto {
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub link: Option<i64>,
+    pub file_name: String,
+    pub sha256: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub size: Option<u64>,
+    pub media_type: Option<String>,
+}
+
+impl HistoryEntryDto {
+    pub fn new(template: &Template, e: &HistoryEntry) -> Self {
+        let place = crate::names::place_of(template, &e.item);
+        let evidence = e.event.link().map(|l| HistoryEvidenceDto {
+            link: Some(l.link),
+            file_name: l.file_name.clone(),
+            sha256: Some(l.sha256.clone()),
+            size: Some(l.size),
+            media_type: Some(l.media_type.clone()),
+        });
+        HistoryEntryDto {
+            seq: e.seq,
+            at: e.at.clone(),
+            author: e.author.clone(),
+            item: e.item.clone(),
+            section: place.map(|(s, _, _)| s.to_string()),
+            label: place.map(|(_, _, l)| l.to_string()),
+            action: e.action().as_str().to_string(),
+            old_value: e.old_value.as_ref().map(ValueDto::from),
+            new_value: e.new_value.as_ref().map(ValueDto::from),
+            old_comment: e.old_comment.clone(),
+            new_comment: e.new_comment.clone(),
+            evidence,
+            snapshot: e.event.snapshot(),
+            copied_from: match &e.event {
+                HistoryEvent::Copy(c) => Some(CopiedFromDto {
+                    draft: c.from_draft.clone(),
+                    draft_id: c.from_draft_id.clone(),
+                    item: c.from_item.clone(),
+                    before_snapshot: c.before,
+                }),
+                _ => None,
+            },
         }
     }
 }

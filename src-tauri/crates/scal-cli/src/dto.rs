@@ -12,8 +12,8 @@ use scal_core::Value;
 /// [`CheckOutput`] (schemas/cli-check.schema.json), `scal evidence list --json`
 /// [`EvidenceEntry`]s, `scal snapshots --json` [`SnapshotDto`]s.
 pub use scal_app::dto::{
-    CheckOutput, EvidenceDto, EvidenceEntry, ProgressDto, ReviewThreadDto, SectionProgressDto,
-    SnapshotDto, TemplateSummary, ValueDto,
+    CheckOutput, EvidenceDto, EvidenceEntry, HistoryEntryDto, ProgressDto, ReviewThreadDto,
+    SectionProgressDto, SnapshotDto, TemplateSummary, ValueDto,
 };
 
 /// `scal show --json` (schemas/cli-show.schema.json).
@@ -148,47 +148,6 @@ pub struct HistoryOutput {
     /// The item or section asked for, or null for the whole draft.
     pub item: Option<String>,
     pub entries: Vec<HistoryEntryDto>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct HistoryEntryDto {
-    pub seq: i64,
-    pub at: String,
-    pub author: String,
-    /// The item, or for `status` the section.
-    pub item: String,
-    /// The section it is in, per the template in force; null if the template no longer has it.
-    pub section: Option<String>,
-    pub label: Option<String>,
-    pub action: String,
-    pub old_value: Option<ValueDto>,
-    pub new_value: Option<ValueDto>,
-    pub old_comment: Option<String>,
-    pub new_comment: Option<String>,
-    /// For attach and detach: the file.
-    pub evidence: Option<HistoryEvidenceDto>,
-    /// Set when the change was made by restoring this snapshot.
-    pub snapshot: Option<i64>,
-    /// For a copy: where the answer came from (absent on every other entry).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub copied_from: Option<CopiedFromDto>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CopiedFromDto {
-    pub draft: String,
-    pub draft_id: String,
-    pub item: String,
-    pub before_snapshot: i64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct HistoryEvidenceDto {
-    pub link: Option<i64>,
-    pub file_name: String,
-    pub sha256: Option<String>,
-    pub size: Option<u64>,
-    pub media_type: Option<String>,
 }
 
 /// `scal diff --json` (schemas/cli-diff.schema.json).

@@ -3,10 +3,10 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use scal_store::{HistoryEntry, HistoryEvent};
+use scal_store::HistoryEntry;
 
 use super::{item_or_section, open_read_only, place_of, store, when};
-use crate::dto::{CopiedFromDto, HistoryEntryDto, HistoryEvidenceDto, HistoryOutput, ValueDto};
+use crate::dto::{HistoryEntryDto, HistoryOutput, ValueDto};
 use crate::error::{CliError, CliResult};
 use crate::output::{clip, size, Align, Out, Table};
 use crate::Outcome;
@@ -40,7 +40,10 @@ pub fn run(path: &Path, item: Option<&str>, json: bool, out: &mut Out) -> CliRes
             entries
         }
     };
-    let dtos: Vec<HistoryEntryDto> = entries.iter().map(|e| entry_dto(template, e)).collect();
+    let dtos: Vec<HistoryEntryDto> = entries
+        .iter()
+        .map(|e| HistoryEntryDto::new(template, e))
+        .collect();
     if json {
         out.json(&HistoryOutput {
             draft: path.display().to_string(),
@@ -77,41 +80,6 @@ pub fn run(path: &Path, item: Option<&str>, json: bool, out: &mut Out) -> CliRes
         if dtos.len() == 1 { "change" } else { "changes" }
     ));
     Ok(Outcome::Success)
-}
-
-fn entry_dto(template: &scal_core::Template, e: &HistoryEntry) -> HistoryEntryDto {
-    let place = place_of(template, &e.item);
-    let evidence = e.event.link().map(|l| HistoryEvidenceDto {
-        link: Some(l.link),
-        file_name: l.file_name.clone(),
-        sha256: Some(l.sha256.clone()),
-        size: Some(l.size),
-        media_type: Some(l.media_type.clone()),
-    });
-    HistoryEntryDto {
-        seq: e.seq,
-        at: e.at.clone(),
-        author: e.author.clone(),
-        item: e.item.clone(),
-        section: place.map(|(s, _, _)| s.to_string()),
-        label: place.map(|(_, _, l)| l.to_string()),
-        action: e.action().as_str().to_string(),
-        old_value: e.old_value.as_ref().map(ValueDto::from),
-        new_value: e.new_value.as_ref().map(ValueDto::from),
-        old_comment: e.old_comment.clone(),
-        new_comment: e.new_comment.clone(),
-        evidence,
-        snapshot: e.event.snapshot(),
-        copied_from: match &e.event {
-            HistoryEvent::Copy(c) => Some(CopiedFromDto {
-                draft: c.from_draft.clone(),
-                draft_id: c.from_draft_id.clone(),
-                item: c.from_item.clone(),
-                before_snapshot: c.before,
-            }),
-            _ => None,
-        },
-    }
 }
 
 /// One change in words: `answer "Yes" → "No"; comment "" → "Audit booked"`.
