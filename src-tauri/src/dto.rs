@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use scal_app::dto::{
-    EvidenceEntry, HistoryEntryDto, IssueDto, ProgressDto, ReviewThreadDto, SnapshotDto,
-    TemplateSummary, ValueDto,
+    DiffItemDto, EvidenceEntry, HistoryEntryDto, IssueDto, ProgressDto, ReviewThreadDto,
+    SnapshotDto, TemplateSummary, ValueDto,
 };
 
 use scal_core::template::{Assessment, DateRule, ItemKind, SectionKind};
@@ -550,20 +550,16 @@ pub struct SnapshotEntry {
     pub reason_text: String,
 }
 
-/// One item that differs between two states of a draft.
+/// One item that differs between two states, as `scal diff --json` gives it, with what the app
+/// shows besides: what a person calls the item, and how the item changed as a whole.
 #[derive(Debug, Clone, Serialize, TS)]
-pub struct DiffItemDto {
-    pub item: String,
-    pub label: String,
+pub struct DiffLine {
+    #[serde(flatten)]
+    pub entry: DiffItemDto,
+    /// The requirement reference and label, or the section title.
+    pub called: String,
     /// added | removed | changed: the item as a whole.
     pub change: String,
-    pub old: Option<AnswerDto>,
-    pub new: Option<AnswerDto>,
-    pub value_changed: bool,
-    pub comment_changed: bool,
-    /// Evidence linked (names) on the newer side only, and on the older side only.
-    pub evidence_added: Vec<String>,
-    pub evidence_removed: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -571,7 +567,7 @@ pub struct DiffSectionDto {
     /// Empty for items the current template does not have.
     pub section: String,
     pub title: String,
-    pub items: Vec<DiffItemDto>,
+    pub items: Vec<DiffLine>,
 }
 
 /// What changed between two states (a snapshot, or the draft now).
@@ -983,7 +979,11 @@ pub fn typescript() -> String {
         ImportPreview::decl(),
         SnapshotDto::decl(),
         SnapshotEntry::decl(),
+        scal_app::dto::DiffValueDto::decl(),
+        scal_app::dto::DiffCommentDto::decl(),
+        scal_app::dto::DiffEvidenceDto::decl(),
         DiffItemDto::decl(),
+        DiffLine::decl(),
         DiffSectionDto::decl(),
         DiffDto::decl(),
         DiffRequest::decl(),

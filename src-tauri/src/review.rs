@@ -82,37 +82,11 @@ pub fn diff_dto(
     }
 }
 
-fn item_dto(t: &scal_core::Template, i: &ItemDiff) -> DiffItemDto {
-    let kind = scal_app::diff::item_change(i);
-    let side = |value: Option<&scal_core::Value>, comment: Option<&String>| {
-        (value.is_some() || comment.is_some_and(|c| !c.is_empty())).then(|| AnswerDto {
-            value: value.map(ValueDto::from),
-            comment: comment.cloned().unwrap_or_default(),
-        })
-    };
-    let files = |k: ChangeKind| {
-        i.evidence
-            .iter()
-            .filter(|e| e.kind == k)
-            .map(|e| e.file.file_name.clone())
-            .collect()
-    };
-    DiffItemDto {
-        item: i.item.clone(),
-        label: scal_app::names::label_of(t, &i.item).0,
-        change: kind.as_str().to_string(),
-        old: side(
-            i.value.as_ref().and_then(|v| v.old.as_ref()),
-            i.comment.as_ref().map(|c| &c.old),
-        ),
-        new: side(
-            i.value.as_ref().and_then(|v| v.new.as_ref()),
-            i.comment.as_ref().map(|c| &c.new),
-        ),
-        value_changed: i.value.is_some(),
-        comment_changed: i.comment.is_some(),
-        evidence_added: files(ChangeKind::Added),
-        evidence_removed: files(ChangeKind::Removed),
+fn item_dto(t: &scal_core::Template, i: &ItemDiff) -> DiffLine {
+    DiffLine {
+        entry: DiffItemDto::new(scal_app::names::place_of(t, &i.item), i),
+        called: scal_app::names::label_of(t, &i.item).0,
+        change: scal_app::diff::item_change(i).as_str().to_string(),
     }
 }
 

@@ -108,8 +108,8 @@ describe("diff", () => {
       removed: 0,
       sections: [
         { section: "svc", title: "Booking", items: [
-          { item: "r1", label: "UEC-01: Book", change: "changed", old: { value: "Yes", comment: "" }, new: { value: "No", comment: "Phone" }, value_changed: true, comment_changed: true, evidence_added: [], evidence_removed: [] },
-          { item: "r2", label: "UEC-02: Cancel", change: "added", old: null, new: { value: "Yes", comment: "" }, value_changed: true, comment_changed: false, evidence_added: ["report.pdf"], evidence_removed: [] },
+          { item: "r1", section: "svc", section_title: "Booking", label: "Book", called: "UEC-01: Book", change: "changed", answer: { change: "changed", old: "Yes", new: "No" }, comment: { change: "added", old: "", new: "Phone" }, evidence: [] },
+          { item: "r2", section: "svc", section_title: "Booking", label: "Cancel", called: "UEC-02: Cancel", change: "added", answer: { change: "added", old: null, new: "Yes" }, comment: null, evidence: [{ change: "added", file_name: "report.pdf", sha256: "ab".repeat(32), size: 10 }] },
         ] },
       ],
     };

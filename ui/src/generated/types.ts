@@ -478,21 +478,75 @@ answers: number,
  */
 evidence: number, };
 
-export type DiffItemDto = { item: string, label: string, 
+export type DiffValueDto = { 
+/**
+ * added | removed | changed
+ */
+change: string, old: ValueDto | null, new: ValueDto | null, };
+
+export type DiffCommentDto = { 
+/**
+ * added | removed | changed
+ */
+change: string, old: string, new: string, };
+
+export type DiffEvidenceDto = { 
+/**
+ * "added" or "removed".
+ */
+change: string, file_name: string, sha256: string, size: number, };
+
+export type DiffItemDto = { item: string, 
+/**
+ * Where it sits (section id and title) and what it is called; null for an id neither
+ * side's template has.
+ */
+section: string | null, section_title: string | null, label: string | null, 
+/**
+ * The answer's change, when it changed.
+ */
+answer: DiffValueDto | null, 
+/**
+ * The comment's change, when it changed.
+ */
+comment: DiffCommentDto | null, 
+/**
+ * Evidence linked on one side only.
+ */
+evidence: Array<DiffEvidenceDto>, };
+
+export type DiffLine = { 
+/**
+ * The requirement reference and label, or the section title.
+ */
+called: string, 
 /**
  * added | removed | changed: the item as a whole.
  */
-change: string, old: AnswerDto | null, new: AnswerDto | null, value_changed: boolean, comment_changed: boolean, 
+change: string, item: string, 
 /**
- * Evidence linked (names) on the newer side only, and on the older side only.
+ * Where it sits (section id and title) and what it is called; null for an id neither
+ * side's template has.
  */
-evidence_added: Array<string>, evidence_removed: Array<string>, };
+section: string | null, section_title: string | null, label: string | null, 
+/**
+ * The answer's change, when it changed.
+ */
+answer: DiffValueDto | null, 
+/**
+ * The comment's change, when it changed.
+ */
+comment: DiffCommentDto | null, 
+/**
+ * Evidence linked on one side only.
+ */
+evidence: Array<DiffEvidenceDto>, };
 
 export type DiffSectionDto = { 
 /**
  * Empty for items the current template does not have.
  */
-section: string, title: string, items: Array<DiffItemDto>, };
+section: string, title: string, items: Array<DiffLine>, };
 
 export type DiffDto = { from: string, 
 /**

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use scal_core::diff::ItemDiff;
 use scal_core::template::Template;
 use scal_core::{Issue, Progress, Report, SectionProgress, Value};
 use scal_store::{EvidenceLink, HistoryEntry, HistoryEvent, ReviewThread, SnapshotInfo};
@@ -418,6 +419,86 @@ impl HistoryEntryDto {
                 }),
                 _ => None,
             },
+        }
+    }
+}
+
+/// One item that differs between two states of a draft: an entry of `scal diff --json`
+/// (schemas/cli-diff.schema.json) and of the app's comparison.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct DiffItemDto {
+    pub item: String,
+    /// Where it sits (section id and title) and what it is called; null for an id neither
+    /// side's template has.
+    pub section: Option<String>,
+    pub section_title: Option<String>,
+    pub label: Option<String>,
+    /// The answer's change, when it changed.
+    pub answer: Option<DiffValueDto>,
+    /// The comment's change, when it changed.
+    pub comment: Option<DiffCommentDto>,
+    /// Evidence linked on one side only.
+    pub evidence: Vec<DiffEvidenceDto>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct DiffValueDto {
+    /// added | removed | changed
+    pub change: String,
+    pub old: Option<ValueDto>,
+    pub new: Option<ValueDto>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct DiffCommentDto {
+    /// added | removed | changed
+    pub change: String,
+    pub old: String,
+    pub new: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct DiffEvidenceDto {
+    /// "added" or "removed".
+    pub change: String,
+    pub file_name: String,
+    pub sha256: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+}
+
+impl DiffItemDto {
+    /// `place` is where the item sits ([`crate::names::place_of`] in the template that has it).
+    pub fn new(place: Option<(&str, &str, &str)>, i: &ItemDiff) -> Self {
+        DiffItemDto {
+            item: i.item.clone(),
+            section: place.map(|(s, _, _)| s.to_string()),
+            section_title: place.map(|(_, t, _)| t.to_string()),
+            label: place.map(|(_, _, l)| l.to_string()),
+            answer: i.value.as_ref().map(|v| DiffValueDto {
+                change: v.kind.as_str().to_string(),
+                old: v.old.as_ref().map(ValueDto::from),
+                new: v.new.as_ref().map(ValueDto::from),
+            }),
+            comment: i.comment.as_ref().map(|c| DiffCommentDto {
+                change: c.kind.as_str().to_string(),
+                old: c.old.clone(),
+                new: c.new.clone(),
+            }),
+            evidence: i
+                .evidence
+                .iter()
+                .map(|e| DiffEvidenceDto {
+                    change: e.kind.as_str().to_string(),
+                    file_name: e.file.file_name.clone(),
+                    sha256: e.file.sha256.clone(),
+                    size: e.file.size,
+                })
+                .collect(),
         }
     }
 }

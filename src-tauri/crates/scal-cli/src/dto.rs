@@ -12,8 +12,8 @@ use scal_core::Value;
 /// [`CheckOutput`] (schemas/cli-check.schema.json), `scal evidence list --json`
 /// [`EvidenceEntry`]s, `scal snapshots --json` [`SnapshotDto`]s.
 pub use scal_app::dto::{
-    CheckOutput, EvidenceDto, EvidenceEntry, HistoryEntryDto, ProgressDto, ReviewThreadDto,
-    SectionProgressDto, SnapshotDto, TemplateSummary, ValueDto,
+    CheckOutput, DiffItemDto, EvidenceDto, EvidenceEntry, HistoryEntryDto, ProgressDto,
+    ReviewThreadDto, SectionProgressDto, SnapshotDto, TemplateSummary, ValueDto,
 };
 
 /// `scal show --json` (schemas/cli-show.schema.json).
@@ -175,40 +175,6 @@ pub struct DiffSummaryDto {
     pub answers: usize,
     pub comments: usize,
     pub evidence: usize,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DiffItemDto {
-    pub item: String,
-    pub section: Option<String>,
-    pub section_title: Option<String>,
-    pub label: Option<String>,
-    pub answer: Option<DiffValueDto>,
-    pub comment: Option<DiffCommentDto>,
-    pub evidence: Vec<DiffEvidenceDto>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DiffValueDto {
-    pub change: &'static str,
-    pub old: Option<ValueDto>,
-    pub new: Option<ValueDto>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DiffCommentDto {
-    pub change: &'static str,
-    pub old: String,
-    pub new: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct DiffEvidenceDto {
-    /// "added" or "removed".
-    pub change: &'static str,
-    pub file_name: String,
-    pub sha256: String,
-    pub size: u64,
 }
 
 /// `scal reviews --json` (schemas/cli-reviews.schema.json).

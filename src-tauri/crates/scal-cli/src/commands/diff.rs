@@ -10,10 +10,7 @@ use scal_core::Template;
 use scal_store::SnapshotState;
 
 use super::{app, open_read_only, place_of, store, when};
-use crate::dto::{
-    DiffCommentDto, DiffEvidenceDto, DiffItemDto, DiffOutput, DiffSideDto, DiffSummaryDto,
-    DiffValueDto, SnapshotDto, ValueDto,
-};
+use crate::dto::{DiffItemDto, DiffOutput, DiffSideDto, DiffSummaryDto, SnapshotDto, ValueDto};
 use crate::error::{CliError, CliResult};
 use crate::output::{clip, size, Out};
 use crate::Outcome;
@@ -158,32 +155,7 @@ fn items(diff: &Diff, templates: &[Template]) -> Vec<DiffItemDto> {
         .into_iter()
         .map(|i| {
             let place = templates.iter().find_map(|t| place_of(t, &i.item));
-            DiffItemDto {
-                item: i.item.clone(),
-                section: place.map(|(s, _, _)| s.to_string()),
-                section_title: place.map(|(_, t, _)| t.to_string()),
-                label: place.map(|(_, _, l)| l.to_string()),
-                answer: i.value.as_ref().map(|v| DiffValueDto {
-                    change: v.kind.as_str(),
-                    old: v.old.as_ref().map(ValueDto::from),
-                    new: v.new.as_ref().map(ValueDto::from),
-                }),
-                comment: i.comment.as_ref().map(|c| DiffCommentDto {
-                    change: c.kind.as_str(),
-                    old: c.old.clone(),
-                    new: c.new.clone(),
-                }),
-                evidence: i
-                    .evidence
-                    .iter()
-                    .map(|e| DiffEvidenceDto {
-                        change: e.kind.as_str(),
-                        file_name: e.file.file_name.clone(),
-                        sha256: e.file.sha256.clone(),
-                        size: e.file.size,
-                    })
-                    .collect(),
-            }
+            DiffItemDto::new(place, i)
         })
         .collect()
 }
