@@ -467,16 +467,11 @@ pub async fn confirm_item(state: State<'_, AppState>, item: String) -> CmdResult
 #[tauri::command(rename_all = "snake_case")]
 pub async fn restore_archived(
     state: State<'_, AppState>,
-    id: i32,
+    id: i64,
     to_item: String,
 ) -> CmdResult<DraftView> {
     state.with(|o| {
-        scal_app::ops::restore_archived(
-            &mut o.draft,
-            i64::from(id),
-            &to_item,
-            &scal_store::default_author(),
-        )?;
+        scal_app::ops::restore_archived(&mut o.draft, id, &to_item, &scal_store::default_author())?;
         views::draft_view(o)
     })
 }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use scal_app::dto::{
-    DiffItemDto, EvidenceEntry, HistoryEntryDto, IssueDto, ProgressDto, ReviewThreadDto,
-    SnapshotDto, TemplateSummary, ValueDto,
+    ArchivedAnswerDto, CopyChangeDto, DiffItemDto, EvidenceEntry, HistoryEntryDto, IssueDto,
+    ProgressDto, ReviewThreadDto, SnapshotDto, TemplateSummary, UpgradeSummaryDto, ValueDto,
 };
 
 use scal_core::template::{Assessment, DateRule, ItemKind, SectionKind};
@@ -620,23 +620,6 @@ pub struct SignoffRequest {
     pub signed_on: String,
 }
 
-/// An answer an upgrade archived because its item left the template.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ArchivedDto {
-    pub id: i32,
-    pub item: String,
-    pub section: String,
-    pub label: String,
-    pub text: String,
-    pub value: Option<ValueDto>,
-    pub comment: String,
-    pub evidence: Vec<String>,
-    pub archived_at: String,
-    pub archived_by: String,
-    /// Where it was restored to, once restored.
-    pub restored_to: Option<String>,
-}
-
 /// A carried answer whose wording changed: to be confirmed against the new text.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ReconfirmDto {
@@ -651,7 +634,7 @@ pub struct ReconfirmDto {
 pub struct ReviewState {
     pub threads: Vec<ReviewThreadDto>,
     pub signoff: Option<SignoffDto>,
-    pub archived: Vec<ArchivedDto>,
+    pub archived: Vec<ArchivedAnswerDto>,
     pub reconfirm: Vec<ReconfirmDto>,
     pub changed: ChangedDto,
 }
@@ -700,25 +683,20 @@ pub struct UpgradeReportDto {
     pub from: String,
     pub to: String,
     pub groups: Vec<UpgradeGroupDto>,
-    pub carried: u32,
-    pub reconfirm: u32,
-    pub archived: u32,
-    pub added: u32,
+    /// The totals, as `scal upgrade --json` gives them.
+    pub summary: UpgradeSummaryDto,
     /// After applying: the snapshot taken before, to undo it.
     pub snapshot: Option<SnapshotEntry>,
 }
 
-/// One item a copy of answers changes.
+/// One item a copy of answers changes: the layer's change, with what a person calls the item
+/// ("IO-01: Interoperability") and its section's title.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct CopyLineDto {
-    pub item: String,
-    pub label: String,
-    pub section: String,
-    pub value_before: Option<ValueDto>,
-    pub value_after: Option<ValueDto>,
-    pub comment_before: Option<String>,
-    pub comment_after: Option<String>,
-    pub evidence: Vec<String>,
+    #[serde(flatten)]
+    pub change: CopyChangeDto,
+    pub name: String,
+    pub section_title: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -992,13 +970,20 @@ pub fn typescript() -> String {
         ReviewThreadDto::decl(),
         SignoffDto::decl(),
         SignoffRequest::decl(),
-        ArchivedDto::decl(),
+        scal_app::dto::ArchivedFileDto::decl(),
+        scal_app::dto::RestoredDto::decl(),
+        ArchivedAnswerDto::decl(),
         ReconfirmDto::decl(),
         ReviewState::decl(),
         TemplateSource::decl(),
         UpgradeLineDto::decl(),
         UpgradeGroupDto::decl(),
+        UpgradeSummaryDto::decl(),
         UpgradeReportDto::decl(),
+        scal_app::dto::ValueChangeDto::decl(),
+        scal_app::dto::TextChangeDto::decl(),
+        scal_app::dto::CopiedFileDto::decl(),
+        CopyChangeDto::decl(),
         CopyLineDto::decl(),
         SectionChoice::decl(),
         CopyPreviewDto::decl(),

@@ -127,7 +127,7 @@ pub fn review_state_with(d: &Draft, s: &scal_app::Summary) -> CmdResult<ReviewSt
         archived: d
             .archived_answers()?
             .iter()
-            .map(crate::versions::archived_dto)
+            .map(ArchivedAnswerDto::from)
             .collect(),
         reconfirm: d
             .reconfirmations()?

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use scal_core::upgrade::{Carry, CopyPlan, ItemRef, UpgradePlan};
 use scal_core::{Answer, Template};
-use scal_store::{ArchivedAnswer, Draft, Reconfirmation};
+use scal_store::{Draft, Reconfirmation};
 
 use crate::dto::*;
 use crate::error::CmdResult;
@@ -16,10 +16,6 @@ const COMMENT_PREVIEW: usize = 80;
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-fn small(id: i64) -> i32 {
-    i32::try_from(id).unwrap_or(i32::MAX)
 }
 
 fn value_text(v: &scal_core::Value) -> String {
@@ -105,27 +101,8 @@ pub fn report(p: &UpgradePlan, snapshot: Option<SnapshotEntry>) -> UpgradeReport
         from: format!("{} {}", p.from.title, p.from.version),
         to: format!("{} {}", p.to.title, p.to.version),
         groups,
-        carried: count(p.carries().filter(|c| c.holds_anything()).count()),
-        reconfirm: count(p.reconfirmations().filter(|c| c.holds_anything()).count()),
-        archived: count(p.archived().count()),
-        added: count(p.new.len()),
+        summary: UpgradeSummaryDto::from(p),
         snapshot,
-    }
-}
-
-pub fn archived_dto(a: &ArchivedAnswer) -> ArchivedDto {
-    ArchivedDto {
-        id: small(a.id),
-        item: a.item.clone(),
-        section: a.section.clone(),
-        label: a.label.clone(),
-        text: a.text.clone(),
-        value: a.value.as_ref().map(ValueDto::from),
-        comment: a.comment.clone(),
-        evidence: a.evidence.iter().map(|e| e.file_name.clone()).collect(),
-        archived_at: a.archived_at.clone(),
-        archived_by: a.archived_by.clone(),
-        restored_to: a.restored.as_ref().map(|r| r.to.clone()),
     }
 }
 
@@ -173,17 +150,9 @@ pub fn copy_preview(from_path: &Path, from: &Draft, to: &Draft, plan: &CopyPlan)
             .changes
             .iter()
             .map(|c| CopyLineDto {
-                item: c.to.id.clone(),
-                label: item_label(&c.to),
-                section: c.to.section_title.clone(),
-                value_before: c
-                    .value
-                    .as_ref()
-                    .and_then(|(before, _)| before.as_ref().map(ValueDto::from)),
-                value_after: c.value.as_ref().map(|(_, after)| ValueDto::from(after)),
-                comment_before: c.comment.as_ref().map(|(before, _)| before.clone()),
-                comment_after: c.comment.as_ref().map(|(_, after)| after.clone()),
-                evidence: c.evidence.iter().map(|e| e.file_name.clone()).collect(),
+                change: CopyChangeDto::from(c),
+                name: item_label(&c.to),
+                section_title: c.to.section_title.clone(),
             })
             .collect(),
         unchanged: count(plan.unchanged.len()),

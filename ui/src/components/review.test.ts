@@ -198,10 +198,7 @@ describe("upgrade", () => {
     const upgradePlan = vi.fn(async () => ({
       from: "UEC 1.0.0",
       to: "UEC 2.0.0",
-      carried: 2,
-      reconfirm: 1,
-      archived: 1,
-      added: 1,
+      summary: { carried: 2, reconfirm: 1, archived: 1, new: 1 },
       snapshot: null,
       groups: [
         { key: "carried_reworded", title: "Reworded: re-confirm", explanation: "Same ID, new wording.", lines: [{ from: "UEC-01", to: "UEC-01", section: "Booking", reason: "wording changed", holds: "Yes", reconfirm: true }] },
@@ -218,6 +215,47 @@ describe("upgrade", () => {
     expect(screen.getByTestId("upgrade-group-carried_reworded")).toHaveTextContent("re-confirm");
     expect(screen.getByTestId("upgrade-group-removed")).toHaveTextContent("UEC-09");
     expect(screen.queryByTestId("upgrade-group-new")).toBeNull();
+  });
+});
+
+describe("archived answers and copying", () => {
+  it("lists an archived answer with its evidence by name, and where a restored one went", () => {
+    const t = template([section("svc", [requirement("r1")])]);
+    const archived = (id: number, item: string, restored: { at: string; by: string; to: string } | null) => ({
+      id, item, template_rev: 1, template_id: "uec", template_version: "1.0.0", section: "Booking", label: `Old ${item}`, text: "Old wording",
+      value: "No", comment: "Phone fallback", evidence: [{ file_name: "pentest.pdf", sha256: "ab".repeat(32), size: 10 }],
+      archived_at: "2026-11-24T09:00:00Z", archived_by: "lead", restored,
+    });
+    const s = sessionWith(t, {}, { review: review({ archived: [archived(1, "old1", null), archived(2, "old2", { at: "2026-11-25T09:00:00Z", by: "lead", to: "r1" })] }) });
+    render(VersionsPanel, { session: s });
+    expect(screen.getByTestId("archived")).toHaveTextContent("Archived answers (1)");
+    expect(screen.getByTestId("archived-old1")).toHaveTextContent("Evidence: pentest.pdf");
+    expect(screen.getByTestId("restore-archived-old1")).toBeInTheDocument();
+    expect(screen.getByTestId("archived-old2")).toHaveTextContent("Restored to R1");
+  });
+
+  it("previews a copy: value before and after, a comment-only change says the value stays", async () => {
+    const t = template([section("org", [item("a")])]);
+    const change = (to_item: string, value: { before: string | null; after: string } | null, comment: { before: string; after: string } | null) => ({
+      from_item: to_item, to_item, label: to_item, section: "org", by: "id", value, comment, evidence: [{ file_name: "dspt.pdf", sha256: "cd".repeat(32) }],
+      name: `Org ${to_item}`, section_title: "Organisation",
+    });
+    const copyChoose = vi.fn(async () => ({
+      from_path: "/drafts/other.scal", from_title: "UEC 1.0.0", sections: [{ id: "org", title: "Organisation", shared: true }], copied: ["org"],
+      lines: [change("a", { before: null, after: "Yes" }, null), change("b", null, { before: "", after: "See DSPT" })], unchanged: 3, not_copied: [],
+    }));
+    const s = sessionWith(t, { copyChoose });
+    render(VersionsPanel, { session: s });
+    await fireEvent.click(screen.getByTestId("copy-choose"));
+    const preview = await screen.findByTestId("copy-preview");
+    expect(within(preview).getByTestId("copy-summary")).toHaveTextContent("2 answers would change; 3 already match.");
+    const rows = within(preview).getAllByRole("row");
+    expect(rows[1]).toHaveTextContent("Org a");
+    expect(rows[1]).toHaveTextContent("(no answer)");
+    expect(rows[1]).toHaveTextContent("Yes");
+    expect(rows[1]).toHaveTextContent("+ dspt.pdf");
+    expect(rows[2]).toHaveTextContent("(value unchanged)");
+    expect(rows[2]).toHaveTextContent("See DSPT");
   });
 });
 

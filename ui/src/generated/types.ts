@@ -595,11 +595,15 @@ signed_on: string, at: string, by: string, stale: boolean, };
 
 export type SignoffRequest = { name: string, role: string, signed_on: string, };
 
-export type ArchivedDto = { id: number, item: string, section: string, label: string, text: string, value: ValueDto | null, comment: string, evidence: Array<string>, archived_at: string, archived_by: string, 
+export type ArchivedFileDto = { file_name: string, sha256: string, size: number, };
+
+export type RestoredDto = { at: string, by: string, to: string, };
+
+export type ArchivedAnswerDto = { id: number, item: string, template_rev: number, template_id: string, template_version: string, section: string, label: string, text: string, value: ValueDto | null, comment: string, evidence: Array<ArchivedFileDto>, archived_at: string, archived_by: string, 
 /**
- * Where it was restored to, once restored.
+ * When, by whom and onto which item it was restored; null while it is not.
  */
-restored_to: string | null, };
+restored: RestoredDto | null, };
 
 export type ReconfirmDto = { item: string, 
 /**
@@ -607,7 +611,7 @@ export type ReconfirmDto = { item: string,
  */
 old_text: string, flagged_at: string, };
 
-export type ReviewState = { threads: Array<ReviewThreadDto>, signoff: SignoffDto | null, archived: Array<ArchivedDto>, reconfirm: Array<ReconfirmDto>, changed: ChangedDto, };
+export type ReviewState = { threads: Array<ReviewThreadDto>, signoff: SignoffDto | null, archived: Array<ArchivedAnswerDto>, reconfirm: Array<ReconfirmDto>, changed: ChangedDto, };
 
 export type TemplateSource = { "kind": "bundled", id: string, } | { "kind": "file" } | { "kind": "workbook" };
 
@@ -632,13 +636,79 @@ export type UpgradeGroupDto = {
  */
 key: string, title: string, explanation: string, lines: Array<UpgradeLineDto>, };
 
-export type UpgradeReportDto = { from: string, to: string, groups: Array<UpgradeGroupDto>, carried: number, reconfirm: number, archived: number, added: number, 
+export type UpgradeSummaryDto = { 
+/**
+ * Matched items holding an answer, comment or evidence.
+ */
+carried: number, 
+/**
+ * Carried answers flagged for re-confirmation.
+ */
+reconfirm: number, 
+/**
+ * Archived answers: removed items that held something, and values that no longer fit.
+ */
+archived: number, new: number, };
+
+export type UpgradeReportDto = { from: string, to: string, groups: Array<UpgradeGroupDto>, 
+/**
+ * The totals, as `scal upgrade --json` gives them.
+ */
+summary: UpgradeSummaryDto, 
 /**
  * After applying: the snapshot taken before, to undo it.
  */
 snapshot: SnapshotEntry | null, };
 
-export type CopyLineDto = { item: string, label: string, section: string, value_before: ValueDto | null, value_after: ValueDto | null, comment_before: string | null, comment_after: string | null, evidence: Array<string>, };
+export type ValueChangeDto = { before: ValueDto | null, after: ValueDto, };
+
+export type TextChangeDto = { before: string, after: string, };
+
+export type CopiedFileDto = { file_name: string, sha256: string, };
+
+export type CopyChangeDto = { from_item: string, to_item: string, label: string, 
+/**
+ * The target section's id.
+ */
+section: string, 
+/**
+ * How the two items were matched (`id`, `text`, `similarity`).
+ */
+by: string, 
+/**
+ * Null when the value stays as it is.
+ */
+value: ValueChangeDto | null, 
+/**
+ * Null when the comment stays as it is.
+ */
+comment: TextChangeDto | null, 
+/**
+ * Evidence linked to the source item and not yet to the target item.
+ */
+evidence: Array<CopiedFileDto>, };
+
+export type CopyLineDto = { name: string, section_title: string, from_item: string, to_item: string, label: string, 
+/**
+ * The target section's id.
+ */
+section: string, 
+/**
+ * How the two items were matched (`id`, `text`, `similarity`).
+ */
+by: string, 
+/**
+ * Null when the value stays as it is.
+ */
+value: ValueChangeDto | null, 
+/**
+ * Null when the comment stays as it is.
+ */
+comment: TextChangeDto | null, 
+/**
+ * Evidence linked to the source item and not yet to the target item.
+ */
+evidence: Array<CopiedFileDto>, };
 
 export type SectionChoice = { id: string, title: string, 
 /**

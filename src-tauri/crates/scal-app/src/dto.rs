@@ -9,8 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use scal_core::diff::ItemDiff;
 use scal_core::template::Template;
+use scal_core::upgrade::{CopyChange, UpgradePlan};
 use scal_core::{Issue, Progress, Report, SectionProgress, Value};
-use scal_store::{EvidenceLink, HistoryEntry, HistoryEvent, ReviewThread, SnapshotInfo};
+use scal_store::{
+    ArchivedAnswer, EvidenceLink, HistoryEntry, HistoryEvent, ReviewThread, SnapshotInfo,
+};
 
 #[cfg(feature = "ts")]
 use ts_rs::TS;
@@ -520,5 +523,177 @@ mod tests {
         let one = serde_json::to_string(&ValueDto::One("Yes".into())).unwrap();
         let many = serde_json::to_string(&ValueDto::Many(vec!["A".into(), "B".into()])).unwrap();
         assert_eq!((one.as_str(), many.as_str()), ("\"Yes\"", "[\"A\",\"B\"]"));
+    }
+}
+
+/// An answer an upgrade set aside: `scal archived --json` (schemas/cli-archived.schema.json)
+/// and the app's versions view.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ArchivedAnswerDto {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: i64,
+    pub item: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub template_rev: i64,
+    pub template_id: String,
+    pub template_version: String,
+    pub section: String,
+    pub label: String,
+    pub text: String,
+    pub value: Option<ValueDto>,
+    pub comment: String,
+    pub evidence: Vec<ArchivedFileDto>,
+    pub archived_at: String,
+    pub archived_by: String,
+    /// When, by whom and onto which item it was restored; null while it is not.
+    pub restored: Option<RestoredDto>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ArchivedFileDto {
+    pub file_name: String,
+    pub sha256: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct RestoredDto {
+    pub at: String,
+    pub by: String,
+    pub to: String,
+}
+
+impl From<&ArchivedAnswer> for ArchivedAnswerDto {
+    fn from(a: &ArchivedAnswer) -> Self {
+        ArchivedAnswerDto {
+            id: a.id,
+            item: a.item.clone(),
+            template_rev: a.template_rev,
+            template_id: a.template_id.clone(),
+            template_version: a.template_version.clone(),
+            section: a.section.clone(),
+            label: a.label.clone(),
+            text: a.text.clone(),
+            value: a.value.as_ref().map(ValueDto::from),
+            comment: a.comment.clone(),
+            evidence: a
+                .evidence
+                .iter()
+                .map(|e| ArchivedFileDto {
+                    file_name: e.file_name.clone(),
+                    sha256: e.sha256.clone(),
+                    size: e.size,
+                })
+                .collect(),
+            archived_at: a.archived_at.clone(),
+            archived_by: a.archived_by.clone(),
+            restored: a.restored.as_ref().map(|r| RestoredDto {
+                at: r.at.clone(),
+                by: r.by.clone(),
+                to: r.to.clone(),
+            }),
+        }
+    }
+}
+
+/// One item a copy of answers changes: `scal copy --json`'s `changes`
+/// (schemas/cli-copy.schema.json) and the lines of the app's copy preview.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CopyChangeDto {
+    pub from_item: String,
+    pub to_item: String,
+    pub label: String,
+    /// The target section's id.
+    pub section: String,
+    /// How the two items were matched (`id`, `text`, `similarity`).
+    pub by: String,
+    /// Null when the value stays as it is.
+    pub value: Option<ValueChangeDto>,
+    /// Null when the comment stays as it is.
+    pub comment: Option<TextChangeDto>,
+    /// Evidence linked to the source item and not yet to the target item.
+    pub evidence: Vec<CopiedFileDto>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ValueChangeDto {
+    pub before: Option<ValueDto>,
+    pub after: ValueDto,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TextChangeDto {
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CopiedFileDto {
+    pub file_name: String,
+    pub sha256: String,
+}
+
+impl From<&CopyChange> for CopyChangeDto {
+    fn from(c: &CopyChange) -> Self {
+        CopyChangeDto {
+            from_item: c.from.id.clone(),
+            to_item: c.to.id.clone(),
+            label: c.to.label.clone(),
+            section: c.to.section.clone(),
+            by: c.by.as_str().to_string(),
+            value: c.value.as_ref().map(|(before, after)| ValueChangeDto {
+                before: before.as_ref().map(ValueDto::from),
+                after: ValueDto::from(after),
+            }),
+            comment: c.comment.as_ref().map(|(before, after)| TextChangeDto {
+                before: before.clone(),
+                after: after.clone(),
+            }),
+            evidence: c
+                .evidence
+                .iter()
+                .map(|e| CopiedFileDto {
+                    file_name: e.file_name.clone(),
+                    sha256: e.sha256.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The totals of an upgrade report: `scal upgrade --json`'s `summary`
+/// (schemas/cli-upgrade.schema.json) and the line above the app's report.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct UpgradeSummaryDto {
+    /// Matched items holding an answer, comment or evidence.
+    pub carried: usize,
+    /// Carried answers flagged for re-confirmation.
+    pub reconfirm: usize,
+    /// Archived answers: removed items that held something, and values that no longer fit.
+    pub archived: usize,
+    pub new: usize,
+}
+
+impl From<&UpgradePlan> for UpgradeSummaryDto {
+    fn from(plan: &UpgradePlan) -> Self {
+        let unfit = plan
+            .no_longer_fits
+            .iter()
+            .filter(|c| c.answer.as_ref().is_some_and(|a| a.value.is_some()));
+        UpgradeSummaryDto {
+            carried: plan.carries().filter(|c| c.holds_anything()).count(),
+            reconfirm: plan.reconfirmations().count(),
+            archived: plan.archived().count() + unfit.count(),
+            new: plan.new.len(),
+        }
     }
 }

@@ -12,8 +12,9 @@ use scal_core::Value;
 /// [`CheckOutput`] (schemas/cli-check.schema.json), `scal evidence list --json`
 /// [`EvidenceEntry`]s, `scal snapshots --json` [`SnapshotDto`]s.
 pub use scal_app::dto::{
-    CheckOutput, DiffItemDto, EvidenceDto, EvidenceEntry, HistoryEntryDto, ProgressDto,
-    ReviewThreadDto, SectionProgressDto, SnapshotDto, TemplateSummary, ValueDto,
+    ArchivedAnswerDto, CheckOutput, CopyChangeDto, DiffItemDto, EvidenceDto, EvidenceEntry,
+    HistoryEntryDto, ProgressDto, ReviewThreadDto, SectionProgressDto, SnapshotDto,
+    TemplateSummary, UpgradeSummaryDto, ValueDto,
 };
 
 /// `scal show --json` (schemas/cli-show.schema.json).

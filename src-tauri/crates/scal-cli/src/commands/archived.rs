@@ -3,11 +3,8 @@
 
 use std::path::Path;
 
-use scal_store::ArchivedAnswer;
-use serde::Serialize;
-
 use super::{open, open_read_only, store, when, Ctx};
-use crate::dto::ValueDto;
+use crate::dto::ArchivedAnswerDto;
 use crate::error::{CliError, CliResult};
 use crate::output::{clip, Align, Out, Table};
 use crate::Outcome;
@@ -16,7 +13,7 @@ pub fn list(path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
     let draft = open_read_only(path)?;
     let archived = draft.archived_answers().map_err(store)?;
     if json {
-        let list: Vec<ArchivedDto> = archived.iter().map(ArchivedDto::from).collect();
+        let list: Vec<ArchivedAnswerDto> = archived.iter().map(ArchivedAnswerDto::from).collect();
         out.json(&list)?;
         return Ok(Outcome::Success);
     }
@@ -119,70 +116,4 @@ pub fn restore(ctx: &Ctx, path: &Path, id: &str, to: &str, out: &mut Out) -> Cli
         }
     ));
     Ok(Outcome::Success)
-}
-
-/// One entry of `scal archived --json`.
-#[derive(Debug, Serialize)]
-pub struct ArchivedDto {
-    pub id: i64,
-    pub item: String,
-    pub template_rev: i64,
-    pub template_id: String,
-    pub template_version: String,
-    pub section: String,
-    pub label: String,
-    pub text: String,
-    pub value: Option<ValueDto>,
-    pub comment: String,
-    pub evidence: Vec<ArchivedFileDto>,
-    pub archived_at: String,
-    pub archived_by: String,
-    pub restored: Option<RestoredDto>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ArchivedFileDto {
-    pub file_name: String,
-    pub sha256: String,
-    pub size: u64,
-}
-
-#[derive(Debug, Serialize)]
-pub struct RestoredDto {
-    pub at: String,
-    pub by: String,
-    pub to: String,
-}
-
-impl From<&ArchivedAnswer> for ArchivedDto {
-    fn from(a: &ArchivedAnswer) -> Self {
-        ArchivedDto {
-            id: a.id,
-            item: a.item.clone(),
-            template_rev: a.template_rev,
-            template_id: a.template_id.clone(),
-            template_version: a.template_version.clone(),
-            section: a.section.clone(),
-            label: a.label.clone(),
-            text: a.text.clone(),
-            value: a.value.as_ref().map(ValueDto::from),
-            comment: a.comment.clone(),
-            evidence: a
-                .evidence
-                .iter()
-                .map(|e| ArchivedFileDto {
-                    file_name: e.file_name.clone(),
-                    sha256: e.sha256.clone(),
-                    size: e.size,
-                })
-                .collect(),
-            archived_at: a.archived_at.clone(),
-            archived_by: a.archived_by.clone(),
-            restored: a.restored.as_ref().map(|r| RestoredDto {
-                at: r.at.clone(),
-                by: r.by.clone(),
-                to: r.to.clone(),
-            }),
-        }
-    }
 }

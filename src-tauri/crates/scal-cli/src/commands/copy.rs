@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::upgrade::TemplateDto;
 use super::{open, open_read_only, Ctx};
-use crate::dto::{SnapshotDto, ValueDto};
+use crate::dto::{CopyChangeDto, SnapshotDto, ValueDto};
 use crate::error::{CliError, CliResult};
 use crate::output::{byte_progress_bar, clip, Align, Out, Table};
 use crate::Outcome;
@@ -289,33 +289,7 @@ impl CopyOutput {
                     title: t.title.clone(),
                 })
                 .collect(),
-            changes: plan
-                .changes
-                .iter()
-                .map(|c| CopyChangeDto {
-                    from_item: c.from.id.clone(),
-                    to_item: c.to.id.clone(),
-                    label: c.to.label.clone(),
-                    section: c.to.section.clone(),
-                    by: c.by.as_str(),
-                    value: c.value.as_ref().map(|(before, after)| ValueChangeDto {
-                        before: before.as_ref().map(ValueDto::from),
-                        after: ValueDto::from(after),
-                    }),
-                    comment: c.comment.as_ref().map(|(before, after)| TextChangeDto {
-                        before: before.clone(),
-                        after: after.clone(),
-                    }),
-                    evidence: c
-                        .evidence
-                        .iter()
-                        .map(|e| FileDto {
-                            file_name: e.file_name.clone(),
-                            sha256: e.sha256.clone(),
-                        })
-                        .collect(),
-                })
-                .collect(),
+            changes: plan.changes.iter().map(CopyChangeDto::from).collect(),
             unchanged: plan
                 .unchanged
                 .iter()
@@ -352,36 +326,6 @@ pub struct SectionPairDto {
     pub from: String,
     pub to: String,
     pub title: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct CopyChangeDto {
-    pub from_item: String,
-    pub to_item: String,
-    pub label: String,
-    pub section: String,
-    pub by: &'static str,
-    pub value: Option<ValueChangeDto>,
-    pub comment: Option<TextChangeDto>,
-    pub evidence: Vec<FileDto>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ValueChangeDto {
-    pub before: Option<ValueDto>,
-    pub after: ValueDto,
-}
-
-#[derive(Debug, Serialize)]
-pub struct TextChangeDto {
-    pub before: String,
-    pub after: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct FileDto {
-    pub file_name: String,
-    pub sha256: String,
 }
 
 #[derive(Debug, Serialize)]

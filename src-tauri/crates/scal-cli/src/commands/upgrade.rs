@@ -11,7 +11,7 @@ use scal_core::upgrade::{Added, Carry, ItemRef, Removed, TemplateRef, UpgradePla
 use serde::Serialize;
 
 use super::{item_or_section, open, open_read_only, store, Ctx};
-use crate::dto::{SnapshotDto, ValueDto};
+use crate::dto::{SnapshotDto, UpgradeSummaryDto, ValueDto};
 use crate::error::CliResult;
 use crate::output::{clip, Align, Out, Table};
 use crate::Outcome;
@@ -343,7 +343,7 @@ pub struct UpgradeOutput {
     pub groups: GroupsDto,
     /// Sections whose id changed but not their title: status and review comments follow.
     pub sections_renamed: Vec<SectionRenameDto>,
-    pub summary: SummaryDto,
+    pub summary: UpgradeSummaryDto,
     /// The snapshot taken before the upgrade; null for a dry run.
     pub snapshot: Option<SnapshotDto>,
     /// Ids of the archived answers the upgrade made (what `scal restore-archived` takes).
@@ -385,17 +385,7 @@ impl UpgradeOutput {
                     to: to.clone(),
                 })
                 .collect(),
-            summary: SummaryDto {
-                carried: plan.carries().filter(|c| c.holds_anything()).count(),
-                reconfirm: plan.reconfirmations().count(),
-                archived: plan.archived().count()
-                    + plan
-                        .no_longer_fits
-                        .iter()
-                        .filter(|c| c.answer.as_ref().is_some_and(|a| a.value.is_some()))
-                        .count(),
-                new: plan.new.len(),
-            },
+            summary: UpgradeSummaryDto::from(plan),
             snapshot,
             archived_ids: archived_ids.to_vec(),
         }
@@ -440,16 +430,6 @@ pub struct GroupsDto {
 pub struct SectionRenameDto {
     pub from: String,
     pub to: String,
-}
-
-#[derive(Debug, Serialize)]
-pub struct SummaryDto {
-    /// Matched items that hold something (value, comment or evidence), all carried.
-    pub carried: usize,
-    pub reconfirm: usize,
-    /// Archived answers: removed items holding something, and values that no longer fit.
-    pub archived: usize,
-    pub new: usize,
 }
 
 #[derive(Debug, Serialize)]
