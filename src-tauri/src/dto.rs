@@ -797,7 +797,7 @@ impl From<&scal_core::Item> for ItemView {
             }
             ItemKind::YesNo { comment_when_no } => (false, *comment_when_no, None, false),
             ItemKind::Declaration { .. } | ItemKind::Requirement(_) => (false, true, None, false),
-            ItemKind::Date { rule } => (false, false, rule.map(date_rule_name), false),
+            ItemKind::Date { rule, .. } => (false, false, rule.map(date_rule_name), false),
             ItemKind::Guidance { heading, .. } => (false, false, None, *heading),
             _ => (false, false, None, false),
         };
@@ -935,6 +935,8 @@ pub fn typescript() -> String {
         ProgressEvent::decl(),
         scal_app::dto::HistoryEvidenceDto::decl(),
         scal_app::dto::CopiedFromDto::decl(),
+        scal_app::dto::EvidenceDatesDto::decl(),
+        scal_app::dto::HistoryDatesDto::decl(),
         HistoryEntryDto::decl(),
         HistoryLine::decl(),
         ExportRequest::decl(),

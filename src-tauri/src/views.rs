@@ -275,6 +275,13 @@ fn history_detail(h: &HistoryEntry) -> String {
             )
         }
         HistoryEvent::Copy(c) => format!("Copied from {} of {}", c.from_item, c.from_draft),
+        HistoryEvent::Dates(d) => {
+            let change = scal_app::dto::HistoryDatesDto {
+                before: (&d.before).into(),
+                after: (&d.after).into(),
+            };
+            format!("{}: {}", d.file_name, change.describe())
+        }
         // The library's own words for carry and archive.
         other => other.reason().unwrap_or_default().to_string(),
     }

@@ -214,3 +214,45 @@ fn a_service_the_product_does_not_use_is_shown_as_not_asked() {
         run.stdout
     );
 }
+
+/// `scal check --for dos` warns of every answer and comment the Digital Onboarding Service
+/// would not take (over 2,000 UTF-16 code units), naming its length; the default route does
+/// not; an unknown route is refused.
+#[test]
+fn check_for_dos_names_every_text_over_the_limit() {
+    let dir = Dir::new();
+    let draft = dir.draft("dos.scal");
+    let d = p(&draft);
+    let long = "Detail. ".repeat(300); // 2,400 characters
+    scal(["answer", &d, "product-name", &long]).ok();
+    let (_, plain) = check_json_with(&draft, &["--today", TODAY]);
+    let dos_rules = |json: &Json| {
+        json["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["rule"] == "dos_too_long")
+            .map(|i| {
+                (
+                    i["item"].as_str().unwrap().to_string(),
+                    i["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(dos_rules(&plain).is_empty());
+    let (_, dos) = check_json_with(&draft, &["--today", TODAY, "--for", "dos"]);
+    let found = dos_rules(&dos);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "product-name");
+    // The answer is stored trimmed: its length is what the service would receive.
+    let units = long.trim().encode_utf16().count();
+    assert!(
+        found[0].1.contains(&format!("{units} characters")),
+        "{}",
+        found[0].1
+    );
+    let text = scal(["check", &d, "--today", TODAY, "--for", "DOS"]).stdout;
+    assert!(text.contains("Digital Onboarding Service"), "{text}");
+    scal(["check", &d, "--for", "portal"]).fails_with(&["--for", "portal", "dos"]);
+}

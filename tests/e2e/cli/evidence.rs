@@ -154,3 +154,176 @@ fn bad_evidence_requests_are_refused() {
         .fails_with(&["taken.txt", "exists"]);
     assert_eq!(std::fs::read(&taken).unwrap(), b"keep me");
 }
+
+/// `scal attach --dated --valid-until` and `scal evidence set-dates`: the dates are listed (JSON
+/// by its schema, and in the table), and `scal check` warns before and blocks after expiry of
+/// the evidence an item needs; the penetration test's 12-month rule takes its letter's date.
+#[test]
+fn evidence_dates_are_kept_listed_and_checked() {
+    let dir = Dir::new();
+    let draft = dir.draft("dated.scal");
+    let d = p(&draft);
+    let letter = dir.file("pen-test-letter.pdf", "summary letter");
+    let said = scal([
+        "attach",
+        &d,
+        "pen-test-summary",
+        &p(&letter),
+        "--dated",
+        "2026-01-10",
+        "--valid-until",
+        "2027-01-09",
+    ])
+    .ok()
+    .to_string();
+    assert!(
+        said.contains("dated 2026-01-10, valid until 2027-01-09"),
+        "{said}"
+    );
+    let list = evidence_json(&draft);
+    assert_eq!(list[0]["dated"], "2026-01-10");
+    assert_eq!(list[0]["valid_until"], "2027-01-09");
+    let table = scal(["evidence", "list", &d]).ok().to_string();
+    assert!(
+        table.contains("VALID UNTIL") && table.contains("2027-01-09"),
+        "{table}"
+    );
+    let show = show_json(&draft);
+    assert_eq!(
+        item(&show, "pen-test-summary")["evidence"][0]["dated"],
+        "2026-01-10"
+    );
+    assert_matches_schema("cli-show.schema.json", &show);
+
+    let check_on = |day: &str| {
+        let (_, json) = check_json_with(&draft, &["--today", day]);
+        json["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["item"] == "pen-test-summary" || i["item"] == "pen-test-date")
+            .map(|i| {
+                format!(
+                    "{} {} {}",
+                    i["rule"].as_str().unwrap(),
+                    i["item"].as_str().unwrap(),
+                    i["severity"].as_str().unwrap()
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let link = list[0]["id"].to_string();
+    scal(["answer", &d, "pen-test-done", "Yes"]).ok();
+    scal(["answer", &d, "pen-test-date", "2026-02-01"]).ok();
+    assert!(
+        check_on("2026-06-01").is_empty(),
+        "{:?}",
+        check_on("2026-06-01")
+    );
+    assert_eq!(
+        check_on("2026-12-01"),
+        ["evidence_expiring pen-test-summary warning"]
+    );
+    // The letter (2026-01-10) is older than the answered date (2026-02-01): on 2027-01-20 it is
+    // past 12 months while the answer is not, so the date blocks; the expired letter itself only
+    // warns, the slot being optional in this template.
+    assert_eq!(
+        check_on("2027-01-20"),
+        [
+            "date_stale pen-test-date blocking",
+            "evidence_expired pen-test-summary warning"
+        ]
+    );
+    let renewed = scal([
+        "evidence",
+        "set-dates",
+        &d,
+        &link,
+        "--valid-until",
+        "2028-01-09",
+    ])
+    .ok()
+    .to_string();
+    assert!(
+        renewed.contains("is dated 2026-01-10, valid until 2028-01-09"),
+        "a date left out is kept: {renewed}"
+    );
+    assert_eq!(check_on("2027-01-05"), Vec::<String>::new());
+    let history = scal(["history", &d, "--json"]).json();
+    assert_matches_schema("cli-history.schema.json", &history);
+    let entries = history["entries"].as_array().unwrap();
+    let attach = entries.iter().find(|e| e["action"] == "attach").unwrap();
+    assert_eq!(attach["dates"]["after"]["valid_until"], "2027-01-09");
+    let dates = entries
+        .iter()
+        .find(|e| e["action"] == "dates")
+        .expect("no dates entry in the history");
+    assert_eq!(dates["item"], "pen-test-summary");
+    assert_eq!(dates["evidence"]["file_name"], "pen-test-letter.pdf");
+    assert_eq!(dates["dates"]["before"]["valid_until"], "2027-01-09");
+    assert_eq!(dates["dates"]["after"]["valid_until"], "2028-01-09");
+    assert_eq!(dates["dates"]["after"]["dated"], "2026-01-10");
+    let text = scal(["history", &d]).ok().to_string();
+    assert!(
+        text.contains("dates of pen-test-letter.pdf: valid until 2027-01-09 → 2028-01-09"),
+        "{text}"
+    );
+    scal(["evidence", "set-dates", &d, &link, "--clear"]).ok();
+    assert_eq!(evidence_json(&draft)[0]["dated"], Json::Null);
+}
+
+#[test]
+fn bad_evidence_dates_are_refused_naming_the_field_and_nothing_is_attached() {
+    let dir = Dir::new();
+    let draft = dir.draft("bad-dates.scal");
+    let d = p(&draft);
+    let file = dir.file("cert.pdf", "certificate");
+    scal([
+        "attach",
+        &d,
+        "pen-test-summary",
+        &p(&file),
+        "--dated",
+        "1/5/2026",
+    ])
+    .fails_with(&["--dated", "1/5/2026", "YYYY-MM-DD"]);
+    scal([
+        "attach",
+        &d,
+        "pen-test-summary",
+        &p(&file),
+        "--dated",
+        "2026-05-01",
+        "--valid-until",
+        "2026-04-30",
+    ])
+    .fails_with(&["valid-until 2026-04-30", "2026-05-01"]);
+    assert!(
+        evidence_json(&draft).is_empty(),
+        "a refused attach linked a file"
+    );
+    scal(["attach", &d, "pen-test-summary", &p(&file)]).ok();
+    let link = evidence_json(&draft)[0]["id"].to_string();
+    scal([
+        "evidence",
+        "set-dates",
+        &d,
+        &link,
+        "--valid-until",
+        "2027-02-30",
+    ])
+    .fails_with(&["--valid-until", "2027-02-30"]);
+    scal(["evidence", "set-dates", &d, &link]).fails_with(&["--dated", "--clear"]);
+    scal(["evidence", "set-dates", &d, "99", "--dated", "2026-01-01"]).fails_with(&["99"]);
+    scal(["evidence", "set-dates", &d, &link, "--dated", "2026-05-01"]).ok();
+    scal([
+        "evidence",
+        "set-dates",
+        &d,
+        &link,
+        "--valid-until",
+        "2026-01-01",
+    ])
+    .fails_with(&["valid-until 2026-01-01", "2026-05-01"]);
+    assert_eq!(evidence_json(&draft)[0]["valid_until"], Json::Null);
+}

@@ -299,7 +299,14 @@ pub fn items(show: &Json) -> Vec<&Json> {
 
 /// `scal check DRAFT --json --today TODAY`, validated against its schema; returns (exit, json).
 pub fn check_json(draft: &Path) -> (i32, Json) {
-    let run = scal(["check", &p(draft), "--json", "--today", TODAY]);
+    check_json_with(draft, &["--today", TODAY])
+}
+
+/// `scal check DRAFT --json` with more arguments (`--today`, `--for`), validated likewise.
+pub fn check_json_with(draft: &Path, more: &[&str]) -> (i32, Json) {
+    let mut args = vec!["check".to_string(), p(draft), "--json".to_string()];
+    args.extend(more.iter().map(|a| a.to_string()));
+    let run = scal(&args);
     assert!(
         run.code == 0 || run.code == 1,
         "check failed: {}",

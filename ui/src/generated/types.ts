@@ -162,13 +162,29 @@ export type EvidenceDto = {
 /**
  * The link id, what detach (`scal detach`, the app's Unlink) takes.
  */
-id: number, file_name: string, sha256: string, size: number, media_type: string, added_at: string, };
+id: number, file_name: string, sha256: string, size: number, media_type: string, added_at: string, 
+/**
+ * The document's own date (YYYY-MM-DD), where given.
+ */
+dated: string | null, 
+/**
+ * The last day the document is valid (YYYY-MM-DD), where given.
+ */
+valid_until: string | null, };
 
 export type EvidenceEntry = { item: string, 
 /**
  * The link id, what detach (`scal detach`, the app's Unlink) takes.
  */
-id: number, file_name: string, sha256: string, size: number, media_type: string, added_at: string, };
+id: number, file_name: string, sha256: string, size: number, media_type: string, added_at: string, 
+/**
+ * The document's own date (YYYY-MM-DD), where given.
+ */
+dated: string | null, 
+/**
+ * The last day the document is valid (YYYY-MM-DD), where given.
+ */
+valid_until: string | null, };
 
 export type SectionStatusDto = { status: string, at: string, by: string, };
 
@@ -215,6 +231,10 @@ export type HistoryEvidenceDto = { link: number | null, file_name: string, sha25
 
 export type CopiedFromDto = { draft: string, draft_id: string, item: string, before_snapshot: number, };
 
+export type EvidenceDatesDto = { dated: string | null, valid_until: string | null, };
+
+export type HistoryDatesDto = { before: EvidenceDatesDto, after: EvidenceDatesDto, };
+
 export type HistoryEntryDto = { 
 /**
  * Position in the history; increases with every change.
@@ -229,7 +249,8 @@ item: string,
  */
 section: string | null, label: string | null, 
 /**
- * answer | comment | attach | detach | status | carry | archive | restore | confirm | copy
+ * answer | comment | attach | detach | status | carry | archive | restore | confirm | copy |
+ * dates
  */
 action: string, old_value: ValueDto | null, new_value: ValueDto | null, 
 /**
@@ -247,7 +268,11 @@ snapshot: number | null,
 /**
  * For a copy: where the answer came from; null on every other entry.
  */
-copied_from: CopiedFromDto | null, };
+copied_from: CopiedFromDto | null, 
+/**
+ * For `dates`, and an attach that gave them: the document's dates, before and after.
+ */
+dates: HistoryDatesDto | null, };
 
 export type HistoryLine = { 
 /**
@@ -272,7 +297,8 @@ item: string,
  */
 section: string | null, label: string | null, 
 /**
- * answer | comment | attach | detach | status | carry | archive | restore | confirm | copy
+ * answer | comment | attach | detach | status | carry | archive | restore | confirm | copy |
+ * dates
  */
 action: string, old_value: ValueDto | null, new_value: ValueDto | null, 
 /**
@@ -290,7 +316,11 @@ snapshot: number | null,
 /**
  * For a copy: where the answer came from; null on every other entry.
  */
-copied_from: CopiedFromDto | null, };
+copied_from: CopiedFromDto | null, 
+/**
+ * For `dates`, and an attach that gave them: the document's dates, before and after.
+ */
+dates: HistoryDatesDto | null, };
 
 export type ExportRequest = { out_dir: string, xlsx: boolean, pdf: boolean, pack: boolean, };
 

@@ -175,6 +175,7 @@ const CHANGE_NAMES: Record<string, string> = {
   restore: "Restored from the archive",
   confirm: "Re-confirmed",
   copy: "Copied from another draft",
+  dates: "Evidence dates",
 };
 
 export function describeChange(e: HistoryLine): ChangeText {
@@ -191,6 +192,7 @@ export function describeChange(e: HistoryLine): ChangeText {
   switch (e.action) {
     case "attach":
     case "detach":
+    case "dates":
       return { what, was: "", became: e.detail, commentWas: null, commentBecame: null };
     case "comment":
       return { what, was: "", became: "", ...comments };

@@ -202,6 +202,10 @@ pub struct EvidenceDto {
     pub size: u64,
     pub media_type: String,
     pub added_at: String,
+    /// The document's own date (YYYY-MM-DD), where given.
+    pub dated: Option<String>,
+    /// The last day the document is valid (YYYY-MM-DD), where given.
+    pub valid_until: Option<String>,
 }
 
 impl From<&EvidenceLink> for EvidenceDto {
@@ -213,6 +217,8 @@ impl From<&EvidenceLink> for EvidenceDto {
             size: l.file.size,
             media_type: l.file.media_type.clone(),
             added_at: l.file.added_at.clone(),
+            dated: l.dates.dated.map(|d| d.to_string()),
+            valid_until: l.dates.valid_until.map(|d| d.to_string()),
         }
     }
 }
@@ -351,7 +357,8 @@ pub struct HistoryEntryDto {
     /// The section it is in, per the template in force; null if the template no longer has it.
     pub section: Option<String>,
     pub label: Option<String>,
-    /// answer | comment | attach | detach | status | carry | archive | restore | confirm | copy
+    /// answer | comment | attach | detach | status | carry | archive | restore | confirm | copy |
+    /// dates
     pub action: String,
     pub old_value: Option<ValueDto>,
     pub new_value: Option<ValueDto>,
@@ -365,6 +372,57 @@ pub struct HistoryEntryDto {
     pub snapshot: Option<i64>,
     /// For a copy: where the answer came from; null on every other entry.
     pub copied_from: Option<CopiedFromDto>,
+    /// For `dates`, and an attach that gave them: the document's dates, before and after.
+    pub dates: Option<HistoryDatesDto>,
+}
+
+/// A link's dates before and after a change (`before` is all null for an attach).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct HistoryDatesDto {
+    pub before: EvidenceDatesDto,
+    pub after: EvidenceDatesDto,
+}
+
+/// The two dates of an evidence document, YYYY-MM-DD or null.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct EvidenceDatesDto {
+    pub dated: Option<String>,
+    pub valid_until: Option<String>,
+}
+
+impl HistoryDatesDto {
+    /// What changed, in words: "dated (none) → 2026-01-10; valid until 2027-01-09 → 2028-01-09".
+    /// A date that stayed the same is left out.
+    pub fn describe(&self) -> String {
+        let side = |d: &Option<String>| d.clone().unwrap_or_else(|| "(none)".to_string());
+        let mut parts = Vec::new();
+        if self.before.dated != self.after.dated {
+            parts.push(format!(
+                "dated {} → {}",
+                side(&self.before.dated),
+                side(&self.after.dated)
+            ));
+        }
+        if self.before.valid_until != self.after.valid_until {
+            parts.push(format!(
+                "valid until {} → {}",
+                side(&self.before.valid_until),
+                side(&self.after.valid_until)
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+impl From<&scal_core::EvidenceDates> for EvidenceDatesDto {
+    fn from(d: &scal_core::EvidenceDates) -> Self {
+        EvidenceDatesDto {
+            dated: d.dated.map(|x| x.to_string()),
+            valid_until: d.valid_until.map(|x| x.to_string()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -392,13 +450,33 @@ pub struct HistoryEvidenceDto {
 impl HistoryEntryDto {
     pub fn new(template: &Template, e: &HistoryEntry) -> Self {
         let place = crate::names::place_of(template, &e.item);
-        let evidence = e.event.link().map(|l| HistoryEvidenceDto {
-            link: Some(l.link),
-            file_name: l.file_name.clone(),
-            sha256: Some(l.sha256.clone()),
-            size: Some(l.size),
-            media_type: Some(l.media_type.clone()),
-        });
+        let evidence = match &e.event {
+            HistoryEvent::Dates(d) => Some(HistoryEvidenceDto {
+                link: Some(d.link),
+                file_name: d.file_name.clone(),
+                sha256: Some(d.sha256.clone()),
+                size: None,
+                media_type: None,
+            }),
+            event => event.link().map(|l| HistoryEvidenceDto {
+                link: Some(l.link),
+                file_name: l.file_name.clone(),
+                sha256: Some(l.sha256.clone()),
+                size: Some(l.size),
+                media_type: Some(l.media_type.clone()),
+            }),
+        };
+        let dates = match &e.event {
+            HistoryEvent::Dates(d) => Some(HistoryDatesDto {
+                before: EvidenceDatesDto::from(&d.before),
+                after: EvidenceDatesDto::from(&d.after),
+            }),
+            HistoryEvent::Attach(l) if !l.dates.is_empty() => Some(HistoryDatesDto {
+                before: EvidenceDatesDto::from(&scal_core::EvidenceDates::default()),
+                after: EvidenceDatesDto::from(&l.dates),
+            }),
+            _ => None,
+        };
         HistoryEntryDto {
             seq: e.seq,
             at: e.at.clone(),
@@ -422,6 +500,7 @@ impl HistoryEntryDto {
                 }),
                 _ => None,
             },
+            dates,
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use scal_core::Answer;
+use scal_core::{Answer, EvidenceDates};
 use scal_export::{ExportOptions, ExportOutcome, ExportProgress};
 use scal_store::{AnswerChange, Draft, EvidenceLink, SectionStatus};
 
@@ -98,18 +98,51 @@ pub fn attach(
     today: NaiveDate,
     progress: &mut dyn FnMut(u64, u64),
 ) -> AppResult<Attached> {
+    attach_dated(
+        draft,
+        name,
+        file,
+        EvidenceDates::default(),
+        author,
+        today,
+        progress,
+    )
+}
+
+/// [`attach`], with the document's own date and the date it is valid until.
+pub fn attach_dated(
+    draft: &mut Draft,
+    name: &str,
+    file: &Path,
+    dates: EvidenceDates,
+    author: &str,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(u64, u64),
+) -> AppResult<Attached> {
     let item = names::item_id(draft.template(), name)?;
     let before: std::collections::HashSet<String> = draft
         .evidence()?
         .into_iter()
         .map(|l| l.file.sha256)
         .collect();
-    let link = draft.attach(&item, file, author, progress)?;
+    let link = draft.attach_dated(&item, file, dates, author, progress)?;
     Ok(Attached {
         deduplicated: before.contains(&link.file.sha256),
         summary: summary::read(draft, today)?,
         link,
     })
+}
+
+/// Sets (or clears) the dates of evidence link `link_id`.
+pub fn set_evidence_dates(
+    draft: &mut Draft,
+    link_id: i64,
+    dates: EvidenceDates,
+    author: &str,
+    today: NaiveDate,
+) -> AppResult<(EvidenceLink, Summary)> {
+    let link = draft.set_evidence_dates(link_id, dates, author)?;
+    Ok((link, summary::read(draft, today)?))
 }
 
 /// Unlinks evidence link `link_id`; the blob stays while another link or snapshot needs it.

@@ -58,6 +58,16 @@ pub fn asked_sections(template: &scal_core::Template, s: &Summary) -> Vec<bool> 
 
 /// Reads the draft once and works out everything a face shows after a change.
 pub fn read(draft: &Draft, today: NaiveDate) -> AppResult<Summary> {
+    read_for(draft, today, scal_core::Profile::Workbook)
+}
+
+/// [`read`], checking for a given submission route (the `dos` profile adds the Digital
+/// Onboarding Service's length warnings).
+pub fn read_for(
+    draft: &Draft,
+    today: NaiveDate,
+    profile: scal_core::Profile,
+) -> AppResult<Summary> {
     let answers = draft.answers()?;
     let evidence = draft.evidence()?;
     let section_status = draft.section_statuses()?;
@@ -67,19 +77,30 @@ pub fn read(draft: &Draft, today: NaiveDate) -> AppResult<Summary> {
         .map(|r| r.item)
         .collect();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut evidence_dates: BTreeMap<String, Vec<scal_core::DatedFile>> = BTreeMap::new();
     for l in &evidence {
         *counts.entry(l.item.clone()).or_default() += 1;
+        if !l.dates.is_empty() {
+            evidence_dates
+                .entry(l.item.clone())
+                .or_default()
+                .push(scal_core::DatedFile {
+                    file_name: l.file.file_name.clone(),
+                    dates: l.dates,
+                });
+        }
     }
     let check_state = DraftState {
         answers,
         evidence: counts,
+        evidence_dates,
         section_status: section_status
             .iter()
             .map(|(s, st)| (s.clone(), st.status.clone()))
             .collect(),
         reconfirm,
     };
-    let report = scal_core::check(draft.template(), &check_state, today);
+    let report = scal_core::check_for(draft.template(), &check_state, today, profile);
     let now = SnapshotState {
         answers: check_state.answers,
         evidence: evidence.iter().map(EvidenceLink::held).collect(),

@@ -127,6 +127,8 @@ pub enum Command {
         item: String,
         /// The file to link; it is copied into the draft.
         file: PathBuf,
+        #[command(flatten)]
+        dates: DatesArgs,
     },
 
     /// Remove one evidence link (its id is in `scal evidence list`).
@@ -145,6 +147,11 @@ pub enum Command {
     Check {
         /// The draft file (*.scal).
         draft: PathBuf,
+        /// Check for a submission route: `workbook` (the default, the xlsx NHS England
+        /// assesses) or `dos` (the Digital Onboarding Service, which takes at most 2,000
+        /// characters per answer or comment).
+        #[arg(long = "for", value_name = "ROUTE", default_value = "workbook")]
+        route: String,
         #[command(flatten)]
         json: JsonFlag,
     },
@@ -372,6 +379,33 @@ pub enum EvidenceCommand {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Set the dates of one evidence link: the document's own date and the date it is valid
+    /// until. A date left out is kept; `--clear` removes both first.
+    SetDates {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        #[arg(value_name = "LINK_ID")]
+        link: String,
+        #[command(flatten)]
+        dates: DatesArgs,
+        /// Remove the dates the link has (before setting any given here).
+        #[arg(long)]
+        clear: bool,
+    },
+}
+
+/// The dates of an evidence document, as typed (checked by `scal_core::EvidenceDates::parse`,
+/// which names the option it refuses).
+#[derive(Debug, Clone, Default, Args)]
+pub struct DatesArgs {
+    /// The document's own date (when the report was written, the certificate issued),
+    /// YYYY-MM-DD.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub dated: Option<String>,
+    /// The last day the document is valid, YYYY-MM-DD: completeness warns 60 days before it
+    /// and, once it has passed, blocks an item that needs the evidence.
+    #[arg(long = "valid-until", value_name = "YYYY-MM-DD")]
+    pub valid_until: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Args)]

@@ -147,6 +147,7 @@ fn draft(rows: usize) -> (Template, DraftState) {
                     "HSCN agreement signed".into(),
                     ItemKind::Date {
                         rule: Some(DateRule::NotFuture),
+                        evidence: None,
                     },
                 )
             },
@@ -155,6 +156,7 @@ fn draft(rows: usize) -> (Template, DraftState) {
                 "DSPT publication date".into(),
                 ItemKind::Date {
                     rule: Some(DateRule::Within12Months),
+                    evidence: None,
                 },
             ),
             item(

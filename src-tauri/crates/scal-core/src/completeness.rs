@@ -15,7 +15,9 @@
 //! | `should_not_met`              | warning  | a SHOULD requirement is not met or only partly met           |
 //! | `statement_required`          | blocking | a supplier-statement requirement is met ("Yes") with no comment |
 //! | `evidence_required`           | blocking | an evidence requirement is met ("Yes") with no evidence on the row; a conformance-report one also with none in a slot of its section |
-//! | `date_stale`                  | blocking | a within-12-months date is older than 12 months              |
+//! | `date_stale`                  | blocking | a within-12-months date is older than 12 months (the answered date, or the own date of the evidence behind it where that is older) |
+//! | `evidence_expired`            | either   | a linked document's valid-until date has passed: blocking when the item needs evidence and none of its files is still valid, else a warning |
+//! | `evidence_expiring`           | warning  | a linked document's valid-until date is 60 days away or less |
 //! | `date_outside_financial_year` | blocking | a current-financial-year date is outside 1 April–31 March    |
 //! | `date_in_future`              | either   | blocking for a not-future date; a warning for the other rules |
 //! | `unacknowledged`              | warning  | guidance to acknowledge is not acknowledged                  |
@@ -23,6 +25,7 @@
 //! | `section_not_complete`        | warning  | a section with a status is not marked Complete               |
 //! | `status_contradiction`        | blocking | a section marked Complete still has blocking issues          |
 //! | `reconfirm_needed`            | warning  | an answer carried by a template upgrade waits to be re-confirmed against the item's new wording |
+//! | `dos_too_long`                | warning  | (the `dos` profile only) an answer or comment is longer than the Digital Onboarding Service takes: 2,000 characters, counted in UTF-16 code units as a browser counts them |
 //!
 //! Answers are judged by what they mean ([`Meaning`], from [`Item::meaning_of`]: the template's
 //! explicit `meanings`, else the words), so "Compliant / Semi-compliant / Non-compliant / N/a"
@@ -42,6 +45,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
 use crate::answer::{self, Answers, Value};
+use crate::evidence::DatedFile;
 use crate::template::{
     Assessment, Condition, DateRule, Item, ItemKind, Level, Meaning, Section, Template, OTHER,
 };
@@ -66,6 +70,10 @@ pub mod rules {
     pub const SECTION_NOT_COMPLETE: &str = "section_not_complete";
     pub const STATUS_CONTRADICTION: &str = "status_contradiction";
     pub const RECONFIRM_NEEDED: &str = "reconfirm_needed";
+    pub const EVIDENCE_EXPIRED: &str = "evidence_expired";
+    pub const EVIDENCE_EXPIRING: &str = "evidence_expiring";
+    /// Only under the Digital Onboarding Service profile ([`super::Profile::Dos`]).
+    pub const DOS_TOO_LONG: &str = "dos_too_long";
 
     /// Every rule name, in the order of the table in the module documentation.
     pub const ALL: &[&str] = &[
@@ -86,6 +94,9 @@ pub mod rules {
         SECTION_NOT_COMPLETE,
         STATUS_CONTRADICTION,
         RECONFIRM_NEEDED,
+        EVIDENCE_EXPIRED,
+        EVIDENCE_EXPIRING,
+        DOS_TOO_LONG,
     ];
 }
 
@@ -98,6 +109,8 @@ pub struct DraftState {
     pub answers: Answers,
     /// Item ids that have at least one evidence file linked (evidence slots included).
     pub evidence: BTreeMap<String, usize>,
+    /// The files linked to each item that carry a document date or a valid-until date.
+    pub evidence_dates: BTreeMap<String, Vec<DatedFile>>,
     /// Section id -> "In Progress" | "Complete".
     pub section_status: BTreeMap<String, String>,
     /// Items whose answer a template upgrade carried over although the wording changed (or the
@@ -237,9 +250,35 @@ pub struct EvidenceNeed {
     pub why: String,
 }
 
-/// Runs every completeness rule over a draft. Pure: `today` is passed in so that date rules can
-/// be tested, and nothing here reads a clock or a file.
+/// What the check prepares the draft for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Profile {
+    /// The workbook NHS England assesses.
+    #[default]
+    Workbook,
+    /// NHS England's Digital Onboarding Service, the online SCAL: a free-text answer or
+    /// comment there takes at most [`DOS_TEXT_MAX`] characters.
+    Dos,
+}
+
+/// The longest free text the Digital Onboarding Service takes, in UTF-16 code units (what a
+/// browser's `maxlength` counts).
+pub const DOS_TEXT_MAX: usize = 2000;
+
+/// Runs every completeness rule over a draft, for the workbook. Pure: `today` is passed in so
+/// that date rules can be tested, and nothing here reads a clock or a file.
 pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Report {
+    check_for(template, state, today, Profile::Workbook)
+}
+
+/// [`check`], for a given submission route: the `dos` profile adds `dos_too_long` warnings.
+pub fn check_for(
+    template: &Template,
+    state: &DraftState,
+    today: NaiveDate,
+    profile: Profile,
+) -> Report {
     let items: Vec<&Item> = template.sections.iter().flat_map(|s| &s.items).collect();
     let mut index: HashMap<&str, usize> = HashMap::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -256,11 +295,18 @@ pub fn check(template: &Template, state: &DraftState, today: NaiveDate) -> Repor
         .iter()
         .map(|(k, n)| (k.as_str(), *n))
         .collect();
+    let dated: HashMap<&str, &[DatedFile]> = state
+        .evidence_dates
+        .iter()
+        .map(|(k, files)| (k.as_str(), files.as_slice()))
+        .collect();
     let ctx = Ctx {
         state,
         answers,
         evidence,
+        dated,
         today,
+        profile,
     };
 
     let mut issues = Vec::new();
@@ -311,10 +357,26 @@ struct Ctx<'a> {
     state: &'a DraftState,
     answers: HashMap<&'a str, &'a answer::Answer>,
     evidence: HashMap<&'a str, usize>,
+    dated: HashMap<&'a str, &'a [DatedFile]>,
     today: NaiveDate,
+    profile: Profile,
 }
 
 impl<'a> Ctx<'a> {
+    fn dated_files(&self, item: &str) -> &'a [DatedFile] {
+        self.dated.get(item).copied().unwrap_or_default()
+    }
+
+    /// The oldest own date among the documents behind a date item: those linked to it, and
+    /// those in the evidence slot it names.
+    fn oldest_document(&self, item: &Item, slot: Option<&str>) -> Option<(&'a str, NaiveDate)> {
+        self.dated_files(&item.id)
+            .iter()
+            .chain(slot.map_or(&[][..], |s| self.dated_files(s)))
+            .filter_map(|f| f.dates.dated.map(|d| (f.file_name.as_str(), d)))
+            .min_by_key(|(name, d)| (*d, *name))
+    }
+
     fn has_evidence(&self, item: &Item) -> bool {
         self.evidence.get(item.id.as_str()).is_some_and(|n| *n > 0)
     }
@@ -362,6 +424,10 @@ fn check_section(
             hidden_answer(item, &facts, all_items, index, &mut out);
         } else {
             let item_needs = check_item(ctx, item, &facts, slot_has_evidence, &mut out);
+            evidence_validity(ctx, item, &item_needs, &mut out);
+            if ctx.profile == Profile::Dos {
+                dos_lengths(item, facts.stored, &mut out);
+            }
             // Progress counts what the needs call answered: a real response, or a slot's file.
             let takes_response =
                 matches!(item.kind, ItemKind::EvidenceSlot) || item.is_answerable();
@@ -600,9 +666,18 @@ fn check_item(
                 Level::May | Level::Action | Level::Info => {}
             }
         }
-        ItemKind::Date { rule: Some(rule) } => {
+        ItemKind::Date {
+            rule: Some(rule),
+            evidence,
+        } => {
             if let Some(date) = value.as_one().and_then(answer::parse_date) {
-                check_date(*rule, date, ctx.today, &name, out);
+                let document = match rule {
+                    DateRule::Within12Months => ctx
+                        .oldest_document(item, evidence.as_deref())
+                        .filter(|(_, d)| *d < date),
+                    _ => None,
+                };
+                check_date(*rule, date, document, ctx.today, &name, out);
             }
         }
         _ => {}
@@ -827,9 +902,80 @@ fn evidence_need(ask: EvidenceAsk, on_item: bool, slot_has_evidence: bool) -> Ev
     }
 }
 
+/// Answers and comments longer than the Digital Onboarding Service takes, each named with its
+/// length.
+fn dos_lengths(item: &Item, stored: Option<&answer::Answer>, out: &mut Out<'_>) {
+    let Some(a) = stored else {
+        return;
+    };
+    let name = Name(item);
+    let value = match &a.value {
+        Some(Value::One(s)) => s.clone(),
+        Some(Value::Many(list)) => list.join("; "),
+        None => String::new(),
+    };
+    for (what, text) in [("answer", value.as_str()), ("comment", a.comment.as_str())] {
+        let units = text.encode_utf16().count();
+        if units > DOS_TEXT_MAX {
+            out.warning(
+                rules::DOS_TOO_LONG,
+                format!("{name}: the {what} is {units} characters long; the Digital Onboarding Service takes {DOS_TEXT_MAX}, so shorten it by {} (or move the detail into an evidence document).", units - DOS_TEXT_MAX),
+            );
+        }
+    }
+}
+
+/// The validity of the documents linked to a visible item: an expired one blocks when the item
+/// needs evidence and nothing linked to it is still valid, else it warns; one that expires
+/// within [`crate::evidence::EXPIRY_WARNING_DAYS`] days warns.
+fn evidence_validity(ctx: &Ctx<'_>, item: &Item, needs: &ItemNeeds, out: &mut Out<'_>) {
+    let files = ctx.dated_files(&item.id);
+    if files.is_empty() {
+        return;
+    }
+    let today = ctx.today;
+    let name = Name(item);
+    let linked = ctx.evidence.get(item.id.as_str()).copied().unwrap_or(0);
+    let expired = files.iter().filter(|f| f.dates.expired(today)).count();
+    let needed = needs.evidence.as_ref().is_some_and(|e| e.required);
+    for f in files {
+        let Some(until) = f.dates.valid_until else {
+            continue;
+        };
+        let file = &f.file_name;
+        if f.dates.expired(today) {
+            if needed && expired >= linked {
+                out.blocking(
+                    rules::EVIDENCE_EXPIRED,
+                    format!("{name}: its evidence \"{file}\" was valid until {until} and has expired (today is {today}): attach a current document."),
+                );
+            } else {
+                out.warning(
+                    rules::EVIDENCE_EXPIRED,
+                    format!("{name}: \"{file}\" was valid until {until} and has expired (today is {today}): remove it or attach a current one."),
+                );
+            }
+        } else if let Some(days) = f.dates.expires_within_warning(today) {
+            let when = match days {
+                0 => "today".to_string(),
+                1 => "tomorrow".to_string(),
+                n => format!("in {n} days"),
+            };
+            out.warning(
+                rules::EVIDENCE_EXPIRING,
+                format!("{name}: \"{file}\" is valid until {until}, which is {when}: renew it before the submission is assessed."),
+            );
+        }
+    }
+}
+
+/// Judges a dated answer by its rule. `document`: the evidence behind it whose own date is
+/// older than the answered one (file name, date); for the 12-month rule the older date counts,
+/// and the issue says it was the document's.
 fn check_date(
     rule: DateRule,
     date: NaiveDate,
+    document: Option<(&str, NaiveDate)>,
     today: NaiveDate,
     name: &Name<'_>,
     out: &mut Out<'_>,
@@ -849,11 +995,16 @@ fn check_date(
             // Months arithmetic clamps to the month's last day: on 29 Feb 2028 the limit is
             // 28 Feb 2027. A date exactly 12 months ago is still within the 12 months.
             if let Some(limit) = today.checked_sub_months(Months::new(12)) {
-                if date < limit {
-                    out.blocking(
+                match document {
+                    Some((file, own)) if own < limit => out.blocking(
+                        rules::DATE_STALE,
+                        format!("{name} is answered {date}, but its evidence \"{file}\" is dated {own}, more than 12 months before today ({today}): the older date counts, so the document must be dated {limit} or later."),
+                    ),
+                    _ if date < limit => out.blocking(
                         rules::DATE_STALE,
                         format!("{name} is dated {date}, more than 12 months before today ({today}): it must be {limit} or later."),
-                    );
+                    ),
+                    _ => {}
                 }
             }
         }

@@ -9,6 +9,7 @@ pub mod bundled;
 pub mod completeness;
 pub mod diff;
 pub mod error;
+pub mod evidence;
 pub mod load;
 pub mod template;
 pub mod text;
@@ -17,9 +18,10 @@ pub mod upgrade;
 pub use answer::{Answer, Answers, Value};
 pub use bundled::{bundled_template, bundled_template_json, bundled_templates};
 pub use completeness::{
-    check, visible_items, CommentKind, CommentNeed, DraftState, EvidenceNeed, Issue, ItemNeeds,
-    Progress, Report, SectionProgress, Severity,
+    check, check_for, visible_items, CommentKind, CommentNeed, DraftState, EvidenceNeed, Issue,
+    ItemNeeds, Profile, Progress, Report, SectionProgress, Severity,
 };
 pub use error::CoreError;
+pub use evidence::{DatedFile, DatesError, EvidenceDates};
 pub use load::{load_template, TemplateErrors, TemplateProblem};
 pub use template::{Item, ItemKind, Level, Section, SectionKind, Template};

@@ -196,6 +196,27 @@ fn semantic_problems(t: &Template) -> Vec<TemplateProblem> {
             seen_before.insert(item.id.as_str());
         }
     }
+    for (si, section) in t.sections.iter().enumerate() {
+        for (ii, item) in section.items.iter().enumerate() {
+            if let ItemKind::Date {
+                evidence: Some(slot),
+                ..
+            } = &item.kind
+            {
+                let is_slot = t
+                    .item(slot)
+                    .is_some_and(|(_, i)| matches!(i.kind, ItemKind::EvidenceSlot));
+                if !is_slot {
+                    problems.push(TemplateProblem {
+                        path: format!("/sections/{si}/items/{ii}/evidence"),
+                        message: format!(
+                            "\"{slot}\" is not an evidence slot of this template: a date's evidence names the slot holding the document it dates"
+                        ),
+                    });
+                }
+            }
+        }
+    }
     if let Some(source) = &t.source {
         source_problems(t, source, &mut problems);
     }

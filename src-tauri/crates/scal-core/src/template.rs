@@ -140,6 +140,10 @@ pub enum ItemKind {
     Date {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         rule: Option<DateRule>,
+        /// The evidence slot holding the document this date is about (the penetration test
+        /// letter for the test's date): the documents' own dates are held to the same rule.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
     },
     Choice {
         options: Vec<String>,

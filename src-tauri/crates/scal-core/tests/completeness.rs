@@ -2012,6 +2012,7 @@ mod properties {
             4 => ItemKind::Version,
             5 => ItemKind::Date {
                 rule: Some(rules[usize::from(n / 16) % 3]),
+                evidence: None,
             },
             6 => ItemKind::Choice {
                 options: vec!["A".into(), "B".into()],
@@ -2291,6 +2292,7 @@ mod properties {
                     Item {
                         kind: ItemKind::Date {
                             rule: Some(DateRule::Within12Months),
+                            evidence: None,
                         },
                         visible_when: None,
                         ..item("e", "")
@@ -2531,4 +2533,287 @@ fn hidden_items_have_no_needs() {
     let report = scal_core::check(&template, &state, date(TODAY));
     assert!(report.needs.contains_key("hscn"));
     assert!(!report.needs.contains_key("hscn-no"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// evidence_expired / evidence_expiring / date_stale with the document's own date / dos_too_long
+
+/// One linked file: (item, file name, its own date, valid until).
+type File<'a> = (&'a str, &'a str, Option<&'a str>, Option<&'a str>);
+
+/// Like [`check`], with dated evidence and a profile.
+#[track_caller]
+fn check_files(
+    template_json: &str,
+    answers: &str,
+    files: &[File<'_>],
+    today: &str,
+    profile: scal_core::Profile,
+    expected: &[&str],
+) -> Report {
+    let template = load_template(template_json)
+        .unwrap_or_else(|e| panic!("test template does not load: {e}\n{template_json}"));
+    let mut state = DraftState {
+        answers: parse_answers(answers),
+        ..DraftState::default()
+    };
+    for (item, file, dated, valid_until) in files {
+        *state.evidence.entry(item.to_string()).or_default() += 1;
+        let dates = scal_core::EvidenceDates::new(dated.map(date), valid_until.map(date)).unwrap();
+        if !dates.is_empty() {
+            state
+                .evidence_dates
+                .entry(item.to_string())
+                .or_default()
+                .push(scal_core::DatedFile {
+                    file_name: file.to_string(),
+                    dates,
+                });
+        }
+    }
+    let report = scal_core::check_for(&template, &state, date(today), profile);
+    let actual: Vec<String> = report.issues.iter().map(render).collect();
+    assert_eq!(
+        actual,
+        expected,
+        "\nmessages:\n{}",
+        report
+            .issues
+            .iter()
+            .map(|i| i.message.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for issue in &report.issues {
+        assert!(
+            rules::ALL.contains(&issue.rule),
+            "unknown rule {}",
+            issue.rule
+        );
+        assert!(
+            issue.message.ends_with('.'),
+            "not a sentence: {}",
+            issue.message
+        );
+    }
+    needs_agree_with_issues(&template, &state, &report);
+    report
+}
+
+const WORKBOOK: scal_core::Profile = scal_core::Profile::Workbook;
+
+/// A penetration test: its date (within 12 months) and the slot for its summary letter, whose
+/// own date the rule also holds.
+const PEN_TEST: &str = r#"[
+    {"id": "pen-date", "label": "Penetration test date", "type": "date",
+     "rule": "within_12_months", "evidence": "pen-letter"},
+    {"id": "pen-letter", "label": "Penetration test summary letter", "type": "evidence_slot"}]"#;
+
+#[test]
+fn expired_evidence_an_item_needs_blocks_and_other_expiry_warns() {
+    let req = requirement("MUST", "evidence");
+    let t = service(&req);
+    // Table: files on r1, today, expected issues.
+    let cases: &[(&[File<'_>], &str, &[&str])] = &[
+        // Valid well beyond the window: nothing to say.
+        (
+            &[("r1", "cert.pdf", None, Some("2026-01-01"))],
+            "2025-06-15",
+            &[],
+        ),
+        // 60 days before: a warning; 61: none.
+        (
+            &[("r1", "cert.pdf", None, Some("2025-08-14"))],
+            "2025-06-15",
+            &["evidence_expiring r1 (warning)"],
+        ),
+        (
+            &[("r1", "cert.pdf", None, Some("2025-08-15"))],
+            "2025-06-15",
+            &[],
+        ),
+        // The last valid day is still valid (and warns); the day after it blocks.
+        (
+            &[("r1", "cert.pdf", None, Some("2025-06-15"))],
+            "2025-06-15",
+            &["evidence_expiring r1 (warning)"],
+        ),
+        (
+            &[("r1", "cert.pdf", None, Some("2025-06-14"))],
+            "2025-06-15",
+            &["evidence_expired r1"],
+        ),
+        // Another file still valid (or undated): the expired one only warns.
+        (
+            &[
+                ("r1", "old.pdf", None, Some("2025-01-01")),
+                ("r1", "new.pdf", None, Some("2026-01-01")),
+            ],
+            "2025-06-15",
+            &["evidence_expired r1 (warning)"],
+        ),
+        (
+            &[
+                ("r1", "old.pdf", None, Some("2025-01-01")),
+                ("r1", "undated.pdf", None, None),
+            ],
+            "2025-06-15",
+            &["evidence_expired r1 (warning)"],
+        ),
+    ];
+    for (files, today, expected) in cases {
+        check_files(&t, "r1 = Yes", files, today, WORKBOOK, expected);
+    }
+    // An item that does not need evidence (answered Out of Scope) only warns of it.
+    check_files(
+        &t,
+        "r1 = Out of Scope // Provider only",
+        &[("r1", "cert.pdf", None, Some("2025-01-01"))],
+        "2025-06-15",
+        WORKBOOK,
+        &["evidence_expired r1 (warning)"],
+    );
+    let report = check_files(
+        &t,
+        "r1 = Yes",
+        &[("r1", "cert.pdf", Some("2024-01-01"), Some("2025-06-14"))],
+        "2025-06-15",
+        WORKBOOK,
+        &["evidence_expired r1"],
+    );
+    assert_eq!(
+        report.issues[0].message,
+        "UEC-CON-004 (Book an appointment): its evidence \"cert.pdf\" was valid until 2025-06-14 and has expired (today is 2025-06-15): attach a current document."
+    );
+}
+
+#[test]
+fn a_required_slot_whose_only_document_expired_blocks() {
+    let t = form(
+        r#"[{"id": "tcr", "label": "Technical Conformance Report", "type": "evidence_slot"}]"#,
+    );
+    check_files(
+        &t,
+        "",
+        &[("tcr", "tcr.pdf", None, Some("2025-06-01"))],
+        "2025-06-15",
+        WORKBOOK,
+        &["evidence_expired tcr"],
+    );
+    let report = check_files(
+        &t,
+        "",
+        &[("tcr", "tcr.pdf", None, Some("2025-07-15"))],
+        "2025-06-15",
+        WORKBOOK,
+        &["evidence_expiring tcr (warning)"],
+    );
+    assert!(
+        report.issues[0]
+            .message
+            .contains("valid until 2025-07-15, which is in 30 days"),
+        "{}",
+        report.issues[0].message
+    );
+}
+
+#[test]
+fn the_12_month_rule_takes_the_older_of_the_answered_date_and_the_documents_own() {
+    let t = form(PEN_TEST);
+    let letter = |dated| [("pen-letter", "letter.pdf", Some(dated), None)];
+    // Answered within 12 months, the letter too: fine.
+    check_files(
+        &t,
+        "pen-date = 2025-03-01",
+        &letter("2025-02-20"),
+        TODAY,
+        WORKBOOK,
+        &[],
+    );
+    // The letter is older than 12 months although the answered date is not: the letter counts.
+    let report = check_files(
+        &t,
+        "pen-date = 2025-03-01",
+        &letter("2024-06-14"),
+        TODAY,
+        WORKBOOK,
+        &["date_stale pen-date"],
+    );
+    assert_eq!(
+        report.issues[0].message,
+        "\"Penetration test date\" is answered 2025-03-01, but its evidence \"letter.pdf\" is dated 2024-06-14, more than 12 months before today (2025-06-15): the older date counts, so the document must be dated 2024-06-15 or later."
+    );
+    // A letter dated after the answered date does not make a stale answer fresh.
+    let report = check_files(
+        &t,
+        "pen-date = 2024-05-01",
+        &letter("2025-01-01"),
+        TODAY,
+        WORKBOOK,
+        &["date_stale pen-date"],
+    );
+    assert!(report.issues[0]
+        .message
+        .starts_with("\"Penetration test date\" is dated 2024-05-01"));
+    // A file linked to the date item itself counts too; without an own date, only the answer.
+    check_files(
+        &t,
+        "pen-date = 2025-03-01",
+        &[("pen-date", "report.pdf", Some("2024-01-01"), None)],
+        TODAY,
+        WORKBOOK,
+        &["date_stale pen-date", "required pen-letter"],
+    );
+    check_files(
+        &t,
+        "pen-date = 2025-03-01",
+        &[("pen-letter", "letter.pdf", None, Some("2026-12-31"))],
+        TODAY,
+        WORKBOOK,
+        &[],
+    );
+}
+
+#[test]
+fn a_date_whose_evidence_names_no_slot_is_refused_by_the_loader() {
+    let t = form(
+        r#"[{"id": "pen-date", "label": "Penetration test date", "type": "date",
+             "rule": "within_12_months", "evidence": "nowhere"}]"#,
+    );
+    let e = load_template(&t).unwrap_err().to_string();
+    assert!(e.contains("\"nowhere\" is not an evidence slot"), "{e}");
+}
+
+#[test]
+fn the_dos_profile_warns_of_answers_and_comments_over_2000_utf16_units() {
+    let t = form(
+        r#"[{"id": "about", "label": "Describe the service", "type": "long_text"},
+                     {"id": "dspt", "label": "DSPT Standards Met", "type": "declaration"}]"#,
+    );
+    let dos = scal_core::Profile::Dos;
+    let long = "x".repeat(2000);
+    let over = "x".repeat(2001);
+    // "😀" is two UTF-16 code units, as a browser's maxlength counts it: 1,000 of them are
+    // 2,000 units (allowed), 1,001 are over.
+    let emoji_ok = "😀".repeat(1000);
+    let emoji_over = "😀".repeat(1001);
+    let answers = |about: &str, comment: &str| format!("about = {about}\ndspt = No // {comment}");
+    check_files(&t, &answers(&long, &emoji_ok), &[], TODAY, dos, &[]);
+    let report = check_files(
+        &t,
+        &answers(&over, &emoji_over),
+        &[],
+        TODAY,
+        dos,
+        &[
+            "dos_too_long about (warning)",
+            "dos_too_long dspt (warning)",
+        ],
+    );
+    assert_eq!(
+        report.issues[1].message,
+        "Declaration \"DSPT Standards Met\": the comment is 2002 characters long; the Digital Onboarding Service takes 2000, so shorten it by 2 (or move the detail into an evidence document)."
+    );
+    // The workbook profile has no such limit.
+    check_files(&t, &answers(&over, &emoji_over), &[], TODAY, WORKBOOK, &[]);
 }

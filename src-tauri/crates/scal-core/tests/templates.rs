@@ -292,7 +292,8 @@ fn the_supplier_form_asks_what_the_real_form_asks() {
     assert!(matches!(
         item("hscn-agreement-date").kind,
         ItemKind::Date {
-            rule: Some(DateRule::NotFuture)
+            rule: Some(DateRule::NotFuture),
+            ..
         }
     ));
 }
@@ -303,7 +304,7 @@ fn stale_dates_are_caught_by_both_date_rules() {
     let rules: Vec<(&str, DateRule)> = t
         .items()
         .filter_map(|(_, i)| match i.kind {
-            ItemKind::Date { rule: Some(r) } => Some((i.id.as_str(), r)),
+            ItemKind::Date { rule: Some(r), .. } => Some((i.id.as_str(), r)),
             _ => None,
         })
         .collect();

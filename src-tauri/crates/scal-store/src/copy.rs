@@ -83,6 +83,15 @@ impl Draft {
             .collect();
         // Refused answers are found before any evidence is streamed.
         let judged = self.judge_all(&changes)?;
+        // The documents' dates come along with them.
+        let source_links = from.evidence()?;
+        let dates_of = |item: &str, sha256: &str| {
+            source_links
+                .iter()
+                .find(|l| l.item == item && l.file.sha256 == sha256)
+                .map(|l| l.dates)
+                .unwrap_or_default()
+        };
         let mut links = Vec::new();
         for change in &plan.changes {
             for file in &change.evidence {
@@ -91,12 +100,13 @@ impl Draft {
                     change.to.id.as_str(),
                     clean_file_name(&file.file_name)?,
                     file.sha256.as_str(),
+                    dates_of(&change.from.id, &file.sha256),
                 ));
             }
         }
 
         let mut staged: Vec<Staged> = Vec::new();
-        for (_, file_name, sha256) in &links {
+        for (_, file_name, sha256, _) in &links {
             if staged.iter().any(|s| s.sha256 == *sha256) || self.blob_exists(sha256)? {
                 continue;
             }
@@ -148,8 +158,8 @@ impl Draft {
                 .to_string()
             };
             let answers_changed = write_judged_as(&tx, judged, &at, &author, Some(&copied))?;
-            for (item, file_name, sha256) in &links {
-                insert_link(&tx, item, sha256, file_name, &author)?;
+            for (item, file_name, sha256, dates) in &links {
+                insert_link(&tx, item, sha256, file_name, *dates, &author)?;
             }
             tx.commit()?;
             Ok((snapshot, answers_changed))

@@ -13,7 +13,9 @@ use std::fs::File;
 use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use scal_core::EvidenceDates;
 use sha2::{Digest, Sha256};
 
 use crate::draft::{clean_author, insert_history, json_string, now, HistoryRow};
@@ -39,6 +41,19 @@ impl Draft {
         &mut self,
         item: &str,
         file: &Path,
+        author: &str,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<EvidenceLink, StoreError> {
+        self.attach_dated(item, file, EvidenceDates::default(), author, progress)
+    }
+
+    /// [`Draft::attach`], with the document's own date and valid-until date: the link and its
+    /// dates are one commit.
+    pub fn attach_dated(
+        &mut self,
+        item: &str,
+        file: &Path,
+        dates: EvidenceDates,
         author: &str,
         progress: &mut dyn FnMut(u64, u64),
     ) -> Result<EvidenceLink, StoreError> {
@@ -70,14 +85,14 @@ impl Draft {
         if self.blob_of_size_exists(size)? {
             let sha = hash_stream(&mut source, file, Some(size), progress)?;
             if self.blob_exists(&sha)? {
-                return self.link(item, &sha, &file_name, author);
+                return self.link(item, &sha, &file_name, dates, author);
             }
             source
                 .seek(io::SeekFrom::Start(0))
                 .map_err(|e| StoreError::io(file, e))?;
         }
         let staged = self.stage(&mut source, file, Some(size), progress)?;
-        self.finish_attach(item, &file_name, staged, author)
+        self.finish_attach(item, &file_name, staged, dates, author)
     }
 
     /// Like `attach`, for content that is not a file on disk (a download, a drag from another
@@ -96,21 +111,14 @@ impl Draft {
         self.check_item(item)?;
         let file_name = clean_file_name(file_name)?;
         let staged = self.stage(reader, Path::new(&file_name), total, progress)?;
-        self.finish_attach(item, &file_name, staged, author)
+        self.finish_attach(item, &file_name, staged, EvidenceDates::default(), author)
     }
 
     /// Removes one link. The content stays in the draft: the history still names it, and a
     /// snapshot may hold it.
     pub fn detach(&mut self, link_id: i64, author: &str) -> Result<EvidenceLink, StoreError> {
         self.writable()?;
-        let link = self
-            .evidence()?
-            .into_iter()
-            .find(|l| l.id == link_id)
-            .ok_or_else(|| StoreError::NoSuchLink {
-                path: self.path.clone(),
-                link_id,
-            })?;
+        let link = self.link_numbered(link_id)?;
         let at = now();
         let author = clean_author(author);
         let path = self.path.clone();
@@ -142,19 +150,96 @@ impl Draft {
         Ok(link)
     }
 
+    /// The link numbered `link_id`, or why there is none.
+    fn link_numbered(&self, link_id: i64) -> Result<EvidenceLink, StoreError> {
+        self.evidence()?
+            .into_iter()
+            .find(|l| l.id == link_id)
+            .ok_or_else(|| StoreError::NoSuchLink {
+                path: self.path.clone(),
+                link_id,
+            })
+    }
+
+    /// Sets (or clears) the dates of one link: the document's own date and the date it is valid
+    /// until. One commit, with a `dates` history entry saying what they were and became.
+    pub fn set_evidence_dates(
+        &mut self,
+        link_id: i64,
+        dates: EvidenceDates,
+        author: &str,
+    ) -> Result<EvidenceLink, StoreError> {
+        self.writable()?;
+        let mut link = self.link_numbered(link_id)?;
+        if link.dates == dates {
+            return Ok(link);
+        }
+        let at = now();
+        let author = clean_author(author);
+        let path = self.path.clone();
+        let err = |e| StoreError::sqlite(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(err)?;
+        tx.execute(
+            "UPDATE evidence_links SET dated = ?1, valid_until = ?2 WHERE id = ?3",
+            params![
+                date_text(dates.dated),
+                date_text(dates.valid_until),
+                link_id
+            ],
+        )
+        .map_err(err)?;
+        let detail = serde_json::to_string(&crate::draft::DatesEvent {
+            link: link_id,
+            file_name: link.file.file_name.clone(),
+            sha256: link.file.sha256.clone(),
+            before: link.dates,
+            after: dates,
+        })
+        .map_err(|e| StoreError::Damaged {
+            path: self.path.clone(),
+            detail: format!("the dates could not be recorded: {e}"),
+        })?;
+        insert_history(
+            &tx,
+            &HistoryRow {
+                at: &at,
+                author: &author,
+                item: &link.item,
+                action: HistoryAction::Dates,
+                old_value: None,
+                new_value: None,
+                old_comment: None,
+                new_comment: None,
+                detail: Some(&detail),
+            },
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        link.dates = dates;
+        Ok(link)
+    }
+
     /// Every link, in the order added. By `added_at` first: a link put back by a snapshot
     /// restore keeps its original time, and so its place in the list. Links added in the same
     /// millisecond are ordered by what they are, not by row id, which a restore changes.
     pub fn evidence(&self) -> Result<Vec<EvidenceLink>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT l.id, l.item, l.sha256, b.size, l.file_name, l.media_type, l.added_at,
-                        l.added_by
-                 FROM evidence_links l JOIN blobs b ON b.sha256 = l.sha256
-                 ORDER BY l.added_at, l.item, l.file_name, l.sha256, l.id",
-            )
-            .map_err(|e| self.sql_err(e))?;
+        // A draft of a format before the dates (opened read-only, unaltered) has no columns
+        // for them: its links have none.
+        let sql = if self.has_evidence_dates() {
+            "SELECT l.id, l.item, l.sha256, b.size, l.file_name, l.media_type, l.added_at,
+                    l.added_by, l.dated, l.valid_until
+             FROM evidence_links l JOIN blobs b ON b.sha256 = l.sha256
+             ORDER BY l.added_at, l.item, l.file_name, l.sha256, l.id"
+        } else {
+            "SELECT l.id, l.item, l.sha256, b.size, l.file_name, l.media_type, l.added_at,
+                    l.added_by, NULL, NULL
+             FROM evidence_links l JOIN blobs b ON b.sha256 = l.sha256
+             ORDER BY l.added_at, l.item, l.file_name, l.sha256, l.id"
+        };
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.sql_err(e))?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(EvidenceLink {
@@ -167,6 +252,10 @@ impl Draft {
                         media_type: r.get(5)?,
                         added_at: r.get(6)?,
                         added_by: r.get(7)?,
+                    },
+                    dates: EvidenceDates {
+                        dated: stored_date(r.get(8)?),
+                        valid_until: stored_date(r.get(9)?),
                     },
                 })
             })
@@ -262,6 +351,7 @@ impl Draft {
         item: &str,
         sha256: &str,
         file_name: &str,
+        dates: EvidenceDates,
         author: &str,
     ) -> Result<EvidenceLink, StoreError> {
         let path = self.path.clone();
@@ -270,7 +360,8 @@ impl Draft {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
-        let link = insert_link(&tx, item, sha256, file_name, &clean_author(author)).map_err(err)?;
+        let link =
+            insert_link(&tx, item, sha256, file_name, dates, &clean_author(author)).map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(link)
     }
@@ -330,6 +421,7 @@ impl Draft {
         item: &str,
         file_name: &str,
         staged: Staged,
+        dates: EvidenceDates,
         author: &str,
     ) -> Result<EvidenceLink, StoreError> {
         let path = self.path.clone();
@@ -339,8 +431,15 @@ impl Draft {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
         name_staged(&tx, &staged).map_err(err)?;
-        let link = insert_link(&tx, item, &staged.sha256, file_name, &clean_author(author))
-            .map_err(err)?;
+        let link = insert_link(
+            &tx,
+            item,
+            &staged.sha256,
+            file_name,
+            dates,
+            &clean_author(author),
+        )
+        .map_err(err)?;
         tx.commit().map_err(err)?;
         Ok(link)
     }
@@ -423,6 +522,7 @@ pub(crate) struct Relink<'a> {
     pub media_type: &'a str,
     pub added_at: &'a str,
     pub added_by: &'a str,
+    pub dates: EvidenceDates,
 }
 
 /// Inserts `link` inside the caller's transaction and returns its id. Its content must still be
@@ -453,15 +553,18 @@ pub(crate) fn relink(
         });
     }
     tx.execute(
-        "INSERT INTO evidence_links (item, sha256, file_name, media_type, added_at, added_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO evidence_links (item, sha256, file_name, media_type, added_at, added_by,
+                                     dated, valid_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             link.item,
             link.sha256,
             link.file_name,
             link.media_type,
             link.added_at,
-            link.added_by
+            link.added_by,
+            date_text(link.dates.dated),
+            date_text(link.dates.valid_until)
         ],
     )
     .map_err(err)?;
@@ -563,14 +666,25 @@ pub(crate) fn insert_link(
     item: &str,
     sha256: &str,
     file_name: &str,
+    dates: EvidenceDates,
     author: &str,
 ) -> rusqlite::Result<EvidenceLink> {
     let at = now();
     let media_type = media_type_for(file_name);
     conn.execute(
-        "INSERT INTO evidence_links (item, sha256, file_name, media_type, added_at, added_by)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![item, sha256, file_name, media_type, at, author],
+        "INSERT INTO evidence_links (item, sha256, file_name, media_type, added_at, added_by,
+                                     dated, valid_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            item,
+            sha256,
+            file_name,
+            media_type,
+            at,
+            author,
+            date_text(dates.dated),
+            date_text(dates.valid_until)
+        ],
     )?;
     let id = conn.last_insert_rowid();
     let size: i64 = conn.query_row("SELECT size FROM blobs WHERE sha256 = ?1", [sha256], |r| {
@@ -587,6 +701,7 @@ pub(crate) fn insert_link(
             added_at: at.clone(),
             added_by: author.to_string(),
         },
+        dates,
     };
     let new = json_string(file_name);
     let detail = link_detail(&link);
@@ -608,13 +723,26 @@ pub(crate) fn insert_link(
 }
 
 fn link_detail(link: &EvidenceLink) -> String {
-    serde_json::json!({
+    let mut detail = serde_json::json!({
         "link": link.id,
         "sha256": link.file.sha256,
         "size": link.file.size,
         "media_type": link.file.media_type,
-    })
-    .to_string()
+    });
+    if !link.dates.is_empty() {
+        detail["dates"] = serde_json::to_value(link.dates).unwrap_or_default();
+    }
+    detail.to_string()
+}
+
+/// A date as the draft stores it (YYYY-MM-DD), or NULL.
+pub(crate) fn date_text(d: Option<NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// A stored date read back; text that is not one (a hand-edited file) reads as none.
+fn stored_date(text: Option<String>) -> Option<NaiveDate> {
+    text.as_deref().and_then(scal_core::answer::parse_date)
 }
 
 /// Chunks that no blob names: what an interrupted attach left behind.

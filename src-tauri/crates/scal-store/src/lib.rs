@@ -28,13 +28,13 @@ mod signoff;
 mod snapshot;
 mod upgrade;
 
-use scal_core::{Answers, Value};
+use scal_core::{Answers, EvidenceDates, Value};
 use sha2::{Digest, Sha256};
 
 pub use copy::CopyReport;
 pub use draft::{
-    ArchiveEvent, CarryEvent, ConfirmEvent, CopyEvent, Draft, HistoryAction, HistoryEntry,
-    HistoryEvent, LinkEvent, NewWorkbook, RestoreEvent,
+    ArchiveEvent, CarryEvent, ConfirmEvent, CopyEvent, DatesEvent, Draft, HistoryAction,
+    HistoryEntry, HistoryEvent, LinkEvent, NewWorkbook, RestoreEvent,
 };
 pub use error::StoreError;
 pub use evidence::BlobReader;
@@ -124,6 +124,8 @@ pub struct EvidenceLink {
     pub id: i64,
     pub item: String,
     pub file: LinkedFile,
+    /// The document's own date and the date it is valid until, where given.
+    pub dates: EvidenceDates,
 }
 
 impl EvidenceLink {
@@ -132,6 +134,7 @@ impl EvidenceLink {
         SnapshotLink {
             item: self.item.clone(),
             file: self.file.clone(),
+            dates: self.dates,
         }
     }
 }

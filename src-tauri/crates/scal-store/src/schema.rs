@@ -30,7 +30,8 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The oldest format a draft may have to be opened read-only, unaltered: format 4 only adds the
 /// record of files written, which reading never needs (an absent record is an empty one), and
-/// format 5 only lets the history hold one more action, which an older draft never has.
+/// format 5 only lets the history hold one more action, which an older draft never has, and
+/// format 6 only adds evidence dates (an older draft's links have none) and one more action.
 pub const OLDEST_READ_ONLY: i64 = 3;
 
 /// Format 1: the first draft format.
@@ -323,8 +324,47 @@ BEGIN
 END;
 "#;
 
+/// Format 6: an evidence link may carry the document's own date and the date it is valid
+/// until (`EvidenceDates`), and the history takes `dates` for setting them. The history table is
+/// rebuilt as in V3.
+const V6: &str = r#"
+ALTER TABLE evidence_links ADD COLUMN dated TEXT CHECK (dated IS NULL OR dated GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+ALTER TABLE evidence_links ADD COLUMN valid_until TEXT CHECK (valid_until IS NULL OR valid_until GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]');
+CREATE TABLE history_v6 (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          TEXT NOT NULL,
+    author      TEXT NOT NULL,
+    item        TEXT NOT NULL,
+    action      TEXT NOT NULL CHECK (action IN ('answer', 'comment', 'attach', 'detach', 'status',
+                                                'carry', 'archive', 'restore', 'confirm',
+                                                'copy', 'dates')),
+    old_value   TEXT,
+    new_value   TEXT,
+    old_comment TEXT,
+    new_comment TEXT,
+    detail      TEXT
+) STRICT;
+INSERT INTO history_v6 SELECT * FROM history;
+DROP TRIGGER history_no_update;
+DROP TRIGGER history_no_delete;
+DROP TABLE history;
+ALTER TABLE history_v6 RENAME TO history;
+CREATE INDEX history_by_item ON history (item, seq);
+CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'the history of a draft is append-only: it cannot be changed');
+END;
+CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'the history of a draft is append-only: it cannot be deleted');
+END;
+"#;
+
+/// The first format whose evidence links have columns for their dates.
+pub const EVIDENCE_DATES_FORMAT: i64 = 6;
+
 /// The migrations, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// Brings a draft at format `from` up to `SCHEMA_VERSION` inside the caller's transaction.
 pub(crate) fn migrate(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {
@@ -433,6 +473,56 @@ mod tests {
         assert!(conn
             .execute("UPDATE history SET author = 'Eve'", [])
             .is_err());
+    }
+
+    /// A draft at format 5 keeps its history and its evidence links, which gain empty dates,
+    /// and takes the `dates` action and well-formed dates only.
+    #[test]
+    fn a_format_5_draft_keeps_its_links_and_history_and_takes_dates() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let tx = conn.transaction().unwrap();
+        for step in &MIGRATIONS[..5] {
+            tx.execute_batch(step).unwrap();
+        }
+        tx.commit().unwrap();
+        conn.execute_batch(
+            "INSERT INTO blobs (sha256, size, chunk_count, body, stored_at)
+                 VALUES ('abababababababababababababababababababababababababababababababab', 1, 0, 1, '2026-01-01');
+             INSERT INTO evidence_links (item, sha256, file_name, media_type, added_at, added_by)
+                 VALUES ('pen-test-summary', 'abababababababababababababababababababababababababababababababab', 'letter.pdf', 'application/pdf', '2026-01-01', 'Ada');
+             INSERT INTO history (at, author, item, action) VALUES ('2026-01-01', 'Ada', 'x', 'copy');",
+        )
+        .unwrap();
+        let tx = conn.transaction().unwrap();
+        migrate(&tx, 5).unwrap();
+        tx.commit().unwrap();
+        let link: (String, Option<String>, Option<String>) = conn
+            .query_row(
+                "SELECT file_name, dated, valid_until FROM evidence_links",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(link, ("letter.pdf".into(), None, None));
+        conn.execute(
+            "INSERT INTO history (at, author, item, action) VALUES ('2026-01-02', 'Ada', 'x', 'dates')",
+            [],
+        )
+        .unwrap();
+        let actions: Vec<(i64, String)> = conn
+            .prepare("SELECT seq, action FROM history ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(actions, [(1, "copy".into()), (2, "dates".into())]);
+        assert!(conn
+            .execute("UPDATE evidence_links SET dated = '1 May 2026'", [])
+            .is_err());
+        conn.execute("UPDATE evidence_links SET dated = '2026-05-01'", [])
+            .unwrap();
+        assert!(conn.execute("DELETE FROM history", []).is_err());
     }
 
     /// The history table's CHECK constraint accepts exactly the actions the store hands out

@@ -7,6 +7,7 @@
 //! sign-offs are not part of it: they are about the draft, and a restore must not erase a
 //! reviewer's questions.
 
+use scal_core::EvidenceDates;
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -98,6 +99,9 @@ pub struct SnapshotLink {
     pub item: String,
     #[serde(flatten)]
     pub file: LinkedFile,
+    /// Stored only when the link has a date (older snapshots have none).
+    #[serde(default, skip_serializing_if = "EvidenceDates::is_empty")]
+    pub dates: EvidenceDates,
 }
 
 /// The state a snapshot holds.
@@ -302,6 +306,7 @@ impl Draft {
             .map(|l| SnapshotLink {
                 item: l.item,
                 file: l.file,
+                dates: l.dates,
             })
             .collect();
         Ok(SnapshotState {
@@ -527,6 +532,7 @@ impl Draft {
                     media_type: &link.file.media_type,
                     added_at: &link.file.added_at,
                     added_by: &link.file.added_by,
+                    dates: link.dates,
                 },
                 &format!("snapshot {id}"),
             )?;

@@ -315,6 +315,7 @@ impl Draft {
                     media_type: &e.media_type,
                     added_at: &e.added_at,
                     added_by: &e.added_by,
+                    dates: scal_core::EvidenceDates::default(),
                 },
                 &format!("archived answer {id}"),
             )?);

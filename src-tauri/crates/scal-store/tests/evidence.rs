@@ -73,6 +73,7 @@ fn attach_then_extract_gives_back_the_same_bytes() {
             size: link.file.size,
             media_type: link.file.media_type.clone(),
             snapshot: None,
+            dates: Default::default(),
         })
     );
     drop(draft);
@@ -451,5 +452,97 @@ fn a_large_attach_keeps_the_wal_small() {
     assert!(
         largest_wal < 80 * MIB,
         "the WAL grew to {largest_wal} bytes for a {size}-byte file: it should stay near one 64 MiB batch"
+    );
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// A document's dates go in with the attach (one commit), are changed with a `dates` history
+/// entry saying before and after, survive reopening, reach the completeness state, and come
+/// back with a snapshot restore.
+#[test]
+fn evidence_dates_are_stored_recorded_and_restored() {
+    use scal_core::EvidenceDates;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut draft) = new_draft(dir.path());
+    let file = dir.path().join("pentest.pdf");
+    write_file(&file, 1000, 3);
+    let dated = EvidenceDates::new(Some(day("2026-05-01")), Some(day("2027-04-30"))).unwrap();
+    let link = draft
+        .attach_dated("uec.tcr", &file, dated, "alice", &mut no_progress())
+        .unwrap();
+    assert_eq!(link.dates, dated);
+    let snap = draft
+        .snapshot("dated", scal_store::SnapshotReason::Manual, "alice")
+        .unwrap();
+
+    let renewed = EvidenceDates::new(Some(day("2026-05-01")), Some(day("2028-04-30"))).unwrap();
+    let changed = draft.set_evidence_dates(link.id, renewed, "bob").unwrap();
+    assert_eq!(changed.dates, renewed);
+    // Setting the same dates again records nothing.
+    draft.set_evidence_dates(link.id, renewed, "bob").unwrap();
+    let history = draft.history(Some("uec.tcr")).unwrap();
+    let actions: Vec<&str> = history.iter().map(|h| h.action().as_str()).collect();
+    assert_eq!(actions, ["attach", "dates"]);
+    match &history[1].event {
+        scal_store::HistoryEvent::Dates(e) => {
+            assert_eq!((e.link, e.before, e.after), (link.id, dated, renewed));
+            assert_eq!(e.file_name, "pentest.pdf");
+        }
+        other => panic!("expected a dates event, got {other:?}"),
+    }
+    assert_eq!(history[1].author, "bob");
+    match &history[0].event {
+        scal_store::HistoryEvent::Attach(l) => assert_eq!(l.dates, dated),
+        other => panic!("expected an attach event, got {other:?}"),
+    }
+    drop(draft);
+
+    let mut draft = Draft::open(&path).unwrap();
+    assert_eq!(draft.evidence().unwrap()[0].dates, renewed);
+    let state = draft.state().unwrap();
+    let files = &state.evidence_dates["uec.tcr"];
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].file_name, "pentest.pdf");
+    assert_eq!(files[0].dates, renewed);
+
+    draft.restore_snapshot(snap.id, "alice").unwrap();
+    assert_eq!(draft.evidence().unwrap()[0].dates, dated);
+    let read_only = {
+        drop(draft);
+        Draft::open_read_only(&path).unwrap()
+    };
+    assert_eq!(read_only.evidence().unwrap()[0].dates, dated);
+}
+
+/// A link id that does not exist, and a read-only draft, are refused; nothing is written.
+#[test]
+fn setting_dates_on_a_missing_link_or_a_read_only_draft_is_refused() {
+    use scal_core::EvidenceDates;
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut draft) = new_draft(dir.path());
+    let dates = EvidenceDates::new(None, Some(day("2027-01-01"))).unwrap();
+    let e = draft.set_evidence_dates(42, dates, "alice").unwrap_err();
+    assert!(
+        matches!(e, StoreError::NoSuchLink { link_id: 42, .. }),
+        "{e:?}"
+    );
+    let file = dir.path().join("a.pdf");
+    write_file(&file, 10, 1);
+    let link = draft
+        .attach("uec.tcr", &file, "alice", &mut no_progress())
+        .unwrap();
+    drop(draft);
+    let mut ro = Draft::open_read_only(&path).unwrap();
+    assert!(ro.set_evidence_dates(link.id, dates, "alice").is_err());
+    drop(ro);
+    assert_eq!(
+        sql_count(
+            &path,
+            "SELECT count(*) FROM evidence_links WHERE valid_until IS NOT NULL"
+        ),
+        0
     );
 }

@@ -1730,7 +1730,10 @@ fn question_item(
             ));
             ItemKind::Text
         }
-        Some(ListAt::Other(kind)) if kind == "date" => ItemKind::Date { rule: None },
+        Some(ListAt::Other(kind)) if kind == "date" => ItemKind::Date {
+            rule: None,
+            evidence: None,
+        },
         _ => {
             let cell = view.text(response.0, response.1);
             let n = normalise(&label);
@@ -1741,7 +1744,10 @@ fn question_item(
             } else if n.contains("version") {
                 ItemKind::Version
             } else if n.contains("date") || (is_blankish(cell) && cell.contains('/')) {
-                ItemKind::Date { rule: None }
+                ItemKind::Date {
+                    rule: None,
+                    evidence: None,
+                }
             } else if words.contains("describe") || words.contains("explain") {
                 ItemKind::LongText
             } else {

@@ -2,17 +2,18 @@
 
 use std::path::Path;
 
-use scal_core::{Report, Severity};
+use scal_core::{Profile, Report, Severity};
 
 use super::{open_read_only, Ctx};
 use crate::dto::CheckOutput;
-use crate::error::CliResult;
+use crate::error::{CliError, CliResult};
 use crate::output::{bar, percent, Align, Out, Table};
 use crate::Outcome;
 
-pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
+pub fn run(ctx: &Ctx, path: &Path, route: &str, json: bool, out: &mut Out) -> CliResult<Outcome> {
+    let profile = profile(route)?;
     let draft = open_read_only(path)?;
-    let s = scal_app::summary::read(&draft, ctx.today).map_err(super::app)?;
+    let s = scal_app::summary::read_for(&draft, ctx.today, profile).map_err(super::app)?;
     let report = &s.report;
     if json {
         out.json(&CheckOutput::from(report))?;
@@ -27,6 +28,17 @@ pub fn run(ctx: &Ctx, path: &Path, json: bool, out: &mut Out) -> CliResult<Outco
     } else {
         Outcome::Incomplete
     })
+}
+
+/// The profile `--for` names, by its serde name.
+fn profile(route: &str) -> CliResult<Profile> {
+    serde_json::from_value(serde_json::Value::String(route.trim().to_ascii_lowercase())).map_err(
+        |_| {
+            CliError::new(format!(
+                "--for \"{route}\" is not a submission route: use workbook (the xlsx NHS England assesses) or dos (the Digital Onboarding Service)"
+            ))
+        },
+    )
 }
 
 fn render(path: &Path, ctx: &Ctx, report: &Report, asked: &[bool], out: &mut Out) {

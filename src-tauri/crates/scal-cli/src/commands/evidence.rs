@@ -3,9 +3,11 @@
 use std::io::{BufWriter, IsTerminal as _};
 use std::path::Path;
 
+use scal_core::EvidenceDates;
 use scal_store::{Draft, EvidenceLink, OutputRefused};
 
 use super::{item_id, open, open_read_only, store, Ctx};
+use crate::args::DatesArgs;
 use crate::dto::EvidenceEntry;
 use crate::error::{CliError, CliResult};
 use crate::output::{byte_progress_bar, clip, size, Align, Out, Table};
@@ -16,13 +18,38 @@ use scal_core::text::io_write_reason;
 /// terminal): smaller ones are done before a bar would be seen.
 const PROGRESS_FROM_BYTES: u64 = 8 * 1024 * 1024;
 
+/// The dates given on the command line, refused (naming the option) before anything is
+/// written.
+fn given_dates(dates: &DatesArgs) -> CliResult<EvidenceDates> {
+    EvidenceDates::parse(
+        dates.dated.as_deref(),
+        dates.valid_until.as_deref(),
+        ("--dated", "--valid-until"),
+    )
+    .map_err(|e| CliError::new(e.to_string()))
+}
+
+/// "dated 2026-05-01, valid until 2027-04-30", or "" for a link without dates.
+fn dates_words(d: &EvidenceDates) -> String {
+    let mut parts = Vec::new();
+    if let Some(x) = d.dated {
+        parts.push(format!("dated {x}"));
+    }
+    if let Some(x) = d.valid_until {
+        parts.push(format!("valid until {x}"));
+    }
+    parts.join(", ")
+}
+
 pub fn attach(
     ctx: &Ctx,
     path: &Path,
     item: &str,
     file: &Path,
+    dates: &DatesArgs,
     out: &mut Out,
 ) -> CliResult<Outcome> {
+    let dates = given_dates(dates)?;
     let mut draft = open(path)?;
     let item = &item_id(draft.template(), item)?;
     let big = std::fs::metadata(file).is_ok_and(|m| m.len() >= PROGRESS_FROM_BYTES);
@@ -34,10 +61,11 @@ pub fn attach(
             bar.set_position(done);
         }
     };
-    let attached = scal_app::ops::attach(
+    let attached = scal_app::ops::attach_dated(
         &mut draft,
         item,
         file,
+        dates,
         &ctx.author,
         ctx.today,
         &mut progress,
@@ -54,6 +82,74 @@ pub fn attach(
         link.id
     ));
     out.line(format!("SHA-256 {}", link.file.sha256));
+    if !link.dates.is_empty() {
+        out.line(format!("The document is {}.", dates_words(&link.dates)));
+    }
+    Ok(Outcome::Success)
+}
+
+/// `scal evidence set-dates DRAFT LINK [--dated D] [--valid-until D] [--clear]`.
+pub fn set_dates(
+    ctx: &Ctx,
+    path: &Path,
+    link: &str,
+    given: &DatesArgs,
+    clear: bool,
+    out: &mut Out,
+) -> CliResult<Outcome> {
+    let id = parse_link_id(link).ok_or_else(|| {
+        CliError::new(format!(
+            "\"{link}\" is not a link id: use the number in the LINK column of `scal evidence list`"
+        ))
+    })?;
+    let typed = given_dates(given)?;
+    if typed.is_empty() && !clear {
+        return Err(CliError::new(
+            "give --dated, --valid-until or --clear: there is nothing to set",
+        ));
+    }
+    let mut draft = open(path)?;
+    let current = draft
+        .evidence()
+        .map_err(store)?
+        .into_iter()
+        .find(|l| l.id == id)
+        .map(|l| l.dates)
+        .ok_or_else(|| CliError::new(format!("{} has no evidence link {id}", path.display())))?;
+    let base = if clear {
+        EvidenceDates::default()
+    } else {
+        current
+    };
+    // A date not given is kept; the pair is checked again as a whole.
+    let dates = EvidenceDates::new(
+        typed.dated.or(base.dated),
+        typed.valid_until.or(base.valid_until),
+    )
+    .map_err(|e| CliError::new(e.to_string()))?;
+    let (link, summary) =
+        scal_app::ops::set_evidence_dates(&mut draft, id, dates, &ctx.author, ctx.today)
+            .map_err(super::app)?;
+    let words = dates_words(&link.dates);
+    out.line(if words.is_empty() {
+        format!(
+            "{} on {} (link {}) has no dates now.",
+            link.file.file_name, link.item, link.id
+        )
+    } else {
+        format!(
+            "{} on {} (link {}) is {words}.",
+            link.file.file_name, link.item, link.id
+        )
+    });
+    for issue in summary
+        .report
+        .issues
+        .iter()
+        .filter(|i| i.item == link.item && i.rule.starts_with("evidence_"))
+    {
+        out.line(issue.message.clone());
+    }
     Ok(Outcome::Success)
 }
 
@@ -94,6 +190,8 @@ pub fn list(path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
         ("FILE", Align::Left),
         ("SIZE", Align::Right),
         ("ADDED", Align::Left),
+        ("DATED", Align::Left),
+        ("VALID UNTIL", Align::Left),
         ("SHA-256", Align::Left),
     ]);
     for l in &links {
@@ -103,6 +201,10 @@ pub fn list(path: &Path, json: bool, out: &mut Out) -> CliResult<Outcome> {
             clip(&l.file.file_name, 40),
             size(l.file.size),
             l.file.added_at.clone(),
+            l.dates.dated.map_or("-".to_string(), |d| d.to_string()),
+            l.dates
+                .valid_until
+                .map_or("-".to_string(), |d| d.to_string()),
             l.file.sha256.clone(),
         ]);
     }

@@ -138,7 +138,19 @@ fn describe(e: &HistoryEntryDto) -> String {
             if let Some(bytes) = ev.and_then(|f| f.size) {
                 t.push_str(&format!(" ({})", size(bytes)));
             }
+            if let Some(d) = &e.dates {
+                t.push_str(&format!(", {}", d.describe()));
+            }
             t
+        }
+        "dates" => {
+            let name = e
+                .evidence
+                .as_ref()
+                .map(|f| f.file_name.as_str())
+                .unwrap_or_default();
+            let what = e.dates.as_ref().map(|d| d.describe()).unwrap_or_default();
+            format!("dates of {name}: {what}")
         }
         "status" => format!(
             "status {} → {}",

@@ -69,7 +69,12 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult<Outcome> {
         } => write::answer(&ctx, &draft, &item, &value, comment, out),
         Command::Comment { draft, item, text } => write::comment(&ctx, &draft, &item, &text, out),
         Command::Apply { draft, answers } => write::apply(&ctx, &draft, &answers, out),
-        Command::Attach { draft, item, file } => evidence::attach(&ctx, &draft, &item, &file, out),
+        Command::Attach {
+            draft,
+            item,
+            file,
+            dates,
+        } => evidence::attach(&ctx, &draft, &item, &file, &dates, out),
         Command::Detach { draft, link } => evidence::detach(&ctx, &draft, &link, out),
         Command::Evidence(EvidenceCommand::List { draft, json }) => {
             evidence::list(&draft, json.json, out)
@@ -79,7 +84,13 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult<Outcome> {
             which,
             out: file,
         }) => evidence::extract(&draft, &which, &file, out),
-        Command::Check { draft, json } => check::run(&ctx, &draft, json.json, out),
+        Command::Evidence(EvidenceCommand::SetDates {
+            draft,
+            link,
+            dates,
+            clear,
+        }) => evidence::set_dates(&ctx, &draft, &link, &dates, clear, out),
+        Command::Check { draft, route, json } => check::run(&ctx, &draft, &route, json.json, out),
         Command::Status {
             draft,
             section,

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use rusqlite::types::{ToSql, ToSqlOutput};
 use rusqlite::{params, Connection, OptionalExtension};
-use scal_core::Value;
+use scal_core::{EvidenceDates, Value};
 use serde::{Deserialize, Serialize};
 
 use super::Draft;
@@ -53,11 +53,12 @@ pub enum HistoryAction {
     Restore,
     Confirm,
     Copy,
+    Dates,
 }
 
 impl HistoryAction {
     /// Every action, in declaration order: what the history table's CHECK constraint accepts.
-    pub const ALL: [HistoryAction; 10] = [
+    pub const ALL: [HistoryAction; 11] = [
         HistoryAction::Answer,
         HistoryAction::Comment,
         HistoryAction::Attach,
@@ -68,6 +69,7 @@ impl HistoryAction {
         HistoryAction::Restore,
         HistoryAction::Confirm,
         HistoryAction::Copy,
+        HistoryAction::Dates,
     ];
 
     /// The name stored and printed (`"answer"`, `"attach"`, …), as serde spells it.
@@ -136,6 +138,8 @@ pub enum HistoryEvent {
     /// The value and/or comment came from another draft (`Draft::copy_answers_from`); the
     /// evidence copied with it is recorded as attaches.
     Copy(CopyEvent),
+    /// A link's document date or valid-until date was set, changed or cleared.
+    Dates(DatesEvent),
 }
 
 /// An attach or a detach: the link and the file it named.
@@ -149,6 +153,19 @@ pub struct LinkEvent {
     pub size: u64,
     pub media_type: String,
     pub snapshot: Option<i64>,
+    /// The document's dates given with it (none for links older than dates).
+    #[serde(default, skip_serializing_if = "EvidenceDates::is_empty")]
+    pub dates: EvidenceDates,
+}
+
+/// A link's dates, before and after (`Draft::set_evidence_dates`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatesEvent {
+    pub link: i64,
+    pub file_name: String,
+    pub sha256: String,
+    pub before: EvidenceDates,
+    pub after: EvidenceDates,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,6 +250,7 @@ impl HistoryEvent {
             HistoryEvent::Restore(_) => HistoryAction::Restore,
             HistoryEvent::Confirm(_) => HistoryAction::Confirm,
             HistoryEvent::Copy(_) => HistoryAction::Copy,
+            HistoryEvent::Dates(_) => HistoryAction::Dates,
         }
     }
 
@@ -248,7 +266,8 @@ impl HistoryEvent {
             | HistoryEvent::Carry(_)
             | HistoryEvent::Archive(_)
             | HistoryEvent::Confirm(_)
-            | HistoryEvent::Copy(_) => None,
+            | HistoryEvent::Copy(_)
+            | HistoryEvent::Dates(_) => None,
         }
     }
 
@@ -447,7 +466,7 @@ mod tests {
             names,
             [
                 "answer", "comment", "attach", "detach", "status", "carry", "archive", "restore",
-                "confirm", "copy"
+                "confirm", "copy", "dates"
             ]
         );
         for action in HistoryAction::ALL {
@@ -468,8 +487,20 @@ mod tests {
             size: 15,
             media_type: "application/pdf".to_string(),
             snapshot,
+            dates: EvidenceDates::default(),
+        };
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+        let dated = EvidenceDates {
+            dated: day("2026-05-01"),
+            valid_until: day("2027-04-30"),
         };
         let sha = "ab".repeat(32);
+        let attach_dated = format!(
+            r#"{{"dates":{{"dated":"2026-05-01","valid_until":"2027-04-30"}},"link":7,"media_type":"application/pdf","sha256":"{sha}","size":15}}"#
+        );
+        let dates_set = format!(
+            r#"{{"after":{{"dated":"2026-05-01","valid_until":"2027-04-30"}},"before":{{}},"file_name":"report.pdf","link":7,"sha256":"{sha}"}}"#
+        );
         let attach =
             format!(r#"{{"link":7,"media_type":"application/pdf","sha256":"{sha}","size":15}}"#);
         let attach_by_snapshot = format!(
@@ -517,6 +548,29 @@ mod tests {
                 Some(&pdf),
                 None,
                 HistoryEvent::Detach(link(None)),
+            ),
+            (
+                "attach",
+                Some(&attach_dated),
+                None,
+                Some(&pdf),
+                HistoryEvent::Attach(LinkEvent {
+                    dates: dated,
+                    ..link(None)
+                }),
+            ),
+            (
+                "dates",
+                Some(&dates_set),
+                None,
+                None,
+                HistoryEvent::Dates(DatesEvent {
+                    link: 7,
+                    file_name: "report.pdf".to_string(),
+                    sha256: sha.clone(),
+                    before: EvidenceDates::default(),
+                    after: dated,
+                }),
             ),
             (
                 "detach",

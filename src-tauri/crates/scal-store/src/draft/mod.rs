@@ -23,8 +23,8 @@ pub(crate) use answers::{put_answer, write_judged_as};
 pub(crate) use exports::insert_export;
 pub(crate) use history::{insert_history, HistoryRow};
 pub use history::{
-    ArchiveEvent, CarryEvent, ConfirmEvent, CopyEvent, HistoryAction, HistoryEntry, HistoryEvent,
-    LinkEvent, RestoreEvent,
+    ArchiveEvent, CarryEvent, ConfirmEvent, CopyEvent, DatesEvent, HistoryAction, HistoryEntry,
+    HistoryEvent, LinkEvent, RestoreEvent,
 };
 use open::{build_new_draft, move_into_place, open_draft, template_in_force, OpenClaim};
 
@@ -45,6 +45,9 @@ pub struct Draft {
     template_json: String,
     template_rev: i64,
     workbook: Option<SourceWorkbook>,
+    /// The draft format of the open file: `SCHEMA_VERSION` once opened writable (it is
+    /// migrated), possibly older when opened read-only.
+    format: i64,
     /// How many times every answer was read (see [`Draft::answer_reads`]).
     answer_reads: std::sync::atomic::AtomicU64,
     _claim: OpenClaim,
@@ -55,6 +58,13 @@ pub struct Draft {
 pub struct NewWorkbook<'a> {
     pub file_name: &'a str,
     pub bytes: &'a [u8],
+}
+
+impl Draft {
+    /// Whether the file has columns for evidence dates (format 6 on).
+    pub(crate) fn has_evidence_dates(&self) -> bool {
+        self.format >= crate::schema::EVIDENCE_DATES_FORMAT
+    }
 }
 
 impl Draft {

@@ -280,6 +280,7 @@ pub(super) fn open_draft(path: &Path, read_only: bool) -> Result<Draft, StoreErr
         template_json,
         template_rev,
         workbook,
+        format: if read_only { version } else { SCHEMA_VERSION },
         answer_reads: std::sync::atomic::AtomicU64::new(0),
         _claim: claim,
     })

@@ -184,9 +184,45 @@ impl Draft {
             .into_iter()
             .map(|r| r.item)
             .collect();
+        let mut evidence_dates: BTreeMap<String, Vec<scal_core::DatedFile>> = BTreeMap::new();
+        if self.has_evidence_dates() {
+            let mut stmt = self
+                .conn
+                .prepare_cached(
+                    "SELECT item, file_name, dated, valid_until FROM evidence_links
+                     WHERE dated IS NOT NULL OR valid_until IS NOT NULL
+                     ORDER BY item, file_name, id",
+                )
+                .map_err(|e| self.sql_err(e))?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                })
+                .map_err(|e| self.sql_err(e))?;
+            for row in rows {
+                let (item, file_name, dated, valid_until) = row.map_err(|e| self.sql_err(e))?;
+                let day = |t: Option<String>| t.as_deref().and_then(scal_core::answer::parse_date);
+                evidence_dates
+                    .entry(item)
+                    .or_default()
+                    .push(scal_core::DatedFile {
+                        file_name,
+                        dates: scal_core::EvidenceDates {
+                            dated: day(dated),
+                            valid_until: day(valid_until),
+                        },
+                    });
+            }
+        }
         Ok(DraftState {
             answers,
             evidence,
+            evidence_dates,
             section_status,
             reconfirm,
         })
