@@ -976,8 +976,8 @@ impl<'a> Writer<'a> {
         );
         self.gap(4.0);
         let table = Table {
-            widths: fractions(&[0.27, 0.11, 0.34, 0.28]),
-            header: ["File", "Size", "SHA-256", "Supports"]
+            widths: fractions(&[0.23, 0.09, 0.29, 0.15, 0.24]),
+            header: ["File", "Size", "SHA-256", "Dated / valid until", "Supports"]
                 .iter()
                 .map(|h| vec![span(*h, Style::HEAD)])
                 .collect(),
@@ -1004,6 +1004,7 @@ impl<'a> Writer<'a> {
                 name,
                 vec![span(human_size(f.size), Style::CELL)],
                 vec![span(f.sha256.clone(), Style::SMALL)],
+                evidence_dates(&f.dates),
                 vec![span(items, Style::CELL)],
             ]);
             self.row(&table, &row);
@@ -1334,4 +1335,20 @@ fn human_size(bytes: u64) -> String {
         unit += 1;
     }
     format!("{value:.1} {}", UNITS[unit])
+}
+
+/// An evidence file's dates as the index shows them: "dated 2026-05-01", "valid until
+/// 2027-04-30", each on its own line, or a dash when the file has neither.
+fn evidence_dates(dates: &scal_core::EvidenceDates) -> Vec<Span> {
+    let mut lines = Vec::new();
+    if let Some(d) = dates.dated {
+        lines.push(format!("dated {d}"));
+    }
+    if let Some(d) = dates.valid_until {
+        lines.push(format!("valid until {d}"));
+    }
+    if lines.is_empty() {
+        lines.push("\u{2014}".to_string());
+    }
+    vec![span(lines.join("\n"), Style::CELL)]
 }

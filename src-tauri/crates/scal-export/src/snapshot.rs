@@ -62,6 +62,8 @@ pub struct EvidenceFile {
     pub original_name: String,
     /// The items it is linked to, in template order, without repeats.
     pub items: Vec<String>,
+    /// The document's own date and valid-until date, from the first link that gives them.
+    pub dates: scal_core::EvidenceDates,
 }
 
 impl Snapshot {
@@ -265,6 +267,9 @@ fn evidence_files(template: &Template, links: &[EvidenceLink]) -> Vec<EvidenceFi
             if !f.items.contains(&link.item) {
                 f.items.push(link.item.clone());
             }
+            if f.dates.is_empty() {
+                f.dates = link.dates;
+            }
             continue;
         }
         files.push(EvidenceFile {
@@ -274,6 +279,7 @@ fn evidence_files(template: &Template, links: &[EvidenceLink]) -> Vec<EvidenceFi
             pack_name: names.claim(&link.file.file_name),
             original_name: link.file.file_name.clone(),
             items: vec![link.item.clone()],
+            dates: link.dates,
         });
     }
     for f in &mut files {

@@ -1204,6 +1204,8 @@ impl<'a> Book<'a> {
             "Supports items",
             "Added",
             "Added by",
+            "Document dated",
+            "Valid until",
         ];
         for (c, h) in headers.iter().enumerate() {
             ws.write_string_with_format(3, col_num(c), *h, &self.f.header)?;
@@ -1243,6 +1245,9 @@ impl<'a> Book<'a> {
             }
             let by = first.map(|l| l.file.added_by.clone()).unwrap_or_default();
             self.text(ws, row, 7, &by, &f)?;
+            let iso = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            self.text(ws, row, 8, &iso(file.dates.dated), &f)?;
+            self.text(ws, row, 9, &iso(file.dates.valid_until), &f)?;
         }
         if snap.files.is_empty() {
             ws.write_string_with_format(
@@ -1252,7 +1257,7 @@ impl<'a> Book<'a> {
                 &self.f.text,
             )?;
         }
-        let widths = [32.0, 32.0, 22.0, 14.0, 52.0, 44.0, 17.0, 16.0];
+        let widths = [32.0, 32.0, 22.0, 14.0, 52.0, 44.0, 17.0, 16.0, 15.0, 15.0];
         for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(col_num(c), *w)?;
         }

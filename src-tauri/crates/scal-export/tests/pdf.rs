@@ -240,3 +240,31 @@ fn characters_the_font_lacks_are_reported_not_silently_lost() {
         .iter()
         .any(|c| matches!(c, calamine::Data::String(s) if s == "\u{6771}\u{4eac} Health")));
 }
+
+#[test]
+fn the_evidence_index_shows_each_files_own_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut draft = filled_draft(dir.path());
+    let links = draft.evidence().unwrap();
+    let dated = &links[0];
+    let dates = scal_core::EvidenceDates::parse(
+        Some("2026-03-14"),
+        Some("2027-03-13"),
+        ("dated", "valid until"),
+    )
+    .unwrap();
+    draft.set_evidence_dates(dated.id, dates, "Lead").unwrap();
+    let out = dir.path().join("out");
+    export(&mut draft, &out, &options(), &mut |_| {}).unwrap();
+    let text = squash(&pdf_pages(&output(&out, "-summary.pdf")).concat());
+    assert!(
+        text.contains(&squash("Dated / valid until")),
+        "the column is there"
+    );
+    assert!(
+        text.contains(&squash("dated 2026-03-14"))
+            && text.contains(&squash("valid until 2027-03-13")),
+        "{}'s dates are in the index",
+        dated.file.file_name
+    );
+}

@@ -279,6 +279,12 @@ fn properties_summary_and_evidence_index_describe_the_draft() {
         })
         .collect();
     let links = draft.evidence().unwrap();
+    assert!(
+        rows.iter()
+            .any(|r| r.contains(&"Document dated".to_string())
+                && r.contains(&"Valid until".to_string())),
+        "the index has both date columns"
+    );
     for link in &links {
         let row = rows
             .iter()
@@ -450,4 +456,35 @@ fn the_filled_workbook_keeps_the_extension_of_the_workbook_it_fills() {
         "acme-filled.xlsx"
     );
     assert_eq!(filled_workbook_name("acme", None), "acme-filled.xlsx");
+}
+
+#[test]
+fn the_evidence_sheet_gives_a_files_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut draft = filled_draft(dir.path());
+    let link = draft.evidence().unwrap()[0].clone();
+    let dates = scal_core::EvidenceDates::parse(
+        Some("2026-03-14"),
+        Some("2027-03-13"),
+        ("dated", "valid until"),
+    )
+    .unwrap();
+    draft.set_evidence_dates(link.id, dates, "Lead").unwrap();
+    let out = dir.path().join("out");
+    export(&mut draft, &out, &options(), &mut |_| {}).unwrap();
+    let sheets = read_sheets(&output(&out, ".xlsx"));
+    let row: Vec<String> = sheets["Evidence"]
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::String(s) => s.clone(),
+                    _ => String::new(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .find(|r| r.contains(&link.file.sha256))
+        .unwrap();
+    assert!(row.contains(&"2026-03-14".to_string()), "{row:?}");
+    assert!(row.contains(&"2027-03-13".to_string()), "{row:?}");
 }
