@@ -256,3 +256,38 @@ fn check_for_dos_names_every_text_over_the_limit() {
     assert!(text.contains("Digital Onboarding Service"), "{text}");
     scal(["check", &d, "--for", "portal"]).fails_with(&["--for", "portal", "dos"]);
 }
+
+#[test]
+fn check_warns_of_review_threads_still_open_until_they_are_resolved() {
+    let dir = Dir::new();
+    let draft = dir.draft("reviewed.scal");
+    let d = p(&draft);
+    let open_on = |json: &Json| {
+        json["issues"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["rule"] == "review_open")
+            .map(|i| i["item"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let (_, before) = check_json_with(&draft, &["--today", TODAY]);
+    assert!(open_on(&before).is_empty());
+    scal([
+        "review",
+        &d,
+        "product-name",
+        "Is this the name on the contract?",
+    ])
+    .ok();
+    let (_, reviewed) = check_json_with(&draft, &["--today", TODAY]);
+    assert_eq!(open_on(&reviewed), ["product-name"]);
+    let human = scal(["check", &d, "--today", TODAY]).stdout;
+    assert!(human.contains("1 review thread still open"), "{human}");
+    scal(["resolve", &d, "1"]).ok();
+    let (_, resolved) = check_json_with(&draft, &["--today", TODAY]);
+    assert!(
+        open_on(&resolved).is_empty(),
+        "a resolved thread no longer warns"
+    );
+}

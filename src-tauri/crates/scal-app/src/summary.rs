@@ -99,6 +99,7 @@ pub fn read_for(
             .map(|(s, st)| (s.clone(), st.status.clone()))
             .collect(),
         reconfirm,
+        open_reviews: draft.open_review_counts()?,
     };
     let report = scal_core::check_for(draft.template(), &check_state, today, profile);
     let now = SnapshotState {

@@ -25,6 +25,7 @@
 //! | `section_not_complete`        | warning  | a section with a status is not marked Complete               |
 //! | `status_contradiction`        | blocking | a section marked Complete still has blocking issues          |
 //! | `reconfirm_needed`            | warning  | an answer carried by a template upgrade waits to be re-confirmed against the item's new wording |
+//! | `review_open`                 | warning  | a review thread on the item (or its section) is still open: reply and resolve it before submitting |
 //! | `dos_too_long`                | warning  | (the `dos` profile only) an answer or comment is longer than the Digital Onboarding Service takes: 2,000 characters, counted in UTF-16 code units as a browser counts them |
 //!
 //! Answers are judged by what they mean ([`Meaning`], from [`Item::meaning_of`]: the template's
@@ -72,6 +73,7 @@ pub mod rules {
     pub const RECONFIRM_NEEDED: &str = "reconfirm_needed";
     pub const EVIDENCE_EXPIRED: &str = "evidence_expired";
     pub const EVIDENCE_EXPIRING: &str = "evidence_expiring";
+    pub const REVIEW_OPEN: &str = "review_open";
     /// Only under the Digital Onboarding Service profile ([`super::Profile::Dos`]).
     pub const DOS_TOO_LONG: &str = "dos_too_long";
 
@@ -96,6 +98,7 @@ pub mod rules {
         RECONFIRM_NEEDED,
         EVIDENCE_EXPIRED,
         EVIDENCE_EXPIRING,
+        REVIEW_OPEN,
         DOS_TOO_LONG,
     ];
 }
@@ -116,6 +119,8 @@ pub struct DraftState {
     /// Items whose answer a template upgrade carried over although the wording changed (or the
     /// old value no longer fitted), not yet re-confirmed (see `scal_core::upgrade`).
     pub reconfirm: BTreeSet<String>,
+    /// Review threads still open, counted by the item or section they are on.
+    pub open_reviews: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -447,6 +452,14 @@ fn check_section(
                 );
             }
         }
+        if is_shown(pos) {
+            if let Some(&n) = ctx.state.open_reviews.get(&item.id).filter(|n| **n > 0) {
+                out.warning(
+                    rules::REVIEW_OPEN,
+                    open_review_message(&Name(item).to_string(), n),
+                );
+            }
+        }
         // Stable: issues of one item keep the order the rules raised them within a severity.
         out.issues.sort_by_key(|i| i.severity);
         found.extend(out.issues);
@@ -504,6 +517,17 @@ fn check_section(
             )),
         }
     }
+    if section_shown {
+        if let Some(&n) = ctx.state.open_reviews.get(&section.id).filter(|n| **n > 0) {
+            head.push(Issue {
+                item: String::new(),
+                section: section.id.clone(),
+                severity: Severity::Warning,
+                rule: rules::REVIEW_OPEN,
+                message: open_review_message(&format!("Section \"{}\"", section.title), n),
+            });
+        }
+    }
     head.extend(found);
 
     let blocking = head
@@ -548,6 +572,17 @@ impl Out<'_> {
     fn warning(&mut self, rule: &'static str, message: String) {
         self.push(Severity::Warning, rule, message);
     }
+}
+
+/// What a warning says of `n` review threads still open on `what` (an item's name, a section).
+fn open_review_message(what: &str, n: usize) -> String {
+    let threads = if n == 1 {
+        "1 review thread".to_string()
+    } else {
+        format!("{n} review threads")
+    };
+    let it = if n == 1 { "it" } else { "them" };
+    format!("{what} has {threads} still open: reply to the reviewer and resolve {it} before you submit.")
 }
 
 /// The issues of one visible item, and what it needs of the person answering it. The needs and

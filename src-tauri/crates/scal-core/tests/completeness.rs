@@ -2817,3 +2817,76 @@ fn the_dos_profile_warns_of_answers_and_comments_over_2000_utf16_units() {
     // The workbook profile has no such limit.
     check_files(&t, &answers(&over, &emoji_over), &[], TODAY, WORKBOOK, &[]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// review_open
+
+#[test]
+fn open_review_threads_warn_on_their_item_and_section_until_resolved() {
+    let t = form(
+        r#"[{"id": "name", "label": "Supplier name", "type": "text"},
+            {"id": "ods", "label": "ODS code", "type": "text"}]"#,
+    );
+    let template = load_template(&t).unwrap();
+    let section_id = template.sections[0].id.clone();
+    let cases: &[(&[(&str, usize)], &[&str])] = &[
+        (&[], &[]),
+        (&[("name", 0)], &[]),
+        (
+            &[("name", 1)],
+            &["name: \"Supplier name\" has 1 review thread still open"],
+        ),
+        (
+            &[("name", 2)],
+            &["name: \"Supplier name\" has 2 review threads still open"],
+        ),
+        (
+            &[("__section__", 1)],
+            &["section: has 1 review thread still open"],
+        ),
+    ];
+    for (open, expected) in cases {
+        let state = DraftState {
+            answers: parse_answers("name = Acme Health\nods = X26"),
+            open_reviews: open
+                .iter()
+                .map(|(k, n)| {
+                    let key = if *k == "__section__" {
+                        section_id.clone()
+                    } else {
+                        k.to_string()
+                    };
+                    (key, *n)
+                })
+                .collect(),
+            ..DraftState::default()
+        };
+        let report = scal_core::check(&template, &state, date(TODAY));
+        let found: Vec<String> = report
+            .issues
+            .iter()
+            .filter(|i| i.rule == rules::REVIEW_OPEN)
+            .map(|i| {
+                assert_eq!(
+                    i.severity,
+                    Severity::Warning,
+                    "an open thread does not block"
+                );
+                let whom = if i.item.is_empty() {
+                    "section".to_string()
+                } else {
+                    i.item.clone()
+                };
+                format!("{whom}: {}", i.message)
+            })
+            .collect();
+        assert_eq!(found.len(), expected.len(), "{open:?}: {found:?}");
+        for (f, e) in found.iter().zip(expected.iter()) {
+            let (whom, words) = e.split_once(": ").unwrap();
+            assert!(
+                f.starts_with(whom) && f.contains(words),
+                "{open:?}: {f} lacks {e}"
+            );
+        }
+    }
+}

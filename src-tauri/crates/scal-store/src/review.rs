@@ -124,6 +124,26 @@ impl Draft {
         self.review_comment(id)
     }
 
+    /// How many threads are still open, by the item or section they are on.
+    pub fn open_review_counts(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, usize>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT item, count(*) FROM review_comments
+                 WHERE parent IS NULL AND resolved_at IS NULL GROUP BY item",
+            )
+            .map_err(|e| self.sql_err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(|e| self.sql_err(e))?
+            .map(|row| row.map(|(item, n)| (item, usize::try_from(n).unwrap_or(0))))
+            .collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql_err(e))?;
+        Ok(rows)
+    }
+
     /// Every comment, oldest first; of one item (or section) when `item` is given.
     pub fn review_comments(&self, item: Option<&str>) -> Result<Vec<ReviewComment>, StoreError> {
         let mut stmt = self

@@ -184,6 +184,7 @@ impl Draft {
             .into_iter()
             .map(|r| r.item)
             .collect();
+        let open_reviews = self.open_review_counts()?;
         let mut evidence_dates: BTreeMap<String, Vec<scal_core::DatedFile>> = BTreeMap::new();
         if self.has_evidence_dates() {
             let mut stmt = self
@@ -225,6 +226,7 @@ impl Draft {
             evidence_dates,
             section_status,
             reconfirm,
+            open_reviews,
         })
     }
 }
