@@ -2829,7 +2829,9 @@ fn open_review_threads_warn_on_their_item_and_section_until_resolved() {
     );
     let template = load_template(&t).unwrap();
     let section_id = template.sections[0].id.clone();
-    let cases: &[(&[(&str, usize)], &[&str])] = &[
+    // (open threads by item, or "__section__" for the section; the warnings expected)
+    type Case<'a> = (&'a [(&'a str, usize)], &'a [&'a str]);
+    let cases: &[Case<'_>] = &[
         (&[], &[]),
         (&[("name", 0)], &[]),
         (
