@@ -76,6 +76,19 @@ impl EvidenceDates {
         EvidenceDates::new(read(dated, dated_field)?, read(valid_until, valid_field)?)
     }
 
+    /// The dates in words, "dated 2026-05-01" and "valid until 2027-04-30" joined by `sep`;
+    /// empty when there are none.
+    pub fn words(&self, sep: &str) -> String {
+        let mut parts = Vec::new();
+        if let Some(d) = self.dated {
+            parts.push(format!("dated {d}"));
+        }
+        if let Some(d) = self.valid_until {
+            parts.push(format!("valid until {d}"));
+        }
+        parts.join(sep)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.dated.is_none() && self.valid_until.is_none()
     }

@@ -1337,18 +1337,15 @@ fn human_size(bytes: u64) -> String {
     format!("{value:.1} {}", UNITS[unit])
 }
 
-/// An evidence file's dates as the index shows them: "dated 2026-05-01", "valid until
-/// 2027-04-30", each on its own line, or a dash when the file has neither.
+/// An evidence file's dates as the index shows them, one a line, or a dash when it has none.
 fn evidence_dates(dates: &scal_core::EvidenceDates) -> Vec<Span> {
-    let mut lines = Vec::new();
-    if let Some(d) = dates.dated {
-        lines.push(format!("dated {d}"));
-    }
-    if let Some(d) = dates.valid_until {
-        lines.push(format!("valid until {d}"));
-    }
-    if lines.is_empty() {
-        lines.push("\u{2014}".to_string());
-    }
-    vec![span(lines.join("\n"), Style::CELL)]
+    let words = dates.words("\n");
+    vec![span(
+        if words.is_empty() {
+            "\u{2014}".to_string()
+        } else {
+            words
+        },
+        Style::CELL,
+    )]
 }

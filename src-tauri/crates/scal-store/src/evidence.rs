@@ -118,7 +118,7 @@ impl Draft {
     /// snapshot may hold it.
     pub fn detach(&mut self, link_id: i64, author: &str) -> Result<EvidenceLink, StoreError> {
         self.writable()?;
-        let link = self.link_numbered(link_id)?;
+        let link = self.evidence_link(link_id)?;
         let at = now();
         let author = clean_author(author);
         let path = self.path.clone();
@@ -151,7 +151,7 @@ impl Draft {
     }
 
     /// The link numbered `link_id`, or why there is none.
-    fn link_numbered(&self, link_id: i64) -> Result<EvidenceLink, StoreError> {
+    pub fn evidence_link(&self, link_id: i64) -> Result<EvidenceLink, StoreError> {
         self.evidence()?
             .into_iter()
             .find(|l| l.id == link_id)
@@ -170,7 +170,7 @@ impl Draft {
         author: &str,
     ) -> Result<EvidenceLink, StoreError> {
         self.writable()?;
-        let mut link = self.link_numbered(link_id)?;
+        let mut link = self.evidence_link(link_id)?;
         if link.dates == dates {
             return Ok(link);
         }

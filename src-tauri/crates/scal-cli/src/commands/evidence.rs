@@ -29,18 +29,6 @@ fn given_dates(dates: &DatesArgs) -> CliResult<EvidenceDates> {
     .map_err(|e| CliError::new(e.to_string()))
 }
 
-/// "dated 2026-05-01, valid until 2027-04-30", or "" for a link without dates.
-fn dates_words(d: &EvidenceDates) -> String {
-    let mut parts = Vec::new();
-    if let Some(x) = d.dated {
-        parts.push(format!("dated {x}"));
-    }
-    if let Some(x) = d.valid_until {
-        parts.push(format!("valid until {x}"));
-    }
-    parts.join(", ")
-}
-
 pub fn attach(
     ctx: &Ctx,
     path: &Path,
@@ -83,7 +71,7 @@ pub fn attach(
     ));
     out.line(format!("SHA-256 {}", link.file.sha256));
     if !link.dates.is_empty() {
-        out.line(format!("The document is {}.", dates_words(&link.dates)));
+        out.line(format!("The document is {}.", link.dates.words(", ")));
     }
     Ok(Outcome::Success)
 }
@@ -109,13 +97,7 @@ pub fn set_dates(
         ));
     }
     let mut draft = open(path)?;
-    let current = draft
-        .evidence()
-        .map_err(store)?
-        .into_iter()
-        .find(|l| l.id == id)
-        .map(|l| l.dates)
-        .ok_or_else(|| CliError::new(format!("{} has no evidence link {id}", path.display())))?;
+    let current = draft.evidence_link(id).map_err(store)?.dates;
     let base = if clear {
         EvidenceDates::default()
     } else {
@@ -130,7 +112,7 @@ pub fn set_dates(
     let (link, summary) =
         scal_app::ops::set_evidence_dates(&mut draft, id, dates, &ctx.author, ctx.today)
             .map_err(super::app)?;
-    let words = dates_words(&link.dates);
+    let words = link.dates.words(", ");
     out.line(if words.is_empty() {
         format!(
             "{} on {} (link {}) has no dates now.",
