@@ -8,11 +8,12 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # WebKitGTK and friends for the Tauri window; Xvfb + WebKitWebDriver for the end-to-end tests;
-# poppler-utils gives pdftoppm for README images.
+# poppler-utils gives pdftoppm for README images; python3-openpyxl is the other writer the
+# review-loop tests re-save an exported workbook with, as an assessor's Excel would.
 APT_PACKAGES=(
   build-essential pkg-config curl file
   libwebkit2gtk-4.1-dev webkit2gtk-driver librsvg2-dev libxdo-dev libssl-dev
-  xvfb xauth poppler-utils
+  xvfb xauth poppler-utils python3-openpyxl
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -294,6 +294,84 @@ pub struct ReviewCommentDto {
     pub at: String,
     pub author: String,
     pub body: String,
+    /// "remark", or "proposed": a change the assessor made to a supplier cell of a returned
+    /// workbook, which `scal accept` (or Accept in the app) takes as the answer.
+    pub kind: String,
+    pub proposed: Option<ProposedChangeDto>,
+    /// For a comment imported from a returned workbook: where in it.
+    pub source: Option<String>,
+}
+
+/// What an assessor's change to a supplier cell proposes.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ProposedChangeDto {
+    /// "response" or "comment".
+    pub field: String,
+    /// What the workbook was sent with.
+    pub was: String,
+    /// What the assessor put there.
+    pub text: String,
+}
+
+impl ReviewCommentDto {
+    pub fn new(c: &scal_store::ReviewComment) -> Self {
+        ReviewCommentDto {
+            id: c.id,
+            parent: c.parent,
+            at: c.at.clone(),
+            author: c.author.clone(),
+            body: c.body.clone(),
+            kind: match c.kind {
+                scal_store::ReviewKind::Remark => "remark",
+                scal_store::ReviewKind::Proposed => "proposed",
+            }
+            .to_string(),
+            proposed: c.proposed.as_ref().map(|p| ProposedChangeDto {
+                field: p.field.as_str().to_string(),
+                was: p.was.clone(),
+                text: p.text.clone(),
+            }),
+            source: c.source.clone(),
+        }
+    }
+}
+
+/// What `scal review-import --json` (schemas/cli-review-import.schema.json) and the app's
+/// import say: which workbook came back, what it added, what was already there.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ReviewImportDto {
+    pub file: String,
+    /// "own" (the workbook SCAL Workbench lays out) or "filled" (the NHS workbook filled in).
+    pub workbook: String,
+    pub reviewer: String,
+    /// When the workbook that came back was written.
+    pub written_at: String,
+    pub cells_unchanged: usize,
+    pub cells_recorded: usize,
+    /// The comments added: remarks, proposed changes, replies.
+    pub added: Vec<ReviewCommentDto>,
+    /// Remarks already in the draft from an earlier round.
+    pub repeated: usize,
+    /// What was found but not imported, one sentence each.
+    pub left_out: Vec<String>,
+}
+
+impl ReviewImportDto {
+    pub fn new(r: &crate::review_import::ReviewImportReport) -> Self {
+        ReviewImportDto {
+            file: r.file_name.clone(),
+            workbook: r.workbook.as_str().to_string(),
+            reviewer: r.reviewer.clone(),
+            written_at: r.written_at.clone(),
+            cells_unchanged: r.cells_unchanged,
+            cells_recorded: r.cells_recorded,
+            added: r.added.iter().map(ReviewCommentDto::new).collect(),
+            repeated: r.repeated,
+            left_out: r.left_out.clone(),
+        }
+    }
 }
 
 /// One review thread, as `scal reviews --json` (schemas/cli-reviews.schema.json) and the app's
@@ -330,13 +408,7 @@ impl ReviewThreadDto {
             resolved_by: t.root.resolved_by.clone(),
             comments: std::iter::once(&t.root)
                 .chain(&t.replies)
-                .map(|c| ReviewCommentDto {
-                    id: c.id,
-                    parent: c.parent,
-                    at: c.at.clone(),
-                    author: c.author.clone(),
-                    body: c.body.clone(),
-                })
+                .map(ReviewCommentDto::new)
                 .collect(),
         }
     }
@@ -374,6 +446,9 @@ pub struct HistoryEntryDto {
     pub copied_from: Option<CopiedFromDto>,
     /// For `dates`, and an attach that gave them: the document's dates, before and after.
     pub dates: Option<HistoryDatesDto>,
+    /// For an answer or comment that accepted a proposed change: the review thread.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub review: Option<i64>,
 }
 
 /// A link's dates before and after a change (`before` is all null for an attach).
@@ -501,6 +576,7 @@ impl HistoryEntryDto {
                 _ => None,
             },
             dates,
+            review: e.event.review(),
         }
     }
 }

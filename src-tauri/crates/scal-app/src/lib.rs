@@ -14,6 +14,8 @@
 //! - [`diff`]: which two states are compared (snapshot, latest, now) and the diff grouped by
 //!   section in template order;
 //! - [`upgrade`]: the upgrade report's groups, their titles, explanations and order;
+//! - [`review_import`]: the assessor's returned workbook, recognised by what this draft wrote,
+//!   brought back as review threads and proposed changes;
 //! - [`names`]: what a person calls a section or an item, and finding one by what they typed;
 //! - [`sample`]: the sample draft the app opens on first launch.
 //!
@@ -27,6 +29,7 @@ mod error;
 pub mod names;
 pub mod open;
 pub mod ops;
+pub mod review_import;
 pub mod sample;
 pub mod source;
 pub mod summary;

@@ -272,6 +272,19 @@ pub fn resolve(draft: &mut Draft, id: i64, author: &str) -> AppResult<scal_store
     Ok(draft.resolve_review_comment(id, author)?)
 }
 
+/// Accepts the proposed change of thread `id` (from a returned workbook): the assessor's text
+/// becomes the item's answer (or comment), its history naming the thread, and the thread is
+/// resolved with a reply saying so.
+pub fn accept_proposed(
+    draft: &mut Draft,
+    id: i64,
+    author: &str,
+    today: NaiveDate,
+) -> AppResult<(scal_store::ReviewComment, Summary)> {
+    let root = draft.accept_proposed_change(id, author)?;
+    Ok((root, summary::read(draft, today)?))
+}
+
 /// Re-opens the thread of comment `id`.
 pub fn reopen(draft: &mut Draft, id: i64) -> AppResult<scal_store::ReviewComment> {
     Ok(draft.reopen_review_comment(id)?)

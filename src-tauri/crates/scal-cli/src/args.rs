@@ -265,6 +265,34 @@ pub enum Command {
         comment: String,
     },
 
+    /// Bring the assessor's returned workbook back in: remarks in the review column, notes and
+    /// threaded comments become review threads on their items; a supplier cell the assessor
+    /// changed becomes a proposed change (nothing is applied until `scal accept`). Recognised by
+    /// what this draft wrote (our workbook by its draft id, a filled NHS workbook by its answer
+    /// cells); a second round adds only what is new.
+    ReviewImport {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// The workbook as the assessor returned it (.xlsx).
+        returned: PathBuf,
+        /// Who remarks without an author of their own are from (default: the workbook's last
+        /// author, else "NHS assessor").
+        #[arg(long, value_name = "NAME")]
+        reviewer: Option<String>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+
+    /// Accept a proposed change from a returned workbook: the assessor's text becomes the
+    /// item's answer (or comment), its history naming the thread, and the thread is resolved.
+    Accept {
+        /// The draft file (*.scal).
+        draft: PathBuf,
+        /// The proposed change's number in `scal reviews`.
+        #[arg(value_name = "N")]
+        comment: String,
+    },
+
     /// Re-open a resolved review thread.
     Reopen {
         /// The draft file (*.scal).

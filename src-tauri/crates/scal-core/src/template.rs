@@ -681,6 +681,10 @@ pub struct ItemCells {
     /// The "Other, please state" text cell of such a choice.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other: Option<String>,
+    /// The assessor's cell on the item's row (an "NHS Digital Review" column): never written,
+    /// read back when the assessor returns the workbook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<String>,
 }
 
 /// One option of a choice spread over rows, and its cell.

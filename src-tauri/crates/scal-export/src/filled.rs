@@ -46,6 +46,13 @@ pub fn fill_draft(draft: &mut Draft, to: &Path, author: &str) -> Result<FillRepo
         size: report.size,
     };
     draft.record_outputs("fill", folder, &[written], author)?;
+    if !draft.is_read_only() {
+        draft.record_written_workbook(&scal_store::WrittenWorkbook {
+            kind: scal_store::WorkbookKind::Filled,
+            file_name: written_name(to),
+            cells: written_cells(draft.template(), &report),
+        })?;
+    }
     rule.write(to, &bytes).map_err(|e| match e {
         scal_store::PlaceError::Refused(refused) => scal_store::StoreError::from(refused).into(),
         scal_store::PlaceError::Io(e) => ExportError::write(to, e),
@@ -135,4 +142,66 @@ fn source_bytes(draft: &Draft) -> Result<Vec<u8>, ExportError> {
             ))
         })?;
     Ok(bytes)
+}
+
+fn written_name(to: &Path) -> String {
+    to.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// What a returned copy of a filled workbook is compared with: every cell the fill wrote, and
+/// for every item the response, comment and assessor's cells it left as the workbook had them
+/// (recorded empty; a placeholder there counts as empty).
+pub fn written_cells(
+    template: &scal_core::Template,
+    report: &FillReport,
+) -> Vec<scal_store::WrittenCell> {
+    let mut cells: Vec<scal_store::WrittenCell> = report
+        .cells
+        .iter()
+        .filter(|c| c.role != "header")
+        .map(|c| scal_store::WrittenCell {
+            sheet: c.sheet.clone(),
+            cell: c.cell.clone(),
+            item: c.item.clone(),
+            role: c.role.to_string(),
+            value: c.value.clone(),
+        })
+        .collect();
+    let Some(source) = &template.source else {
+        return cells;
+    };
+    let mut seen: std::collections::HashSet<(String, String)> = cells
+        .iter()
+        .map(|c| (c.sheet.clone(), c.cell.clone()))
+        .collect();
+    for section in &template.sections {
+        let Some(sheet) = source.sections.get(&section.id).map(|s| s.sheet.clone()) else {
+            continue;
+        };
+        for item in &section.items {
+            let Some(at) = source.items.get(&item.id) else {
+                continue;
+            };
+            for (role, cell) in [
+                ("response", &at.response),
+                ("comment", &at.comment),
+                ("review", &at.review),
+            ] {
+                if let Some(cell) = cell {
+                    if seen.insert((sheet.clone(), cell.clone())) {
+                        cells.push(scal_store::WrittenCell {
+                            sheet: sheet.clone(),
+                            cell: cell.clone(),
+                            item: Some(item.id.clone()),
+                            role: role.to_string(),
+                            value: String::new(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    cells
 }

@@ -264,6 +264,9 @@ fn export_into(
     // The pack holds the workbook and the PDF, so it needs both built.
     let xlsx_tmp = staging.path(&xlsx_name);
     let mut answers_verified = 0;
+    // What each workbook was written with, recorded with the export so a returned copy can be
+    // recognised and compared (`Draft::written_workbooks`).
+    let mut workbook_cells: Vec<scal_store::WrittenWorkbook> = Vec::new();
     if options.xlsx || options.pack {
         step(progress, ExportStage::Workbook, 0, 1);
         let workbook = xlsx::build(&snap).map_err(|e| ExportError::Workbook(e.to_string()))?;
@@ -273,6 +276,11 @@ fn export_into(
         // Checked before anything (the pack) relies on it.
         step(progress, ExportStage::Verifying, 0, 1);
         answers_verified = readback::check_workbook(&xlsx_tmp, &workbook.expected)?;
+        workbook_cells.push(scal_store::WrittenWorkbook {
+            kind: scal_store::WorkbookKind::Own,
+            file_name: xlsx_name.clone(),
+            cells: workbook.written,
+        });
         step(progress, ExportStage::Verifying, 1, 1);
     }
     let filled_tmp = staging.path(&filled_name);
@@ -281,6 +289,11 @@ fn export_into(
         step(progress, ExportStage::Workbook, 0, 1);
         let report = filled::write(draft, &snap, &filled_tmp)?;
         filled_cells_verified = report.cells.len();
+        workbook_cells.push(scal_store::WrittenWorkbook {
+            kind: scal_store::WorkbookKind::Filled,
+            file_name: filled_name.clone(),
+            cells: filled::written_cells(draft.template(), &report),
+        });
         if report.converted.is_some() {
             // Said with the name the file will have, never the staging path it was built at.
             let source = draft
@@ -427,6 +440,7 @@ fn export_into(
                 .collect(),
             answers_digest: snap.answers_digest.clone(),
             tool_version: TOOL_VERSION.to_string(),
+            written: workbook_cells,
         };
         Some(draft.record_export_with_snapshot(&record, &author)?)
     };

@@ -56,6 +56,7 @@ pub fn build(snap: &Snapshot) -> Result<Summary, String> {
     w.cover();
     w.dashboard();
     w.issues();
+    w.response_to_review();
     for (n, section) in snap
         .template
         .sections
@@ -1008,6 +1009,78 @@ impl<'a> Writer<'a> {
                 vec![span(items, Style::CELL)],
             ]);
             self.row(&table, &row);
+        }
+        self.end_table();
+    }
+
+    /// After an assessor's workbook came back: every remark, the supplier's reply, what changed
+    /// since the reviewed submission, and whether the thread is open or resolved.
+    fn response_to_review(&mut self) {
+        let snap = self.snap;
+        let Some(response) = &snap.review_response else {
+            return;
+        };
+        self.new_page();
+        self.heading(crate::xlsx::RESPONSE_SHEET, 14.0, true);
+        let since = response
+            .submitted_at
+            .as_deref()
+            .map(|at| format!(" since the submission of {}", at.get(..10).unwrap_or(at)))
+            .unwrap_or_default();
+        let read = response
+            .imports
+            .iter()
+            .map(|i| {
+                format!(
+                    "{} (from {}, {})",
+                    i.file_name,
+                    i.reviewer,
+                    i.at.get(..10).unwrap_or(&i.at)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let open = response.rows.iter().filter(|r| !r.resolved).count();
+        self.paragraph(
+            &format!(
+                "{} remarks, {open} still open. What changed is measured{since}. Returned workbooks read: {read}.",
+                response.rows.len()
+            ),
+            Style::MUTED,
+        );
+        self.gap(4.0);
+        let table = Table {
+            widths: fractions(&[0.18, 0.28, 0.26, 0.18, 0.10]),
+            header: ["Item", "Remark", "Reply", "What changed", "State"]
+                .iter()
+                .map(|h| vec![span(*h, Style::HEAD)])
+                .collect(),
+        };
+        self.start_table(&table);
+        for r in &response.rows {
+            self.current_item = Some(r.item.clone());
+            let dash = |s: &str| {
+                if s.is_empty() {
+                    "\u{2014}".to_string()
+                } else {
+                    s.to_string()
+                }
+            };
+            let row = Row::Cells(vec![
+                vec![
+                    span(r.label.clone(), Style::CELL),
+                    span(r.item.clone(), Style::SMALL),
+                ],
+                vec![span(r.remark.clone(), Style::CELL)],
+                vec![span(dash(&r.reply), Style::CELL)],
+                vec![span(r.changed.clone(), Style::CELL)],
+                vec![span(
+                    if r.resolved { "Resolved" } else { "Open" },
+                    Style::CELL,
+                )],
+            ]);
+            self.row(&table, &row);
+            self.current_item = None;
         }
         self.end_table();
     }

@@ -40,6 +40,35 @@ pub struct Snapshot {
     pub archived: Vec<ArchivedAnswer>,
     /// Review threads still open when exported.
     pub open_reviews: usize,
+    /// After an assessor's workbook came back (`Draft::import_review`): every review thread and
+    /// what was done about it, for the "Response to review" part.
+    pub review_response: Option<ReviewResponse>,
+}
+
+/// The "Response to review" part of a resubmission, the same in the PDF and the workbook.
+#[derive(Debug, Clone)]
+pub struct ReviewResponse {
+    /// The returned workbooks read, oldest first.
+    pub imports: Vec<scal_store::ReviewImportInfo>,
+    /// When the submission the assessor reviewed was exported (the export whose workbook came
+    /// back last), which "what changed" is measured from.
+    pub submitted_at: Option<String>,
+    pub rows: Vec<ResponseRow>,
+}
+
+/// One review thread: the assessor's remark, the supplier's reply, what changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseRow {
+    pub item: String,
+    /// The item's label (its requirement ID first, where it has one) or the section's title.
+    pub label: String,
+    /// "A. Assessor: text", a proposed change saying what it proposed.
+    pub remark: String,
+    /// The replies, one line each, "name: text"; empty when none.
+    pub reply: String,
+    /// What changed on the item since the reviewed submission, in words.
+    pub changed: String,
+    pub resolved: bool,
 }
 
 /// The names a reviewer looks for first: who supplies what, at which version.
@@ -91,6 +120,7 @@ impl Snapshot {
         let signoff = draft.signoff()?;
         let archived = draft.archived_answers()?;
         let open_reviews = draft.open_review_threads()?;
+        let review_response = ReviewResponse::read(draft, &template, &answers)?;
         let files = evidence_files(&template, &links);
         let identity = Identity::find(&template, &answers);
         let draft_name = draft
@@ -115,6 +145,7 @@ impl Snapshot {
             signoff,
             open_reviews,
             archived,
+            review_response,
         })
     }
 
@@ -287,4 +318,113 @@ fn evidence_files(template: &Template, links: &[EvidenceLink]) -> Vec<EvidenceFi
             .sort_by_key(|i| order.get(i.as_str()).copied().unwrap_or(usize::MAX));
     }
     files
+}
+
+impl ReviewResponse {
+    /// `None` until a returned workbook has been imported.
+    fn read(
+        draft: &Draft,
+        template: &Template,
+        answers: &Answers,
+    ) -> Result<Option<ReviewResponse>, ExportError> {
+        let imports = draft.review_imports()?;
+        let Some(last) = imports.last() else {
+            return Ok(None);
+        };
+        let submitted = match last.export_id {
+            Some(export) => draft
+                .snapshots()?
+                .into_iter()
+                .find(|s| s.export_id == Some(export)),
+            None => None,
+        };
+        let before = match &submitted {
+            Some(s) => Some(draft.snapshot_state(s.id)?.answers),
+            None => None,
+        };
+        let rows = draft
+            .review_threads(None)?
+            .into_iter()
+            .map(|t| {
+                let label = match template.item(t.item()) {
+                    Some((_, item)) => {
+                        let reference = item.requirement().and_then(|r| r.reference.clone());
+                        match reference.filter(|r| !r.is_empty()) {
+                            Some(r) => format!("{r} {}", item.label),
+                            None => item.label.clone(),
+                        }
+                    }
+                    None => template
+                        .section(t.item())
+                        .map_or_else(|| t.item().to_string(), |s| s.title.clone()),
+                };
+                let mut remark = format!("{}: {}", t.root.author, t.root.body);
+                if let Some(p) = &t.root.proposed {
+                    remark = format!(
+                        "{}: proposed the {} \"{}\" (was \"{}\")",
+                        t.root.author,
+                        p.field.as_str(),
+                        p.text,
+                        p.was
+                    );
+                }
+                let reply = t
+                    .replies
+                    .iter()
+                    .map(|r| format!("{}: {}", r.author, r.body))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let changed = match &before {
+                    Some(before) if template.item(t.item()).is_some() => {
+                        changed_words(before.get(t.item()), answers.get(t.item()))
+                    }
+                    Some(_) => "\u{2014}".to_string(),
+                    None => "not known (the reviewed workbook was not an export)".to_string(),
+                };
+                ResponseRow {
+                    item: t.item().to_string(),
+                    label,
+                    remark,
+                    reply,
+                    changed,
+                    resolved: !t.is_open(),
+                }
+            })
+            .collect();
+        Ok(Some(ReviewResponse {
+            imports,
+            submitted_at: submitted.map(|s| s.at),
+            rows,
+        }))
+    }
+}
+
+/// What changed on one item between the reviewed submission and now, in words.
+fn changed_words(before: Option<&Answer>, now: Option<&Answer>) -> String {
+    let value = |a: Option<&Answer>| {
+        a.and_then(|a| a.value.as_ref())
+            .map(|v| v.display())
+            .unwrap_or_default()
+    };
+    let comment = |a: Option<&Answer>| a.map(|a| a.comment.clone()).unwrap_or_default();
+    let mut parts = Vec::new();
+    let (v0, v1) = (value(before), value(now));
+    if v0 != v1 {
+        let shown = |v: &str| {
+            if v.is_empty() {
+                "(none)".to_string()
+            } else {
+                format!("\"{v}\"")
+            }
+        };
+        parts.push(format!("answer {} \u{2192} {}", shown(&v0), shown(&v1)));
+    }
+    if comment(before) != comment(now) {
+        parts.push("comment changed".to_string());
+    }
+    if parts.is_empty() {
+        "no change".to_string()
+    } else {
+        parts.join("; ")
+    }
 }

@@ -22,6 +22,8 @@ use rust_xlsxwriter::{
 use scal_core::template::{Column, ColumnField, Meaning, ACKNOWLEDGED, OTHER};
 use scal_core::{Item, ItemKind, Section, SectionKind, Severity, Value};
 
+use scal_store::WrittenCell;
+
 use crate::names::{truncate_utf16, SheetNames};
 use crate::snapshot::{Snapshot, TOOL_VERSION};
 use crate::ExportWarning;
@@ -42,7 +44,17 @@ pub struct Workbook {
     pub bytes: Vec<u8>,
     pub expected: Vec<ExpectedCell>,
     pub warnings: Vec<ExportWarning>,
+    /// Every response and comment cell with what it was written with (placeholders and blanks
+    /// too), and the "NHS review" cells left for the assessor: what a returned copy is compared
+    /// with (`scal_store::WrittenWorkbook`).
+    pub written: Vec<WrittenCell>,
 }
+
+/// The sheet (and the PDF part) answering the assessor's remarks.
+pub const RESPONSE_SHEET: &str = "Response to review";
+
+/// The header of the column left unlocked for the assessor's remarks.
+pub const REVIEW_HEADER: &str = "NHS review";
 
 /// A cell that must hold an answer (or a part of one) once the file is read back.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,6 +123,15 @@ pub fn build(snap: &Snapshot) -> Result<Workbook, XlsxError> {
         xlsx.push_worksheet(archived);
     }
 
+    // A resubmission after the assessor's workbook came back: every remark and what was done.
+    if let Some(response) = &snap.review_response {
+        let name = book.names.claim(RESPONSE_SHEET).0;
+        let mut ws = Worksheet::new();
+        ws.set_name(&name)?;
+        book.response_sheet(&mut ws, response)?;
+        xlsx.push_worksheet(ws);
+    }
+
     if !book.lists.is_empty() {
         let mut lists = Worksheet::new();
         lists.set_name(&book.lists_sheet)?;
@@ -131,6 +152,7 @@ pub fn build(snap: &Snapshot) -> Result<Workbook, XlsxError> {
         bytes,
         expected: book.expected,
         warnings: book.warnings,
+        written: book.written,
     })
 }
 
@@ -178,6 +200,8 @@ struct Formats {
     number: Format,
     percent: Format,
     red: Format,
+    /// The assessor's cells: unlocked, pale blue, so they are told apart from the supplier's.
+    review: Format,
 }
 
 impl Formats {
@@ -236,10 +260,17 @@ impl Formats {
                 .clone()
                 .set_num_format("#,##0")
                 .set_align(FormatAlign::Right),
-            percent: base.set_num_format("0%").set_align(FormatAlign::Right),
+            percent: base
+                .clone()
+                .set_num_format("0%")
+                .set_align(FormatAlign::Right),
             red: Format::new()
                 .set_background_color(Color::RGB(0xFFC7CE))
                 .set_font_color(Color::RGB(0x9C0006)),
+            review: base
+                .clone()
+                .set_background_color(Color::RGB(0xE8F1FB))
+                .set_unlocked(),
         }
     }
 }
@@ -250,6 +281,7 @@ struct Book<'a> {
     f: Rc<Formats>,
     names: SheetNames,
     expected: Vec<ExpectedCell>,
+    written: Vec<WrittenCell>,
     warnings: Vec<ExportWarning>,
     /// Dropdown lists too long (or with commas) for an inline list: one column each.
     lists: Vec<Vec<String>>,
@@ -305,6 +337,7 @@ impl<'a> Book<'a> {
             f: Rc::new(Formats::new()),
             names,
             expected: Vec::new(),
+            written: Vec::new(),
             warnings: Vec::new(),
             lists: Vec::new(),
             lists_sheet,
@@ -426,6 +459,12 @@ impl<'a> Book<'a> {
     ) -> Result<(), XlsxError> {
         let value = self.snap.answer(&item.id).and_then(|a| a.value.clone());
         let options = item.options();
+        let shown = match &value {
+            Some(v) if !scal_core::answer::is_placeholder(&v.display()) => v.display(),
+            _ if !options.is_empty() => self.snap.template.placeholder.clone(),
+            _ => String::new(),
+        };
+        self.wrote(sheet, at, &item.id, "response", shown);
         match (&item.kind, value) {
             (ItemKind::Date { .. }, Some(Value::One(s))) => match scal_core::answer::parse_date(&s)
             {
@@ -597,6 +636,7 @@ impl<'a> Book<'a> {
             .map(|a| a.comment.clone())
             .unwrap_or_default();
         self.answer_text(ws, sheet, at, &item.id, &comment, "comment")?;
+        self.wrote(sheet, at, &item.id, "comment", comment);
         let mut unmet: Vec<String> = item
             .meanings()
             .into_iter()
@@ -610,6 +650,37 @@ impl<'a> Book<'a> {
         if !unmet.is_empty() {
             self.red_comments.push((at.1, response_col, at.0, unmet));
         }
+        Ok(())
+    }
+
+    /// Records a cell a returned copy is compared with.
+    fn wrote(
+        &mut self,
+        sheet: &str,
+        (row, col): (u32, u16),
+        item: &str,
+        role: &str,
+        value: String,
+    ) {
+        self.written.push(WrittenCell {
+            sheet: sheet.to_string(),
+            cell: format!("{}{}", column_letter(col), row + 1),
+            item: Some(item.to_string()),
+            role: role.to_string(),
+            value,
+        });
+    }
+
+    /// The assessor's cell of an item: blank, unlocked, recorded.
+    fn review_cell(
+        &mut self,
+        ws: &mut Worksheet,
+        sheet: &str,
+        at: (u32, u16),
+        item: &str,
+    ) -> Result<(), XlsxError> {
+        ws.write_blank(at.0, at.1, &self.f.review)?;
+        self.wrote(sheet, at, item, "review", String::new());
         Ok(())
     }
 
@@ -779,7 +850,8 @@ impl<'a> Book<'a> {
         const RESPONSE: u16 = 2;
         const COMMENT: u16 = 3;
         const EVIDENCE: u16 = 4;
-        const ID: u16 = 5;
+        const REVIEW: u16 = 5;
+        const ID: u16 = 6;
         ws.write_string_with_format(0, 0, self.fit_plain(&section.title), &self.f.title)?;
         let mut row = 1;
         if !section.description.is_empty() {
@@ -797,6 +869,7 @@ impl<'a> Book<'a> {
             "Response",
             "Comments (required when the response is 'No')",
             "Evidence",
+            REVIEW_HEADER,
             "Item ID",
         ];
         for (c, h) in headers.iter().enumerate() {
@@ -814,6 +887,7 @@ impl<'a> Book<'a> {
                 continue;
             }
             self.text(ws, row, 0, &item.label, &f.label)?;
+            let item_row = row;
             let guidance = join_nonempty(&[&item.text, &item.guidance]);
             self.text(ws, row, 1, &guidance, &f.text)?;
             let files = self.evidence_names(&item.id);
@@ -839,8 +913,9 @@ impl<'a> Book<'a> {
                     self.comment_cell(ws, sheet, (row, COMMENT), RESPONSE, item)?;
                 }
             }
+            self.review_cell(ws, sheet, (item_row, REVIEW), &item.id)?;
         }
-        let widths = [36.0, 70.0, 28.0, 40.0, 28.0, 14.0];
+        let widths = [36.0, 70.0, 28.0, 40.0, 28.0, 30.0, 14.0];
         for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(col_num(c), *w)?;
         }
@@ -983,8 +1058,31 @@ impl<'a> Book<'a> {
         section: &Section,
     ) -> Result<(), XlsxError> {
         let f = Rc::clone(&self.f);
-        let columns = table_columns(section);
+        let mut columns = table_columns(section);
+        // The assessor's column: the template's own (GP Connect's "NHS Digital Review"), else one
+        // added for them.
+        let review_at = match columns
+            .iter()
+            .position(|c| c.field == ColumnField::Reviewer)
+        {
+            Some(i) => i,
+            None => {
+                columns.push(Column {
+                    field: ColumnField::Reviewer,
+                    header: REVIEW_HEADER.to_string(),
+                });
+                columns.len() - 1
+            }
+        };
+        let review_col = col_num(review_at);
         let id_col = col_num(columns.len());
+        // The declaration block uses the first four columns; its review cells go in the
+        // table's review column when that is right of them.
+        let block_review = if review_col >= 4 {
+            review_col
+        } else {
+            id_col + 1
+        };
         let title = format!("{} : Technical Conformance", section.title);
         ws.write_string_with_format(0, 0, self.fit_plain(&title), &self.f.title)?;
         let mut row = 2;
@@ -1046,6 +1144,7 @@ impl<'a> Book<'a> {
                 self.note(row, col_num(c), h);
                 ws.write_string_with_format(row, col_num(c), *h, &self.f.header)?;
             }
+            ws.write_string_with_format(row, block_review, REVIEW_HEADER, &self.f.header)?;
             for item in block {
                 row += 1;
                 self.text(ws, row, id_col, &item.id, &f.small)?;
@@ -1071,6 +1170,7 @@ impl<'a> Book<'a> {
                     &join_nonempty(&[&item.text, &item.guidance]),
                     &f.text,
                 )?;
+                self.review_cell(ws, sheet, (row, block_review), &item.id)?;
                 if let ItemKind::MultiChoice { options, other } = &item.kind {
                     ws.write_blank(row, 2, &self.f.text)?;
                     self.comment_cell(ws, sheet, (row, 3), 2, item)?;
@@ -1115,9 +1215,13 @@ impl<'a> Book<'a> {
                             ColumnField::Comment => {
                                 self.comment_cell(ws, sheet, (row, col), response_col, item)?
                             }
-                            ColumnField::ImplementationReference
-                            | ColumnField::TestReference
-                            | ColumnField::Reviewer => {
+                            ColumnField::Reviewer if col == review_col => {
+                                self.review_cell(ws, sheet, (row, col), &item.id)?;
+                            }
+                            ColumnField::Reviewer => {
+                                ws.write_blank(row, col, &self.f.review)?;
+                            }
+                            ColumnField::ImplementationReference | ColumnField::TestReference => {
                                 ws.write_blank(row, col, &self.f.response)?;
                             }
                             ColumnField::Evidence => {
@@ -1272,6 +1376,63 @@ impl<'a> Book<'a> {
     /// The appendix of answers template upgrades archived (to items a newer template removed,
     /// or values it no longer accepts), each with the wording it answered and where it went if
     /// it was restored. Their values are read back like answers: an archive is not to be lost.
+    fn response_sheet(
+        &mut self,
+        ws: &mut Worksheet,
+        response: &crate::snapshot::ReviewResponse,
+    ) -> Result<(), XlsxError> {
+        ws.write_string_with_format(0, 0, RESPONSE_SHEET, &self.f.title)?;
+        let reviewed = response
+            .submitted_at
+            .as_deref()
+            .map(|at| format!(" since the submission of {}", at.get(..10).unwrap_or(at)))
+            .unwrap_or_default();
+        let intro = format!(
+            "Every review remark, the supplier's reply and what changed on the item{reviewed}. Returned workbooks read: {}.",
+            response
+                .imports
+                .iter()
+                .map(|i| format!("{} (from {}, {})", i.file_name, i.reviewer, i.at.get(..10).unwrap_or(&i.at)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+        let intro = self.fit_plain(&intro);
+        ws.merge_range(1, 0, 1, 5, &intro, &self.f.subtitle)?;
+        let headers = [
+            "Item",
+            "Remark",
+            "Reply",
+            "What changed",
+            "Open or resolved",
+            "Item ID",
+        ];
+        for (c, h) in headers.iter().enumerate() {
+            ws.write_string_with_format(3, col_num(c), *h, &self.f.header)?;
+        }
+        let f = self.f.text.clone();
+        let mut row = 3;
+        for r in &response.rows {
+            row += 1;
+            self.text(ws, row, 0, &r.label, &self.f.label.clone())?;
+            self.text(ws, row, 1, &r.remark, &f)?;
+            self.text(ws, row, 2, &r.reply, &f)?;
+            self.text(ws, row, 3, &r.changed, &f)?;
+            let state = if r.resolved { "Resolved" } else { "Open" };
+            self.text(ws, row, 4, state, &f)?;
+            self.text(ws, row, 5, &r.item, &self.f.small.clone())?;
+        }
+        let widths = [30.0, 50.0, 50.0, 36.0, 14.0, 14.0];
+        for (c, w) in widths.iter().enumerate() {
+            ws.set_column_width(col_num(c), *w)?;
+        }
+        self.fit_rows(ws, &widths)?;
+        ws.set_freeze_panes(4, 0)?;
+        ws.set_repeat_rows(3, 3)?;
+        print_setup(ws, RESPONSE_SHEET)?;
+        protect(ws);
+        Ok(())
+    }
+
     fn archived_sheet(&mut self, ws: &mut Worksheet, sheet: &str) -> Result<(), XlsxError> {
         let snap = self.snap;
         let title = snap.archived_title();

@@ -191,6 +191,9 @@ pub enum StoreError {
     #[error("a review comment cannot be empty")]
     EmptyReviewComment,
 
+    #[error("comment {id} is a remark, not a proposed change: there is nothing to accept (reply to it, or resolve it)")]
+    NotAProposedChange { id: i64 },
+
     #[error(
         "comment {id} is on \"{thread_item}\", not \"{item}\": a reply goes on the item of the comment it answers"
     )]

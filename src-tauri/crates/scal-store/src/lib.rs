@@ -23,6 +23,7 @@ pub mod fsutil;
 mod media;
 mod outputs;
 mod review;
+mod review_import;
 pub mod schema;
 mod signoff;
 mod snapshot;
@@ -41,6 +42,10 @@ pub use evidence::BlobReader;
 pub use media::media_type_for;
 pub use outputs::{hash_file, OutputRefused, OutputRule, PlaceError, WrittenFile};
 pub use review::{ReviewComment, ReviewThread};
+pub use review_import::{
+    ImportedRemark, ProposedChange, ProposedField, ReviewImport, ReviewImportInfo,
+    ReviewImportOutcome, ReviewKind, WorkbookKind, WrittenCell, WrittenRecord, WrittenWorkbook,
+};
 pub use signoff::{Signoff, SignoffStatus};
 pub use snapshot::{RestoreOutcome, SnapshotInfo, SnapshotLink, SnapshotReason, SnapshotState};
 pub use upgrade::{ArchivedAnswer, Reconfirmation, Restored, UpgradeReport};
@@ -159,6 +164,9 @@ pub struct ExportRecord {
     pub files: Vec<(String, String, u64)>,
     pub answers_digest: String,
     pub tool_version: String,
+    /// The cells of the workbooks the export wrote (recorded with it; not read back by
+    /// `Draft::exports`: see `Draft::written_workbooks`).
+    pub written: Vec<WrittenWorkbook>,
 }
 
 /// Who is making changes: `SCAL_AUTHOR`, else the login name (`USER` / `USERNAME`), else

@@ -15,6 +15,7 @@ use scal_core::answer::MAX_TEXT_CHARS;
 use scal_core::CoreError;
 
 use crate::draft::{clean_author, now};
+use crate::review_import::{ProposedChange, ReviewKind};
 use crate::{Draft, StoreError};
 
 /// One comment. For a reply, `parent` is the thread's first comment and `resolved_*` are unset:
@@ -31,6 +32,12 @@ pub struct ReviewComment {
     pub body: String,
     pub resolved_at: Option<String>,
     pub resolved_by: Option<String>,
+    /// A remark, or a change the assessor made in a returned workbook.
+    pub kind: ReviewKind,
+    /// For a proposed change: the cell, what we wrote and what it holds now.
+    pub proposed: Option<ProposedChange>,
+    /// For a comment imported from a returned workbook: where in it, in words.
+    pub source: Option<String>,
 }
 
 /// A first comment and its replies, oldest first.
@@ -148,24 +155,13 @@ impl Draft {
     pub fn review_comments(&self, item: Option<&str>) -> Result<Vec<ReviewComment>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT id, item, parent, at, author, body, resolved_at, resolved_by
-                 FROM review_comments WHERE ?1 IS NULL OR item = ?1 ORDER BY id",
-            )
+            .prepare_cached(&format!(
+                "SELECT {} FROM review_comments WHERE ?1 IS NULL OR item = ?1 ORDER BY id",
+                self.comment_columns()
+            ))
             .map_err(|e| self.sql_err(e))?;
         let rows = stmt
-            .query_map([item], |r| {
-                Ok(ReviewComment {
-                    id: r.get(0)?,
-                    item: r.get(1)?,
-                    parent: r.get(2)?,
-                    at: r.get(3)?,
-                    author: r.get(4)?,
-                    body: r.get(5)?,
-                    resolved_at: r.get(6)?,
-                    resolved_by: r.get(7)?,
-                })
-            })
+            .query_map([item], read_comment)
             .map_err(|e| self.sql_err(e))?;
         rows.collect::<rusqlite::Result<Vec<_>>>()
             .map_err(|e| self.sql_err(e))
@@ -206,21 +202,12 @@ impl Draft {
     pub fn review_comment(&self, id: i64) -> Result<ReviewComment, StoreError> {
         self.conn
             .query_row(
-                "SELECT id, item, parent, at, author, body, resolved_at, resolved_by
-                 FROM review_comments WHERE id = ?1",
+                &format!(
+                    "SELECT {} FROM review_comments WHERE id = ?1",
+                    self.comment_columns()
+                ),
                 [id],
-                |r| {
-                    Ok(ReviewComment {
-                        id: r.get(0)?,
-                        item: r.get(1)?,
-                        parent: r.get(2)?,
-                        at: r.get(3)?,
-                        author: r.get(4)?,
-                        body: r.get(5)?,
-                        resolved_at: r.get(6)?,
-                        resolved_by: r.get(7)?,
-                    })
-                },
+                read_comment,
             )
             .optional()
             .map_err(|e| self.sql_err(e))?
@@ -267,6 +254,20 @@ impl Draft {
         self.review_comment(root.id)
     }
 
+    /// The columns `read_comment` reads; a draft older than format 7 (open read-only) has no
+    /// kind, proposed change or source.
+    fn comment_columns(&self) -> &'static str {
+        if self.has_review_import() {
+            "id, item, parent, at, author, body, resolved_at, resolved_by, kind, proposed, source"
+        } else {
+            "id, item, parent, at, author, body, resolved_at, resolved_by, 'remark', NULL, NULL"
+        }
+    }
+
+    pub(crate) fn thread_root_of(&self, id: i64) -> Result<ReviewComment, StoreError> {
+        self.thread_root(id)
+    }
+
     fn thread_root(&self, id: i64) -> Result<ReviewComment, StoreError> {
         let c = self.review_comment(id)?;
         match c.parent {
@@ -274,4 +275,26 @@ impl Draft {
             None => Ok(c),
         }
     }
+}
+
+fn read_comment(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReviewComment> {
+    let kind: String = r.get(8)?;
+    let proposed: Option<String> = r.get(9)?;
+    Ok(ReviewComment {
+        id: r.get(0)?,
+        item: r.get(1)?,
+        parent: r.get(2)?,
+        at: r.get(3)?,
+        author: r.get(4)?,
+        body: r.get(5)?,
+        resolved_at: r.get(6)?,
+        resolved_by: r.get(7)?,
+        kind: if kind == "proposed" {
+            ReviewKind::Proposed
+        } else {
+            ReviewKind::Remark
+        },
+        proposed: proposed.and_then(|p| serde_json::from_str(&p).ok()),
+        source: r.get(10)?,
+    })
 }

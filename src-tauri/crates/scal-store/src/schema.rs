@@ -363,8 +363,46 @@ END;
 /// The first format whose evidence links have columns for their dates.
 pub const EVIDENCE_DATES_FORMAT: i64 = 6;
 
+/// Format 7: the review loop with the assessor. What each exported or filled workbook held in
+/// the cells an assessor may change or write in (`written_cells`: one JSON list per workbook,
+/// so a returned copy can be recognised by its cells and compared with them); each import of a
+/// returned workbook (`review_imports`); and review comments that came from one: their kind (a
+/// remark, or a proposed change holding the assessor's text), where in the workbook they were
+/// found, and a key of their content, unique, so that a second round's repeated remarks are not
+/// added twice.
+const V7: &str = r#"
+CREATE TABLE written_cells (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    at        TEXT NOT NULL,
+    export_id INTEGER REFERENCES exports (id),
+    workbook  TEXT NOT NULL CHECK (workbook IN ('own', 'filled')),
+    file_name TEXT NOT NULL,
+    cells     TEXT NOT NULL
+) STRICT;
+CREATE TABLE review_imports (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         TEXT NOT NULL,
+    by         TEXT NOT NULL,
+    reviewer   TEXT NOT NULL,
+    file_name  TEXT NOT NULL,
+    sha256     TEXT NOT NULL CHECK (length(sha256) = 64),
+    written_id INTEGER NOT NULL REFERENCES written_cells (id),
+    added      INTEGER NOT NULL CHECK (added >= 0),
+    repeated   INTEGER NOT NULL CHECK (repeated >= 0)
+) STRICT;
+ALTER TABLE review_comments ADD COLUMN kind TEXT NOT NULL DEFAULT 'remark' CHECK (kind IN ('remark', 'proposed'));
+ALTER TABLE review_comments ADD COLUMN proposed TEXT;
+ALTER TABLE review_comments ADD COLUMN source TEXT;
+ALTER TABLE review_comments ADD COLUMN import_id INTEGER REFERENCES review_imports (id);
+ALTER TABLE review_comments ADD COLUMN import_key TEXT;
+CREATE UNIQUE INDEX review_comments_by_import_key ON review_comments (import_key) WHERE import_key IS NOT NULL;
+"#;
+
+/// The first format with the review loop's tables and review-comment kinds.
+pub const REVIEW_IMPORT_FORMAT: i64 = 7;
+
 /// The migrations, oldest first. Append only.
-const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
+const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6, V7];
 
 /// Brings a draft at format `from` up to `SCHEMA_VERSION` inside the caller's transaction.
 pub(crate) fn migrate(tx: &Transaction<'_>, from: i64) -> rusqlite::Result<()> {

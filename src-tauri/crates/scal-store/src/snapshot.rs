@@ -184,6 +184,7 @@ impl Draft {
     ) -> Result<(i64, SnapshotInfo), StoreError> {
         self.writable()?;
         let state = self.current_state()?;
+        let has_review_import = self.has_review_import();
         let author = clean_author(author);
         let at = if record.at.trim().is_empty() {
             now()
@@ -197,6 +198,12 @@ impl Draft {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(err)?;
         let export_id = crate::draft::insert_export(&tx, record, &at).map_err(err)?;
+        if has_review_import {
+            for workbook in &record.written {
+                crate::review_import::insert_written(&tx, workbook, Some(export_id), &at)
+                    .map_err(err)?;
+            }
+        }
         let id = insert_snapshot(
             &tx,
             &state,

@@ -53,6 +53,7 @@ fn a_draft_reopens_with_everything_it_was_given() {
             files: vec![("workbook.xlsx".into(), "ab".repeat(32), 1234)],
             answers_digest: answers_digest(&draft.answers().unwrap()),
             tool_version: "0.1.0".into(),
+            written: Vec::new(),
             ..ExportRecord::default()
         })
         .unwrap();

@@ -212,11 +212,21 @@ fn a_format_3_draft_opens_read_only_unaltered_and_migrates_when_edited() {
     let (path, draft) = new_draft(dir.path());
     drop(draft);
     let conn = rusqlite::Connection::open(&path).unwrap();
-    // What format 3 lacks: the record of outputs (format 4) and the evidence dates (format 6).
+    // What format 3 lacks: the record of outputs (format 4), the evidence dates (format 6) and
+    // the review loop's tables and comment columns (format 7).
     conn.execute_batch(
         "DROP TABLE outputs;
          ALTER TABLE evidence_links DROP COLUMN dated;
          ALTER TABLE evidence_links DROP COLUMN valid_until;
+         DROP INDEX review_comments_by_import_key;
+         DROP TABLE review_comments;
+         DROP TABLE review_imports;
+         DROP TABLE written_cells;
+         CREATE TABLE review_comments (
+             id INTEGER PRIMARY KEY AUTOINCREMENT, item TEXT NOT NULL, at TEXT NOT NULL,
+             author TEXT NOT NULL, body TEXT NOT NULL, resolved_at TEXT, resolved_by TEXT,
+             parent INTEGER REFERENCES review_comments (id)) STRICT;
+         CREATE INDEX review_comments_by_item ON review_comments (item);
          PRAGMA user_version = 3;",
     )
     .unwrap();

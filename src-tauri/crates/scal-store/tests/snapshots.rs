@@ -184,6 +184,7 @@ fn an_export_records_the_state_it_exported() {
         out_dir: "/tmp/out".into(),
         answers_digest: answers_digest(&draft.answers().unwrap()),
         tool_version: "test".into(),
+        written: Vec::new(),
         ..ExportRecord::default()
     };
     let (export_id, snap) = draft.record_export_with_snapshot(&record, "alice").unwrap();

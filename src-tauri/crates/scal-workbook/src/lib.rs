@@ -31,6 +31,7 @@ mod package;
 mod patch;
 mod preview;
 mod recognise;
+mod returned;
 mod structure;
 mod table;
 mod view;
@@ -56,6 +57,7 @@ pub use preview::{
     column_letters, sheet_names, sheet_preview, PreviewRow, SheetPreview, MAX_PREVIEW_COLUMNS,
     MAX_PREVIEW_ROWS,
 };
+pub use returned::{CellRemark, Returned, MAX_REMARKS};
 
 /// How to import: all optional; the defaults suit the workbook as NHS England sends it.
 #[derive(Debug, Clone, Default)]

@@ -1183,9 +1183,19 @@ fn declaration_row(
         cells: ItemCells {
             response: Some(cell_ref(r, resp)),
             comment: comment_cell(view, r, t.comment, resp),
+            review: review_cell(view, t, r),
             ..ItemCells::default()
         },
     });
+}
+
+/// The assessor's cell on row `r`: the first of the table's assessor columns whose cell is not
+/// a formula (a review column, not a computed score).
+fn review_cell(view: &View<'_>, t: &Table, r: u32) -> Option<String> {
+    t.assessor
+        .iter()
+        .find(|&&c| !view.is_formula(r, c) && !view.is_continuation(r, c))
+        .map(|&c| cell_ref(r, c))
 }
 
 fn requirement_row(
@@ -1340,6 +1350,7 @@ fn requirement_row(
             evidence: evidence_col
                 .filter(|&c| !view.is_continuation(r, c))
                 .map(|c| cell_ref(r, c)),
+            review: review_cell(view, t, r),
             ..ItemCells::default()
         },
     });

@@ -179,6 +179,11 @@ fn describe(e: &HistoryEntryDto) -> String {
     if let Some(id) = e.snapshot {
         text.push_str(&format!(" (restoring snapshot {id})"));
     }
+    if let Some(id) = e.review {
+        text.push_str(&format!(
+            " (accepting the proposed change of review thread {id})"
+        ));
+    }
     text
 }
 

@@ -124,6 +124,13 @@ pub fn run(cli: Cli, out: &mut Out) -> CliResult<Outcome> {
         } => review::list(&draft, item.as_deref(), open, json.json, out),
         Command::Resolve { draft, comment } => review::resolve(&ctx, &draft, &comment, out),
         Command::Reopen { draft, comment } => review::reopen(&draft, &comment, out),
+        Command::ReviewImport {
+            draft,
+            returned,
+            reviewer,
+            json,
+        } => review::import(&ctx, &draft, &returned, reviewer.as_deref(), json.json, out),
+        Command::Accept { draft, comment } => review::accept(&ctx, &draft, &comment, out),
         Command::SignOff {
             draft,
             name,

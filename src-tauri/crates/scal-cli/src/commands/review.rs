@@ -1,5 +1,6 @@
 //! `scal review DRAFT ITEM TEXT [--reply-to N]`, `scal reviews DRAFT [ITEM] [--open] [--json]`,
-//! `scal resolve DRAFT N`, `scal reopen DRAFT N`.
+//! `scal resolve DRAFT N`, `scal reopen DRAFT N`, `scal review-import DRAFT RETURNED.xlsx`,
+//! `scal accept DRAFT N`.
 //!
 //! Writing commands open the draft for review (`Draft::open_for_review`): what a reviewer
 //! does is taken, a change to an answer would not be.
@@ -8,7 +9,7 @@ use std::path::Path;
 
 use scal_store::ReviewThread;
 
-use super::{item_or_section, open_for_review, open_read_only, place_of, store, when, Ctx};
+use super::{item_or_section, open, open_for_review, open_read_only, place_of, store, when, Ctx};
 use crate::dto::{ReviewThreadDto, ReviewsOutput};
 use crate::error::{CliError, CliResult};
 use crate::output::Out;
@@ -146,6 +147,84 @@ pub fn reopen(path: &Path, n: &str, out: &mut Out) -> CliResult<Outcome> {
     out.line(format!(
         "Thread {} on {} is open again.",
         root.id, root.item
+    ));
+    Ok(Outcome::Success)
+}
+
+pub fn import(
+    ctx: &Ctx,
+    path: &Path,
+    returned: &Path,
+    reviewer: Option<&str>,
+    json: bool,
+    out: &mut Out,
+) -> CliResult<Outcome> {
+    let mut draft = open_for_review(path)?;
+    let report =
+        scal_app::review_import::review_import(&mut draft, returned, reviewer, &ctx.author)
+            .map_err(super::app)?;
+    let dto = scal_app::dto::ReviewImportDto::new(&report);
+    if json {
+        out.json(&dto)?;
+        return Ok(Outcome::Success);
+    }
+    let kind = match report.workbook {
+        scal_store::WorkbookKind::Own => "the workbook exported",
+        scal_store::WorkbookKind::Filled => "the NHS workbook filled",
+    };
+    out.line(format!(
+        "{} is {kind} {}; {} of {} answer cells as written.",
+        report.file_name,
+        when(&report.written_at),
+        report.cells_unchanged,
+        report.cells_recorded
+    ));
+    let proposed = report
+        .added
+        .iter()
+        .filter(|c| c.kind == scal_store::ReviewKind::Proposed)
+        .count();
+    out.line(format!(
+        "Added {} review comment(s) from {} ({proposed} proposed change(s)); {} already in the draft from an earlier round.",
+        report.added.len(),
+        report.reviewer,
+        report.repeated
+    ));
+    for c in &report.added {
+        let what = match (&c.proposed, c.parent) {
+            (Some(_), _) => "proposed change",
+            (None, Some(_)) => "reply",
+            (None, None) => "remark",
+        };
+        out.line(format!(
+            "  #{} {what} on {} by {}: {}",
+            c.id,
+            c.item,
+            c.author,
+            c.body.lines().next().unwrap_or_default()
+        ));
+    }
+    for sentence in &report.left_out {
+        out.line(format!("  Left out: {sentence}"));
+    }
+    if proposed > 0 {
+        out.line("Accept a proposed change: scal accept DRAFT N   Answer it: scal review DRAFT ITEM TEXT --reply-to N");
+    }
+    Ok(Outcome::Success)
+}
+
+pub fn accept(ctx: &Ctx, path: &Path, n: &str, out: &mut Out) -> CliResult<Outcome> {
+    let id = comment_number(path, n)?;
+    let mut draft = open(path)?;
+    let (root, _) = scal_app::ops::accept_proposed(&mut draft, id, &ctx.author, ctx.today)
+        .map_err(super::app)?;
+    let change = root.proposed.as_ref();
+    out.line(format!(
+        "Accepted thread {} on {}: the {} is now \"{}\"; the thread is resolved.",
+        root.id,
+        root.item,
+        change.map_or("answer", |c| c.field.as_str()),
+        change.map_or("", |c| c.text.as_str())
     ));
     Ok(Outcome::Success)
 }

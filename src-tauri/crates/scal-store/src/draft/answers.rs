@@ -164,6 +164,26 @@ pub(crate) fn write_judged(
     write_judged_as(tx, judged, at, author, None)
 }
 
+/// [`write_judged`], each change recorded as the lead's answer to review thread `thread` (an
+/// accepted proposed change): its history detail names the thread.
+pub(crate) fn write_judged_as_review(
+    tx: &Connection,
+    judged: Vec<(&str, Judged)>,
+    at: &str,
+    author: &str,
+    thread: i64,
+) -> rusqlite::Result<usize> {
+    write_judged_with(tx, judged, at, author, Cause::Review(thread))
+}
+
+/// Why a change is written: typed (or applied), copied from another draft (the detail of where
+/// from, by item), or accepted from a review thread.
+enum Cause<'a> {
+    Typed,
+    Copied(&'a dyn Fn(&str) -> String),
+    Review(i64),
+}
+
 /// [`write_judged`], each change recorded as a copy when `copied` gives, for an item, the
 /// detail of where its answer came from (a `copy` entry rather than `answer` or `comment`).
 pub(crate) fn write_judged_as(
@@ -173,6 +193,21 @@ pub(crate) fn write_judged_as(
     author: &str,
     copied: Option<&dyn Fn(&str) -> String>,
 ) -> rusqlite::Result<usize> {
+    let cause = match copied {
+        Some(f) => Cause::Copied(f),
+        None => Cause::Typed,
+    };
+    write_judged_with(tx, judged, at, author, cause)
+}
+
+fn write_judged_with(
+    tx: &Connection,
+    judged: Vec<(&str, Judged)>,
+    at: &str,
+    author: &str,
+    cause: Cause<'_>,
+) -> rusqlite::Result<usize> {
+    let copied = matches!(cause, Cause::Copied(_));
     let mut changed = 0;
     for (item, judged) in judged {
         let old: Option<(Option<String>, String)> = tx
@@ -190,13 +225,17 @@ pub(crate) fn write_judged_as(
             continue;
         }
         put_answer(tx, item, new_value.as_deref(), &new_comment, at, author)?;
-        let (action, old_v, new_v) = match (copied.is_some(), value_changed) {
+        let (action, old_v, new_v) = match (copied, value_changed) {
             (true, true) => (HistoryAction::Copy, old_value, new_value),
             (true, false) => (HistoryAction::Copy, None, None),
             (false, true) => (HistoryAction::Answer, old_value, new_value),
             (false, false) => (HistoryAction::Comment, None, None),
         };
-        let detail = copied.map(|detail| detail(item));
+        let detail = match &cause {
+            Cause::Typed => None,
+            Cause::Copied(detail) => Some(detail(item)),
+            Cause::Review(thread) => Some(serde_json::json!({ "review": thread }).to_string()),
+        };
         let (old_c, new_c) = if comment_changed {
             (Some(old_comment), Some(new_comment))
         } else {

@@ -15,7 +15,18 @@ impl Draft {
         } else {
             record.at.clone()
         };
-        insert_export(&self.conn, record, &at).map_err(|e| self.sql_err(e))
+        let path = self.path.clone();
+        let err = |e| StoreError::sqlite(&path, e);
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(err)?;
+        let id = insert_export(&tx, record, &at).map_err(err)?;
+        for workbook in &record.written {
+            crate::review_import::insert_written(&tx, workbook, Some(id), &at).map_err(err)?;
+        }
+        tx.commit().map_err(err)?;
+        Ok(id)
     }
 
     /// Every export, oldest first.
@@ -55,6 +66,7 @@ impl Draft {
                 files,
                 answers_digest,
                 tool_version,
+                written: Vec::new(),
             });
         }
         Ok(out)

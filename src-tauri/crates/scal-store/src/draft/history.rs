@@ -117,10 +117,19 @@ impl ToSql for HistoryAction {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum HistoryEvent {
-    /// The value changed (and the comment, when the entry has both comment sides).
-    Answer { snapshot: Option<i64> },
+    /// The value changed (and the comment, when the entry has both comment sides). `review`:
+    /// the review thread whose proposed change the lead accepted with it.
+    Answer {
+        snapshot: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        review: Option<i64>,
+    },
     /// Only the comment changed.
-    Comment { snapshot: Option<i64> },
+    Comment {
+        snapshot: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        review: Option<i64>,
+    },
     /// A file was linked to the item.
     Attach(LinkEvent),
     /// A link was removed (the content stays in the draft).
@@ -257,8 +266,8 @@ impl HistoryEvent {
     /// The snapshot whose restore made this change, if one did.
     pub fn snapshot(&self) -> Option<i64> {
         match self {
-            HistoryEvent::Answer { snapshot }
-            | HistoryEvent::Comment { snapshot }
+            HistoryEvent::Answer { snapshot, .. }
+            | HistoryEvent::Comment { snapshot, .. }
             | HistoryEvent::Status { snapshot } => *snapshot,
             HistoryEvent::Attach(l) | HistoryEvent::Detach(l) => l.snapshot,
             HistoryEvent::Restore(RestoreEvent::BySnapshot { snapshot, .. }) => Some(*snapshot),
@@ -268,6 +277,14 @@ impl HistoryEvent {
             | HistoryEvent::Confirm(_)
             | HistoryEvent::Copy(_)
             | HistoryEvent::Dates(_) => None,
+        }
+    }
+
+    /// The review thread whose proposed change this answer accepted.
+    pub fn review(&self) -> Option<i64> {
+        match self {
+            HistoryEvent::Answer { review, .. } | HistoryEvent::Comment { review, .. } => *review,
+            _ => None,
         }
     }
 
@@ -512,21 +529,40 @@ mod tests {
                 None,
                 None,
                 None,
-                HistoryEvent::Answer { snapshot: None },
+                HistoryEvent::Answer {
+                    snapshot: None,
+                    review: None,
+                },
+            ),
+            (
+                "answer",
+                Some(r#"{"review":7}"#),
+                None,
+                None,
+                HistoryEvent::Answer {
+                    snapshot: None,
+                    review: Some(7),
+                },
             ),
             (
                 "answer",
                 Some(r#"{"snapshot":3}"#),
                 None,
                 None,
-                HistoryEvent::Answer { snapshot: Some(3) },
+                HistoryEvent::Answer {
+                    snapshot: Some(3),
+                    review: None,
+                },
             ),
             (
                 "comment",
                 None,
                 None,
                 None,
-                HistoryEvent::Comment { snapshot: None },
+                HistoryEvent::Comment {
+                    snapshot: None,
+                    review: None,
+                },
             ),
             (
                 "status",

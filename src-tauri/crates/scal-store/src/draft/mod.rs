@@ -19,7 +19,7 @@ use crate::error::StoreError;
 use crate::{SourceWorkbook, TemplateRevision};
 
 use crate::fsutil;
-pub(crate) use answers::{put_answer, write_judged_as};
+pub(crate) use answers::{put_answer, write_judged_as, write_judged_as_review};
 pub(crate) use exports::insert_export;
 pub(crate) use history::{insert_history, HistoryRow};
 pub use history::{
@@ -64,6 +64,11 @@ impl Draft {
     /// Whether the file has columns for evidence dates (format 6 on).
     pub(crate) fn has_evidence_dates(&self) -> bool {
         self.format >= crate::schema::EVIDENCE_DATES_FORMAT
+    }
+
+    /// Whether the file has the review loop's tables (format 7 on).
+    pub(crate) fn has_review_import(&self) -> bool {
+        self.format >= crate::schema::REVIEW_IMPORT_FORMAT
     }
 }
 
