@@ -178,7 +178,11 @@ fn recognise<'r>(
         let answered: Vec<&WrittenCell> = r
             .cells
             .iter()
-            .filter(|c| c.role != "review" && !c.value.trim().is_empty())
+            .filter(|c| {
+                c.role != "review"
+                    && !c.value.trim().is_empty()
+                    && !scal_core::answer::is_placeholder(&c.value)
+            })
             .collect();
         let kept = answered
             .iter()
