@@ -283,6 +283,43 @@ pub async fn unlink_evidence(
     })
 }
 
+/// Sets, changes or clears the dates of evidence link `link_id`: the document's own date and
+/// the last day it is valid (YYYY-MM-DD each; empty or absent means none). A valid-until date
+/// before the document's date is refused with the core's sentence, and nothing is written.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_evidence_dates(
+    state: State<'_, AppState>,
+    link_id: i64,
+    dated: Option<String>,
+    valid_until: Option<String>,
+) -> CmdResult<EvidenceResult> {
+    let dates = scal_core::EvidenceDates::parse(
+        dated.as_deref(),
+        valid_until.as_deref(),
+        ("Document dated", "Valid until"),
+    )?;
+    state.with(|o| {
+        let (_, s) = scal_app::ops::set_evidence_dates(
+            &mut o.draft,
+            link_id,
+            dates,
+            &scal_store::default_author(),
+            views::today(),
+        )?;
+        Ok(views::evidence_result(o.draft.template(), &s, false))
+    })
+}
+
+/// The completeness report for the Digital Onboarding Service (the online SCAL): the
+/// workbook's report and the warnings of answers and comments over its 2,000-character limit.
+#[tauri::command]
+pub async fn dos_report(state: State<'_, AppState>) -> CmdResult<ReportDto> {
+    state.with(|o| {
+        let s = scal_app::summary::read_for(&o.draft, views::today(), scal_core::Profile::Dos)?;
+        Ok(views::report_dto(o.draft.template(), &s))
+    })
+}
+
 /// Writes the evidence out to the app's folder and opens it with the system viewer.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn open_evidence(

@@ -193,7 +193,7 @@ pub struct DraftView {
     pub template: TemplateView,
     #[ts(type = "Record<string, AnswerDto>")]
     pub answers: BTreeMap<String, AnswerDto>,
-    pub evidence: Vec<EvidenceEntry>,
+    pub evidence: Vec<EvidenceLine>,
     #[ts(type = "Record<string, string>")]
     pub section_status: BTreeMap<String, String>,
     /// Who set each section's status, and when.
@@ -236,10 +236,24 @@ pub struct SaveResult {
     pub signoff_stale: bool,
 }
 
-/// What attaching or unlinking evidence gives back.
+/// One evidence link as the app lists it: the shared entry (`scal evidence list --json`'s),
+/// and where its valid-until date stands today, in words.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct EvidenceLine {
+    #[serde(flatten)]
+    pub entry: EvidenceEntry,
+    /// "expired" (its last valid day has passed) or "expiring" (within the warning window
+    /// before it), as `scal_core::EvidenceDates` judges them today; null otherwise.
+    #[ts(type = "\"expired\" | \"expiring\" | null")]
+    pub validity: Option<String>,
+    /// That in words, e.g. "Expired: valid until 2026-01-31"; empty when neither.
+    pub validity_words: String,
+}
+
+/// What attaching, unlinking or dating evidence gives back.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct EvidenceResult {
-    pub evidence: Vec<EvidenceEntry>,
+    pub evidence: Vec<EvidenceLine>,
     pub report: ReportDto,
     /// The file's content was already in the draft: linked again, stored once.
     pub deduplicated: bool,
@@ -927,6 +941,7 @@ pub fn typescript() -> String {
         EvidenceNeedDto::decl(),
         scal_app::dto::EvidenceDto::decl(),
         EvidenceEntry::decl(),
+        EvidenceLine::decl(),
         SectionStatusDto::decl(),
         SectionStatusResult::decl(),
         DraftView::decl(),

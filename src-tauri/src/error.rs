@@ -61,6 +61,12 @@ impl From<scal_core::CoreError> for CmdError {
     }
 }
 
+impl From<scal_core::DatesError> for CmdError {
+    fn from(e: scal_core::DatesError) -> CmdError {
+        CmdError::new(capitalise(&e.to_string()))
+    }
+}
+
 /// Library messages start in lower case so they can be embedded; shown alone, a sentence starts
 /// with a capital.
 pub fn capitalise(s: &str) -> String {
@@ -90,6 +96,22 @@ mod tests {
                 .starts_with("\"nobody\" is not an email address for item \"cso-email\""),
             "{}",
             e.message
+        );
+    }
+
+    #[test]
+    fn dates_that_cannot_be_together_are_refused_in_the_cores_sentence() {
+        let e: CmdError = scal_core::EvidenceDates::parse(
+            Some("2026-05-01"),
+            Some("2026-01-01"),
+            ("Document dated", "Valid until"),
+        )
+        .unwrap_err()
+        .into();
+        assert_eq!(e.code, None);
+        assert_eq!(
+            e.message,
+            "Valid-until 2026-01-01 is before the document's date 2026-05-01: a document cannot expire before it was written"
         );
     }
 

@@ -105,6 +105,8 @@ fn main() -> ExitCode {
             commands::attach_dialog,
             commands::attach_dropped,
             commands::unlink_evidence,
+            commands::set_evidence_dates,
+            commands::dos_report,
             commands::open_evidence,
             commands::history,
             commands::choose_export_folder,

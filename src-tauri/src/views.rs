@@ -76,7 +76,7 @@ pub fn draft_view(open: &OpenDraft) -> CmdResult<DraftView> {
             .iter()
             .map(|(k, a)| (k.clone(), a.into()))
             .collect(),
-        evidence: s.evidence.iter().map(EvidenceEntry::from).collect(),
+        evidence: evidence_lines(&s.evidence, today()),
         section_status: s
             .section_status
             .iter()
@@ -155,10 +155,48 @@ pub fn evidence_result(
     deduplicated: bool,
 ) -> EvidenceResult {
     EvidenceResult {
-        evidence: s.evidence.iter().map(EvidenceEntry::from).collect(),
+        evidence: evidence_lines(&s.evidence, today()),
         report: report_dto(t, s),
         deduplicated,
     }
+}
+
+/// The evidence list, each link with where its valid-until date stands on `today` (the core's
+/// judgement, `EvidenceDates::expired` and `expires_within_warning`, put in words).
+pub fn evidence_lines(
+    links: &[scal_store::EvidenceLink],
+    today: chrono::NaiveDate,
+) -> Vec<EvidenceLine> {
+    links
+        .iter()
+        .map(|l| {
+            let (validity, validity_words) = match l.dates.valid_until {
+                Some(until) if l.dates.expired(today) => {
+                    (Some("expired"), format!("Expired: valid until {until}"))
+                }
+                Some(until) => match l.dates.expires_within_warning(today) {
+                    Some(days) => {
+                        let when = match days {
+                            0 => "today".to_string(),
+                            1 => "tomorrow".to_string(),
+                            n => format!("in {n} days"),
+                        };
+                        (
+                            Some("expiring"),
+                            format!("Expiring: valid until {until} ({when})"),
+                        )
+                    }
+                    None => (None, String::new()),
+                },
+                None => (None, String::new()),
+            };
+            EvidenceLine {
+                entry: EvidenceEntry::from(l),
+                validity: validity.map(str::to_string),
+                validity_words,
+            }
+        })
+        .collect()
 }
 
 /// Sends progress at most about a hundred times per job, however large the file.
@@ -332,6 +370,58 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "test code: a panic is a failing test")]
 
     use super::*;
+
+    /// Each link says where its valid-until date stands, in words: expired after its last
+    /// valid day, expiring within the core's warning window (today and tomorrow by name),
+    /// nothing otherwise or without a valid-until date.
+    #[test]
+    fn the_evidence_list_says_which_files_have_expired_or_expire_soon() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, json) = scal_app::sample::sample_template().unwrap();
+        let mut draft = Draft::create(&dir.path().join("d.scal"), json, "Ada").unwrap();
+        let item = draft.template().sections[0].items[0].id.clone();
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let until = [
+            Some("2026-01-31"),
+            Some("2026-02-01"),
+            Some("2026-02-02"),
+            Some("2026-03-22"),
+            Some("2026-04-30"),
+            None,
+        ];
+        for (n, u) in until.iter().enumerate() {
+            let file = dir.path().join(format!("doc {n}.pdf"));
+            #[allow(clippy::disallowed_methods, reason = "test fixture")]
+            std::fs::write(&file, format!("%PDF-1.4 {n}")).unwrap();
+            let dates = scal_core::EvidenceDates::new(Some(day("2025-02-01")), u.map(day)).unwrap();
+            draft
+                .attach_dated(&item, &file, dates, "Ada", &mut |_, _| {})
+                .unwrap();
+        }
+        let lines = evidence_lines(&draft.evidence().unwrap(), day("2026-02-01"));
+        let got: Vec<(Option<&str>, &str)> = lines
+            .iter()
+            .map(|l| (l.validity.as_deref(), l.validity_words.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("expired"), "Expired: valid until 2026-01-31"),
+                (Some("expiring"), "Expiring: valid until 2026-02-01 (today)"),
+                (
+                    Some("expiring"),
+                    "Expiring: valid until 2026-02-02 (tomorrow)"
+                ),
+                (
+                    Some("expiring"),
+                    "Expiring: valid until 2026-03-22 (in 49 days)"
+                ),
+                (None, ""),
+                (None, ""),
+            ]
+        );
+        assert_eq!(lines[0].entry.link.dated.as_deref(), Some("2025-02-01"));
+    }
 
     /// Against a real draft: the history names the file attached and unlinked.
     #[test]

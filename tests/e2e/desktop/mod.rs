@@ -8,6 +8,7 @@
 // Xvfb, WebKitWebDriver and process groups: the desktop tests are for Linux (CI) machines.
 #![cfg(unix)]
 
+mod dates;
 mod driver;
 mod import;
 mod journey;

@@ -186,6 +186,29 @@ dated: string | null,
  */
 valid_until: string | null, };
 
+export type EvidenceLine = { 
+/**
+ * "expired" (its last valid day has passed) or "expiring" (within the warning window
+ * before it), as `scal_core::EvidenceDates` judges them today; null otherwise.
+ */
+validity: "expired" | "expiring" | null, 
+/**
+ * That in words, e.g. "Expired: valid until 2026-01-31"; empty when neither.
+ */
+validity_words: string, item: string, 
+/**
+ * The link id, what detach (`scal detach`, the app's Unlink) takes.
+ */
+id: number, file_name: string, sha256: string, size: number, media_type: string, added_at: string, 
+/**
+ * The document's own date (YYYY-MM-DD), where given.
+ */
+dated: string | null, 
+/**
+ * The last day the document is valid (YYYY-MM-DD), where given.
+ */
+valid_until: string | null, };
+
 export type SectionStatusDto = { status: string, at: string, by: string, };
 
 export type SectionStatusResult = { section: string, status: SectionStatusDto, report: ReportDto, };
@@ -199,7 +222,7 @@ read_only_reason: string,
  * Opened for review: answers are read-only, but review comments and the sign-off can be
  * given.
  */
-review_mode: boolean, template: TemplateView, answers: Record<string, AnswerDto>, evidence: Array<EvidenceEntry>, section_status: Record<string, string>, 
+review_mode: boolean, template: TemplateView, answers: Record<string, AnswerDto>, evidence: Array<EvidenceLine>, section_status: Record<string, string>, 
 /**
  * Who set each section's status, and when.
  */
@@ -219,7 +242,7 @@ changed: ChangedDto,
  */
 signoff_stale: boolean, };
 
-export type EvidenceResult = { evidence: Array<EvidenceEntry>, report: ReportDto, 
+export type EvidenceResult = { evidence: Array<EvidenceLine>, report: ReportDto, 
 /**
  * The file's content was already in the draft: linked again, stored once.
  */

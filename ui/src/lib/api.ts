@@ -17,6 +17,7 @@ import type {
   ImportPreview,
   SheetPreviewDto,
   ProgressEvent,
+  ReportDto,
   ReviewState,
   SaveResult,
   SectionStatusResult,
@@ -79,7 +80,12 @@ export const api = {
   attachDropped: (item: string, path: string, onProgress: (p: ProgressEvent) => void) =>
     call<EvidenceResult>("attach_dropped", { item, path, on_progress: progressChannel(onProgress) }),
   unlinkEvidence: (linkId: number) => call<EvidenceResult>("unlink_evidence", { link_id: linkId }),
+  /** Sets, changes or clears a link's dates (YYYY-MM-DD; null for none). */
+  setEvidenceDates: (linkId: number, dated: string | null, validUntil: string | null) =>
+    call<EvidenceResult>("set_evidence_dates", { link_id: linkId, dated, valid_until: validUntil }),
   openEvidence: (linkId: number) => call<void>("open_evidence", { link_id: linkId }),
+  /** The completeness report for the Digital Onboarding Service (its 2,000-character limit). */
+  dosReport: () => call<ReportDto>("dos_report"),
   /** The history of one item, or of the whole draft when `item` is null. */
   history: (item: string | null) => call<HistoryLine[]>("history", { item }),
   chooseExportFolder: () => call<string | null>("choose_export_folder"),

@@ -5,7 +5,7 @@ import { toCmdError } from "./api";
 import type {
   AnswerDto,
   DraftView,
-  EvidenceEntry,
+  EvidenceLine,
   ExportResult,
   IssueDto,
   ProgressEvent,
@@ -47,7 +47,7 @@ export class Session {
   draft = $state<DraftView | null>(null);
   answers = $state<Record<string, AnswerDto>>({});
   report = $state<ReportDto | null>(null);
-  evidence = $state<EvidenceEntry[]>([]);
+  evidence = $state<EvidenceLine[]>([]);
   tab = $state<Tab>("answer");
   sectionId = $state<string>("");
   /** The item to scroll to and focus; the editor clears it once done. */
@@ -71,6 +71,14 @@ export class Session {
   statusRefusal = $state<{ section: string; message: string } | null>(null);
   /** The item whose review comments are open in the dialog. */
   commentsItem = $state<string | null>(null);
+  /** The evidence link whose dates are being set in the Evidence tab. */
+  datesEditing = $state<number | null>(null);
+  /** Why the last dates given for that link were refused. */
+  datesError = $state<string | null>(null);
+  /** The completeness panel checks for the Digital Onboarding Service too (2,000 characters). */
+  dosCheck = $state(false);
+  /** The report for the Digital Onboarding Service, fetched while `dosCheck` is on. */
+  dosReport = $state<ReportDto | null>(null);
 
   changedItems: ReadonlySet<string> = $derived(setOf(this.review.changed.items));
   openComments: ReadonlyMap<string, number> = $derived(openThreadCounts(this.review.threads));
@@ -85,6 +93,7 @@ export class Session {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private chains = new Map<string, Promise<void>>();
   private focusSeq = 0;
+  private dosSeq = 0;
 
   constructor(readonly api: Api) {}
 
@@ -109,6 +118,9 @@ export class Session {
     this.sectionId = view.template.sections[0]?.id ?? "";
     this.tab = view.read_only ? "review" : "answer";
     this.currentItem = null;
+    this.datesEditing = null;
+    this.datesError = null;
+    this.dosReport = null;
     this.screen = "draft";
     this.notice = view.read_only ? { kind: "info", text: `${view.review_mode ? "Review" : "Read-only"}: ${view.read_only_reason}` } : null;
   }
@@ -254,7 +266,7 @@ export class Session {
     await this.attach(item, () => this.api.attachDropped(item, path, this.onAttachProgress(item)));
   }
 
-  private async attach(item: string, go: () => Promise<{ evidence: EvidenceEntry[]; report: ReportDto; deduplicated: boolean } | null>) {
+  private async attach(item: string, go: () => Promise<{ evidence: EvidenceLine[]; report: ReportDto; deduplicated: boolean } | null>) {
     this.attachProgress = { item, done: 0, total: 0 };
     try {
       await this.run("Attaching", async () => {
@@ -262,12 +274,15 @@ export class Session {
         if (!r) return;
         this.evidence = r.evidence;
         this.report = r.report;
-        const name = r.evidence.filter((e) => e.item === item).at(-1)?.file_name ?? "the file";
+        const link = r.evidence.filter((e) => e.item === item).at(-1);
+        const name = link?.file_name ?? "the file";
         this.notice = {
           kind: "info",
           text: r.deduplicated
             ? `Linked ${name} to ${item}; the draft already held this file, so it is stored once.`
             : `Attached ${name} to ${item}.`,
+          // The file's own date and valid-until date are given on the link, just after.
+          action: link ? { label: "Add its dates…", run: () => this.editDates(link.id) } : undefined,
         };
       });
     } finally {
@@ -281,6 +296,47 @@ export class Session {
       this.evidence = r.evidence;
       this.report = r.report;
     });
+  }
+
+  /** Opens (or, with null, closes) the dates of evidence link `linkId`, in the Evidence tab. */
+  editDates(linkId: number | null): void {
+    this.datesEditing = linkId;
+    this.datesError = null;
+    if (linkId !== null) this.tab = "evidence";
+  }
+
+  /**
+   * Saves a link's two dates as given (YYYY-MM-DD; empty for none, which clears it). A refusal
+   * (a valid-until date before the document's date) is kept in `datesError`, beside the fields.
+   */
+  async setEvidenceDates(linkId: number, dated: string, validUntil: string): Promise<boolean> {
+    this.datesError = null;
+    this.busy = "Saving the dates";
+    try {
+      const r = await this.api.setEvidenceDates(linkId, dated.trim() || null, validUntil.trim() || null);
+      this.evidence = r.evidence;
+      this.report = r.report;
+      this.datesEditing = null;
+      const name = r.evidence.find((e) => e.id === linkId)?.file_name ?? "the file";
+      this.notice = { kind: "info", text: dated || validUntil ? `Saved the dates of ${name}.` : `Cleared the dates of ${name}.` };
+      return true;
+    } catch (e) {
+      this.datesError = toCmdError(e).message;
+      return false;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Fetches the Digital Onboarding Service's report; only the answer to the latest ask is kept. */
+  async refreshDos(): Promise<void> {
+    const seq = ++this.dosSeq;
+    try {
+      const r = await this.api.dosReport();
+      if (seq === this.dosSeq) this.dosReport = r;
+    } catch (e) {
+      if (seq === this.dosSeq) this.notice = { kind: "error", text: toCmdError(e).message };
+    }
   }
 
   openEvidence(linkId: number) {
