@@ -983,6 +983,7 @@ pub fn typescript() -> String {
         DiffDto::decl(),
         DiffRequest::decl(),
         ChangedDto::decl(),
+        scal_app::dto::ProposedChangeDto::decl(),
         scal_app::dto::ReviewCommentDto::decl(),
         ReviewThreadDto::decl(),
         SignoffDto::decl(),

@@ -295,7 +295,11 @@ copied_from: CopiedFromDto | null,
 /**
  * For `dates`, and an attach that gave them: the document's dates, before and after.
  */
-dates: HistoryDatesDto | null, };
+dates: HistoryDatesDto | null, 
+/**
+ * For an answer or comment that accepted a proposed change: the review thread.
+ */
+review: number | null, };
 
 export type HistoryLine = { 
 /**
@@ -343,7 +347,11 @@ copied_from: CopiedFromDto | null,
 /**
  * For `dates`, and an attach that gave them: the document's dates, before and after.
  */
-dates: HistoryDatesDto | null, };
+dates: HistoryDatesDto | null, 
+/**
+ * For an answer or comment that accepted a proposed change: the review thread.
+ */
+review: number | null, };
 
 export type ExportRequest = { out_dir: string, xlsx: boolean, pdf: boolean, pack: boolean, };
 
@@ -615,11 +623,34 @@ export type ChangedDto = {
  */
 exported: boolean, last_export_at: string, items: Array<string>, };
 
+export type ProposedChangeDto = { 
+/**
+ * "response" or "comment".
+ */
+field: string, 
+/**
+ * What the workbook was sent with.
+ */
+was: string, 
+/**
+ * What the assessor put there.
+ */
+text: string, };
+
 export type ReviewCommentDto = { id: number, 
 /**
  * The comment it answers; null for a thread's first comment.
  */
-parent: number | null, at: string, author: string, body: string, };
+parent: number | null, at: string, author: string, body: string, 
+/**
+ * "remark", or "proposed": a change the assessor made to a supplier cell of a returned
+ * workbook, which `scal accept` (or Accept in the app) takes as the answer.
+ */
+kind: string, proposed: ProposedChangeDto | null, 
+/**
+ * For a comment imported from a returned workbook: where in it.
+ */
+source: string | null, };
 
 export type ReviewThreadDto = { 
 /**

@@ -7,7 +7,7 @@ import { item, section, template, thread as fixtureThread } from "../test/fixtur
 function entry(over: Partial<HistoryLine>): HistoryLine {
   return {
     seq: 1, at: "2026-11-24T10:00:00Z", author: "Asha", item: "req-1", section: "svc", label: "Book", action: "answer",
-    old_value: null, new_value: null, old_comment: null, new_comment: null, evidence: null, snapshot: null, copied_from: null, dates: null,
+    old_value: null, new_value: null, old_comment: null, new_comment: null, evidence: null, snapshot: null, copied_from: null, dates: null, review: null,
     called: "UEC-01: Book", detail: "", ...over,
   };
 }

@@ -108,6 +108,6 @@ export function thread(
     status: open ? "open" : "resolved",
     resolved_at: first.resolved_at ?? null,
     resolved_by: first.resolved_by ?? null,
-    comments: [{ id: first.id, parent: null, at: first.at, author: first.author, body: first.body }],
+    comments: [{ id: first.id, parent: null, at: first.at, author: first.author, body: first.body, kind: "remark", proposed: null, source: null }],
   };
 }
