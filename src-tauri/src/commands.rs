@@ -455,6 +455,52 @@ pub async fn add_review_comment(
     })
 }
 
+/// "Import reviewer's workbook…": the assessor's returned workbook, chosen in a dialog, read
+/// into review threads and proposed changes (`scal review-import`). `None` when cancelled.
+#[tauri::command]
+pub async fn review_import_dialog(
+    app: AppHandle,
+    state: State<'_, AppState>,
+) -> CmdResult<Option<ReviewImportResult>> {
+    let Some(path) = seam::ask(
+        &app,
+        Dialog::OpenFile {
+            title: "Import the reviewer's workbook",
+            filter: Some(import::WORKBOOK_FILTER),
+        },
+    )?
+    else {
+        return Ok(None);
+    };
+    state.with(|o| {
+        let report = scal_app::review_import::review_import(
+            &mut o.draft,
+            &path,
+            None,
+            &scal_store::default_author(),
+        )?;
+        Ok(Some(ReviewImportResult {
+            view: views::draft_view(o)?,
+            report: scal_app::dto::ReviewImportDto::new(&report),
+        }))
+    })
+}
+
+/// Accepts the proposed change of thread `id`: the assessor's text becomes the answer, its
+/// history naming the thread, and the thread is resolved.
+#[tauri::command]
+pub async fn accept_proposed(state: State<'_, AppState>, id: i32) -> CmdResult<DraftView> {
+    state.with(|o| {
+        scal_app::ops::accept_proposed(
+            &mut o.draft,
+            i64::from(id),
+            &scal_store::default_author(),
+            views::today(),
+        )?;
+        views::draft_view(o)
+    })
+}
+
 /// Resolves (or, with `resolved: false`, re-opens) the thread of comment `id`.
 #[tauri::command]
 pub async fn resolve_review_comment(

@@ -643,6 +643,14 @@ pub struct ReconfirmDto {
     pub flagged_at: String,
 }
 
+/// What "Import reviewer's workbook…" did: the draft as it now stands (its review threads
+/// included) and what the import found.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReviewImportResult {
+    pub view: DraftView,
+    pub report: scal_app::dto::ReviewImportDto,
+}
+
 /// Review state of the draft: comments, sign-off, what an upgrade left to look at.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ReviewState {
@@ -993,6 +1001,8 @@ pub fn typescript() -> String {
         ArchivedAnswerDto::decl(),
         ReconfirmDto::decl(),
         ReviewState::decl(),
+        scal_app::dto::ReviewImportDto::decl(),
+        ReviewImportResult::decl(),
         TemplateSource::decl(),
         UpgradeLineDto::decl(),
         UpgradeGroupDto::decl(),

@@ -119,6 +119,8 @@ fn main() -> ExitCode {
             commands::review_state,
             commands::add_review_comment,
             commands::resolve_review_comment,
+            commands::review_import_dialog,
+            commands::accept_proposed,
             commands::sign_off,
             commands::confirm_item,
             commands::restore_archived,

@@ -30,7 +30,7 @@ mod history;
 mod hostile;
 mod journey;
 mod outputs;
-mod review_loop;
+pub(crate) mod review_loop;
 mod show_and_answer;
 mod templates;
 mod upgrade;

@@ -23,7 +23,7 @@ fn python() -> &'static str {
 }
 
 /// Edits `workbook` as an assessor would (tests/e2e/fixtures/assessor.py) into `out`.
-fn as_assessor(dir: &Dir, workbook: &Path, out: &Path, plan: &Json) {
+pub(crate) fn as_assessor(dir: &Dir, workbook: &Path, out: &Path, plan: &Json) {
     let plan_file = dir.file("plan.json", plan.to_string());
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("e2e/fixtures/assessor.py");
     let run = Command::new(python())

@@ -13,6 +13,7 @@ mod driver;
 mod import;
 mod journey;
 mod review;
+mod review_loop;
 mod timings;
 
 use std::io::Write;

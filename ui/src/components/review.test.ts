@@ -414,3 +414,54 @@ describe("mapping a sheet", () => {
     await waitFor(() => expect(screen.queryByTestId("map-sheet")).toBeNull());
   });
 });
+
+describe("the assessor's returned workbook", () => {
+  const r = requirement("r1");
+  const t = template([section("svc", [r])]);
+  const change = thread({ id: 4, item: "r1", at: "2026-11-24T10:00:00Z", author: "A. Assessor", body: "Changed the response from \"Yes\" to \"No\"." });
+  change.comments[0] = {
+    ...change.comments[0],
+    kind: "proposed",
+    proposed: { field: "response", was: "Yes", text: "No" },
+    source: "sheet \"Svc\" cell G9",
+  };
+
+  it("a proposed change says what it proposes, where it was found, and is accepted only by the lead", async () => {
+    const acceptProposed = vi.fn(async () => draftView(t, { answers: { r1: { value: "No", comment: "" } } }));
+    const s = sessionWith(t, { acceptProposed }, { review: review({ threads: [change] }) });
+    s.commentsItem = "r1";
+    render(CommentsDialog, { session: s });
+    expect(screen.getByTestId("proposed-4")).toHaveTextContent('response: "Yes" → "No"');
+    expect(screen.getByTestId("thread-4")).toHaveTextContent('From the returned workbook: sheet "Svc" cell G9');
+    expect(s.answers.r1).toBeUndefined();
+    await fireEvent.click(screen.getByTestId("accept-4"));
+    expect(acceptProposed).toHaveBeenCalledWith(4);
+    await waitFor(() => expect(s.answers.r1?.value).toBe("No"));
+  });
+
+  it("read-only offers no Accept", () => {
+    const s = sessionWith(t, {}, { read_only: true, review: review({ threads: [change] }) });
+    s.commentsItem = "r1";
+    render(CommentsDialog, { session: s });
+    expect(screen.getByTestId("proposed-4")).toBeInTheDocument();
+    expect(screen.queryByTestId("accept-4")).toBeNull();
+  });
+
+  it("importing says what came in, and the threads appear on the Review tab", async () => {
+    const view = draftView(t, { review: review({ threads: [change] }) });
+    const reviewImport = vi.fn(async () => ({
+      view,
+      report: {
+        file: "reviewed.xlsx", workbook: "own", reviewer: "A. Assessor", written_at: "2026-11-24T09:00:00Z",
+        cells_unchanged: 10, cells_recorded: 11, added: [change.comments[0]], repeated: 2, left_out: [],
+      },
+    }));
+    const s = sessionWith(t, { reviewImport });
+    render(SignoffPanel, { session: s });
+    await fireEvent.click(screen.getByTestId("review-import"));
+    await waitFor(() => expect(s.notice?.text).toContain("Imported 1 review comment(s) from reviewed.xlsx (A. Assessor)"));
+    expect(s.notice?.text).toContain("1 proposed change(s)");
+    expect(s.notice?.text).toContain("2 already in the draft");
+    expect(await screen.findByTestId("open-comments")).toHaveTextContent("Proposed change:");
+  });
+});

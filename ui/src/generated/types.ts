@@ -697,6 +697,30 @@ old_text: string, flagged_at: string, };
 
 export type ReviewState = { threads: Array<ReviewThreadDto>, signoff: SignoffDto | null, archived: Array<ArchivedAnswerDto>, reconfirm: Array<ReconfirmDto>, changed: ChangedDto, };
 
+export type ReviewImportDto = { file: string, 
+/**
+ * "own" (the workbook SCAL Workbench lays out) or "filled" (the NHS workbook filled in).
+ */
+workbook: string, reviewer: string, 
+/**
+ * When the workbook that came back was written.
+ */
+written_at: string, cells_unchanged: number, cells_recorded: number, 
+/**
+ * The comments added: remarks, proposed changes, replies.
+ */
+added: Array<ReviewCommentDto>, 
+/**
+ * Remarks already in the draft from an earlier round.
+ */
+repeated: number, 
+/**
+ * What was found but not imported, one sentence each.
+ */
+left_out: Array<string>, };
+
+export type ReviewImportResult = { view: DraftView, report: ReviewImportDto, };
+
 export type TemplateSource = { "kind": "bundled", id: string, } | { "kind": "file" } | { "kind": "workbook" };
 
 export type UpgradeLineDto = { 

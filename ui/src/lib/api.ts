@@ -19,6 +19,7 @@ import type {
   ProgressEvent,
   ReportDto,
   ReviewState,
+  ReviewImportResult,
   SaveResult,
   SectionStatusResult,
   SignoffRequest,
@@ -111,6 +112,9 @@ export const api = {
   resolveReviewComment: (id: number, resolved: boolean) =>
     call<ReviewState>("resolve_review_comment", { id, resolved }),
   signOff: (request: SignoffRequest) => call<ReviewState>("sign_off", { request }),
+  // The assessor's returned workbook: remarks become threads, changed answers proposed changes.
+  reviewImport: () => call<ReviewImportResult | null>("review_import_dialog"),
+  acceptProposed: (id: number) => call<DraftView>("accept_proposed", { id }),
   confirmItem: (item: string) => call<ReviewState>("confirm_item", { item }),
   restoreArchived: (id: number, toItem: string) => call<DraftView>("restore_archived", { id, to_item: toItem }),
 

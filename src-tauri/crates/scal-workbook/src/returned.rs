@@ -55,7 +55,9 @@ pub struct Returned {
     sheets: Vec<Sheet>,
     /// Custom document properties (`docProps/custom.xml`), by name.
     pub custom: BTreeMap<String, String>,
-    /// Who saved it last (`docProps/core.xml`), when it says.
+    /// Who saved it last (`docProps/core.xml`), when it says and it is not the workbook's own
+    /// author (a writer that keeps the author we wrote, the supplier, says nothing of who
+    /// reviewed it).
     pub last_modified_by: Option<String>,
     pub remarks: Vec<CellRemark>,
 }
@@ -139,7 +141,9 @@ impl Returned {
             )
         });
         let custom = read_custom(&mut pkg)?;
-        let last_modified_by = read_core_field(&mut pkg, "lastModifiedBy")?;
+        let creator = read_core_field(&mut pkg, "creator")?;
+        let last_modified_by =
+            read_core_field(&mut pkg, "lastModifiedBy")?.filter(|by| Some(by) != creator.as_ref());
         Ok(Returned {
             sheets,
             custom,
