@@ -75,7 +75,21 @@ pub fn review_import(
         .map(str::to_string)
         .or_else(|| returned.last_modified_by.clone())
         .unwrap_or_else(|| DEFAULT_REVIEWER.to_string());
-    let (remarks, left_out) = remarks_of(draft, &returned, record, &reviewer);
+    let (mut remarks, mut left_out) = remarks_of(draft, &returned, record, &reviewer);
+    // An item the template in force no longer has (the draft was upgraded since it was sent).
+    let template = draft.template();
+    remarks.retain(|r| {
+        let known = template.item(&r.item).is_some() || template.section(&r.item).is_some();
+        if !known {
+            left_out.push(format!(
+                "the remark at {} is on \"{}\", which this draft's template no longer has: \"{}\"",
+                r.source,
+                r.item,
+                clip(&r.body, 80)
+            ));
+        }
+        known
+    });
     let outcome = draft.import_review(
         &ReviewImport {
             file_name: file_name.clone(),
