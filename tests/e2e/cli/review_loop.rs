@@ -68,7 +68,7 @@ fn thread_on<'a>(threads: &'a [Json], item: &str) -> &'a Json {
 }
 
 /// Every row of a sheet, each cell as text.
-fn sheet_rows(book: &Path, sheet: &str) -> Vec<Vec<String>> {
+pub(crate) fn sheet_rows(book: &Path, sheet: &str) -> Vec<Vec<String>> {
     let bytes = std::fs::read(book).unwrap();
     let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
     let range = xlsx

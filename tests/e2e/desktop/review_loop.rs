@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::driver::{App, Display, Env};
 use super::*;
-use crate::cli::review_loop::as_assessor;
+use crate::cli::review_loop::{as_assessor, sheet_rows};
 use crate::cli::{p, scal, Dir};
 
 #[test]
@@ -106,14 +106,7 @@ fn desktop_review_import_accept_reply_and_resubmit_in_the_real_window() {
     // --- The resubmission says what was done: read back from the file.
     let again = dir.path("again");
     scal(["export", &d, "--out", &p(&again), "--xlsx"]).ok();
-    let bytes = std::fs::read(again.join("Northwind.xlsx")).unwrap();
-    let mut book: calamine::Xlsx<_> = calamine::Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-    use calamine::Reader as _;
-    let range = book.worksheet_range("Response to review").unwrap();
-    let rows: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| r.iter().map(ToString::to_string).collect())
-        .collect();
+    let rows = sheet_rows(&again.join("Northwind.xlsx"), "Response to review");
     let row = |id: &str| {
         rows.iter()
             .find(|r| r.last().map(String::as_str) == Some(id))
