@@ -366,3 +366,80 @@ fn review_import_refuses_what_is_not_this_drafts_workbook_in_one_line() {
     // Nothing was added by any of them.
     assert!(threads(&draft).is_empty());
 }
+
+/// The real SCAL v2.0, filled and returned: only the assessor's change and note come back — not
+/// the workbook's own placeholders ("00/00/00"), guidance left in answer cells, or the notes its
+/// NHS authors wrote.
+#[test]
+fn the_real_scal_comes_back_with_only_the_assessors_remarks() {
+    let Some(reference) = super::workbook::fixtures::reference_file(
+        "SCAL_vsn2.0.xlsx",
+        "the_real_scal_comes_back_with_only_the_assessors_remarks",
+    ) else {
+        return;
+    };
+    let dir = Dir::new();
+    let template = dir.path("scal.json");
+    scal(["import-template", &p(&reference), "--out", &p(&template)]).ok();
+    let draft = dir.path("ref.scal");
+    let d = p(&draft);
+    scal([
+        "new",
+        &d,
+        "--template",
+        &p(&template),
+        "--workbook",
+        &p(&reference),
+    ])
+    .ok();
+    scal([
+        "answer",
+        &d,
+        "nhs-login.data-set",
+        "No",
+        "--comment",
+        "Phase 2",
+    ])
+    .ok();
+    let filled = dir.path("filled.xlsx");
+    scal(["fill", &d, "--out", &p(&filled)]).ok();
+    let returned = dir.path("returned.xlsx");
+    as_assessor(
+        &dir,
+        &filled,
+        &returned,
+        &json!({
+            "set": [["NHS Login", "G16", "Yes"]],
+            "cell_note": [["NHS Login", "B16", "A. Assessor", "Not a mitigation."]]
+        }),
+    );
+    let report = import_json(&draft, &returned);
+    assert_eq!(report["workbook"], "filled");
+    let added: Vec<(String, String, String)> = report["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap().to_string(),
+                c["author"].as_str().unwrap().to_string(),
+                c["body"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        added,
+        vec![
+            (
+                "proposed".to_string(),
+                "A. Assessor".to_string(),
+                "Changed the response from \"No\" to \"Yes\".".to_string()
+            ),
+            (
+                "remark".to_string(),
+                "A. Assessor".to_string(),
+                "Not a mitigation.".to_string()
+            ),
+        ]
+    );
+}

@@ -75,7 +75,16 @@ pub fn review_import(
         .map(str::to_string)
         .or_else(|| returned.last_modified_by.clone())
         .unwrap_or_else(|| DEFAULT_REVIEWER.to_string());
-    let (mut remarks, mut left_out) = remarks_of(draft, &returned, record, &reviewer);
+    // A filled workbook's cells and notes the fill did not write are the NHS workbook's own:
+    // its placeholders and its authors' notes are not the assessor's.
+    let original = match record.kind {
+        WorkbookKind::Filled => scal_export::source_workbook_bytes(draft)
+            .ok()
+            .and_then(|b| Returned::read(&b, "the NHS workbook").ok()),
+        WorkbookKind::Own => None,
+    };
+    let (mut remarks, mut left_out) =
+        remarks_of(draft, &returned, original.as_ref(), record, &reviewer);
     // An item the template in force no longer has (the draft was upgraded since it was sent).
     let template = draft.template();
     remarks.retain(|r| {
@@ -272,9 +281,31 @@ fn key(parts: &[&str]) -> String {
 fn remarks_of(
     draft: &Draft,
     returned: &Returned,
+    original: Option<&Returned>,
     record: &WrittenRecord,
     reviewer: &str,
 ) -> (Vec<ImportedRemark>, Vec<String>) {
+    // What a cell held when it went out: what we wrote, else what the workbook had there.
+    let sent = |c: &WrittenCell| -> String {
+        match original {
+            Some(o) if c.value.is_empty() => o.cell(&c.sheet, &c.cell).to_string(),
+            _ => c.value.clone(),
+        }
+    };
+    let already: std::collections::HashSet<(String, String, String)> = original
+        .map(|o| {
+            o.remarks
+                .iter()
+                .map(|n| {
+                    (
+                        n.sheet.to_lowercase(),
+                        n.cell.clone(),
+                        n.text.trim().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let template = draft.template();
     let mut remarks = Vec::new();
     let mut left_out = Vec::new();
@@ -321,14 +352,15 @@ fn remarks_of(
                     source: format!("{} (review column)", at_cell(c)),
                 });
             }
-            "response" | "comment" if !same(&c.value, found) => {
+            "response" | "comment" if !same(&sent(c), found) => {
                 let field = if c.role == "response" {
                     ProposedField::Response
                 } else {
                     ProposedField::Comment
                 };
-                let text = as_typed(&c.value, found);
-                let was = c.value.trim().to_string();
+                let was_sent = sent(c);
+                let text = as_typed(&was_sent, found);
+                let was = was_sent.trim().to_string();
                 let shown = |s: &str| {
                     if s.is_empty() || scal_core::answer::is_placeholder(s) {
                         "(empty)".to_string()
@@ -353,7 +385,7 @@ fn remarks_of(
                     source: at_cell(c),
                 });
             }
-            "option" | "other" | "evidence" | "status" if !same(&c.value, found) => {
+            "option" | "other" | "evidence" | "status" if !same(&sent(c), found) => {
                 *option_changes
                     .entry(format!("{} ({})", item, c.role))
                     .or_default() += 1;
@@ -370,7 +402,9 @@ fn remarks_of(
     let mut thread_keys: HashMap<String, String> = HashMap::new();
     for n in &returned.remarks {
         let text = n.text.trim();
-        if text.is_empty() {
+        if text.is_empty()
+            || already.contains(&(n.sheet.to_lowercase(), n.cell.clone(), text.to_string()))
+        {
             continue;
         }
         let sheet = n.sheet.to_lowercase();

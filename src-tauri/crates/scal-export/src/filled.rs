@@ -123,7 +123,8 @@ pub fn write(draft: &Draft, snap: &Snapshot, to: &Path) -> Result<FillReport, Ex
 }
 
 /// The bytes of the workbook kept in the draft.
-fn source_bytes(draft: &Draft) -> Result<Vec<u8>, ExportError> {
+/// The NHS workbook the draft's template was imported from, byte for byte, as the draft keeps it.
+pub fn source_bytes(draft: &Draft) -> Result<Vec<u8>, ExportError> {
     let fail = |reason: String| ExportError::FilledWorkbook(reason);
     let Some(source) = draft.source_workbook() else {
         return Err(fail(format!(

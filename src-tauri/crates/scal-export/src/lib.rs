@@ -26,7 +26,7 @@ use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use scal_store::{Draft, ExportRecord, StoreError};
 
 pub use error::ExportError;
-pub use filled::fill_draft;
+pub use filled::{fill_draft, source_bytes as source_workbook_bytes};
 pub use pack::{verify_pack, Manifest, ManifestFile, PackMismatch, PackReport};
 pub use snapshot::TOOL_VERSION;
 
